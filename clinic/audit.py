@@ -1,0 +1,39 @@
+"""Write the audit trail: one event per view, change, print or export of patient data."""
+
+from django.db import models
+from django.http import HttpRequest
+
+from clinic.models import AuditEvent, Patient
+
+
+def client_address(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR is the proxy's address behind nginx; the deployment guide sets
+    # the proxy to pass the client's address there (e.g. uwsgi/gunicorn forwarded-allow-ips).
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    request: HttpRequest,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    patient: Patient | None = None,
+    detail: str = "",
+) -> AuditEvent:
+    """Append one event for what `request.user` did to `obj` (and whose data it is)."""
+    if patient is None and isinstance(obj, Patient):
+        patient = obj
+    if patient is None and obj is not None:
+        patient = getattr(obj, "patient", None)
+    user = request.user if request.user.is_authenticated else None
+    return AuditEvent.objects.create(
+        user=user,
+        username=user.get_username() if user else "",
+        action=action,
+        patient=patient,
+        object_type=obj._meta.model_name if obj is not None else "page",
+        object_id=str(obj.pk) if obj is not None else "",
+        detail=detail[:300],
+        path=request.get_full_path()[:300],
+        ip_address=client_address(request),
+    )

@@ -1,0 +1,108 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils.html import format_html
+
+from clinic.models import Episode, Patient, digits, fold
+from clinic.roles import PRACTITIONER
+
+PHONE_CHARACTERS = set("0123456789 +-().")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PatientForm(forms.ModelForm):
+    confirm_duplicate = forms.BooleanField(
+        required=False,
+        label="This is a different person who has the same name and date of birth",
+    )
+
+    class Meta:
+        model = Patient
+        fields = ["first_name", "last_name", "date_of_birth", "sex", "email", "phone", "notes"]
+        widgets = {"date_of_birth": DATE_WIDGET, "notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"notes": "Administrative notes (not clinical findings)."}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.duplicates: QuerySet[Patient] = Patient.objects.none()
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Div(
+                Div("first_name", css_class="col-sm-6"),
+                Div("last_name", css_class="col-sm-6"),
+                css_class="row",
+            ),
+            Div(
+                Div("date_of_birth", css_class="col-sm-6"),
+                Div("sex", css_class="col-sm-6"),
+                css_class="row",
+            ),
+            Div(
+                Div(Field("email", autocomplete="off"), css_class="col-sm-6"),
+                Div(Field("phone", type="tel", autocomplete="off"), css_class="col-sm-6"),
+                css_class="row",
+            ),
+            "notes",
+            Submit("save", "Save patient"),
+        )
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and (len(digits(phone)) < 6 or not set(phone) <= PHONE_CHARACTERS):
+            raise forms.ValidationError("Enter a phone number using digits, spaces, + - ( ).")
+        return phone
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        first, last, born = (cleaned.get(k) for k in ("first_name", "last_name", "date_of_birth"))
+        if first and last and born:
+            self.duplicates = Patient.objects.filter(
+                search_name=fold(f"{first} {last}"), date_of_birth=born
+            ).exclude(pk=self.instance.pk)
+            if self.duplicates.exists() and not cleaned.get("confirm_duplicate"):
+                existing = self.duplicates.first()
+                self.helper.layout.insert(len(self.helper.layout) - 1, "confirm_duplicate")
+                raise forms.ValidationError(
+                    format_html(
+                        'A patient named {} born {} is already registered: <a href="{}">open '
+                        "their record</a>. If this is a different person, tick the box below "
+                        "and save again.",
+                        existing.full_name,
+                        born.strftime("%d %b %Y"),
+                        existing.get_absolute_url(),
+                    ),
+                    code="duplicate",
+                )
+        return cleaned
+
+
+def practitioners() -> QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(groups__name=PRACTITIONER, is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class PractitionerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.get_full_name() or obj.get_username()
+
+
+class EpisodeForm(forms.ModelForm):
+    practitioner = PractitionerChoiceField(queryset=practitioners(), required=False)
+
+    class Meta:
+        model = Episode
+        fields = ["chief_complaint", "practitioner", "opened", "status"]
+        widgets = {"opened": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].queryset = practitioners()
+        if self.instance.pk is None:
+            del self.fields["status"]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Save episode"))

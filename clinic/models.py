@@ -1,0 +1,262 @@
+"""The practice: its letterhead, its patients, their episodes of care, and the audit trail."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free form of a name used for searching: "Zoë" -> "zoe"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().split())
+
+
+def digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+class ClinicSettings(models.Model):
+    """The clinic's own details, printed on letters and plans. There is one row."""
+
+    name = models.CharField(max_length=200, default="Our acupuncture clinic")
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    logo = models.ImageField(upload_to="clinic/", blank=True)
+    print_footer = models.TextField(
+        blank=True, help_text="Printed at the foot of every plan and letter."
+    )
+
+    class Meta:
+        verbose_name = "clinic settings"
+        verbose_name_plural = "clinic settings"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def load(cls) -> ClinicSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class PatientQuerySet(models.QuerySet["Patient"]):
+    def active(self) -> PatientQuerySet:
+        return self.filter(archived=False)
+
+    def matching(self, query: str) -> PatientQuerySet:
+        """Patients whose name, date of birth or phone matches what the front desk typed.
+
+        Names match on their folded form, so "zoe" finds "Zoë"; on PostgreSQL the
+        `contains` lookup is served by the trigram index on `search_name`.
+        """
+        query = query.strip()
+        if not query:
+            return self
+        day = parse_day(query)
+        if day is not None:
+            return self.filter(date_of_birth=day)
+        condition = models.Q()
+        for word in fold(query).split():
+            condition &= models.Q(search_name__contains=word)
+        phone = digits(query)
+        if len(phone) >= 4 and len(phone) >= len(query.replace(" ", "")) - 2:
+            condition |= models.Q(phone_digits__contains=phone)
+        return self.filter(condition)
+
+
+DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
+
+
+def parse_day(text: str) -> datetime.date | None:
+    for fmt in DAY_FORMATS:
+        try:
+            return datetime.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+class Patient(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Other"
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=10, choices=Sex, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    notes = models.TextField(blank=True)
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Kept in step with the fields above by save(), for searching.
+    search_name = models.TextField(editable=False, default="")
+    phone_digits = models.CharField(max_length=40, editable=False, default="")
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "date_of_birth", "pk"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="patient_name_idx"),
+            models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
+            GinIndex(
+                fields=["search_name"], name="patient_search_trgm", opclasses=["gin_trgm_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patient_detail", args=[self.pk])
+
+    def age_on(self, day: datetime.date) -> int:
+        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
+        return day.year - self.date_of_birth.year - before_birthday
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    def clean(self) -> None:
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            raise ValidationError({"date_of_birth": "The date of birth is in the future."})
+        if self.date_of_birth and self.date_of_birth.year < 1900:
+            raise ValidationError({"date_of_birth": "Please check the year of birth."})
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = fold(f"{self.first_name} {self.last_name}")
+        self.phone_digits = digits(self.phone)
+        super().save(*args, **kwargs)
+
+    def same_person(self) -> PatientQuerySet:
+        """Other records with this name and date of birth: probably the same person."""
+        return (
+            Patient.objects.filter(
+                search_name=fold(f"{self.first_name} {self.last_name}"),
+                date_of_birth=self.date_of_birth,
+            )
+            .exclude(pk=self.pk)
+            .order_by("pk")
+        )
+
+
+class Episode(models.Model):
+    """One course of care for one complaint."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        REFERRED = "referred", "Referred on"
+        CLOSED = "closed", "Closed"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="episodes")
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="episodes",
+        null=True,
+        blank=True,
+    )
+    opened = models.DateField(default=timezone.localdate)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    chief_complaint = models.CharField(
+        "chief complaint",
+        max_length=300,
+        help_text="In the patient's words, e.g. 'pain down the back of the right leg'.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-opened", "-pk"]
+        permissions = [
+            ("record_clinical", "Can record and change clinical findings and plans"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chief_complaint} (opened {self.opened:%d %b %Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("episode_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.opened and self.opened > timezone.localdate():
+            raise ValidationError({"opened": "An episode cannot open in the future."})
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise PermissionError("The audit trail is append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who saw, changed, printed or exported which patient's data, when and from where.
+
+    Append-only: rows are written by `clinic.audit.record` and never changed.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CREATE = "create", "Created"
+        CHANGE = "change", "Changed"
+        ARCHIVE = "archive", "Archived"
+        PRINT = "print", "Printed"
+        EXPORT = "export", "Exported"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=10, choices=Action)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=50, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["patient", "-at"], name="audit_patient_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("The audit trail is append-only.")

@@ -1,0 +1,136 @@
+"""Pages for the practice: patients, episodes and the audit trail."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from clinic import audit
+from clinic.forms import EpisodeForm, PatientForm
+from clinic.models import AuditEvent, Episode, Patient
+
+PAGE_SIZE = 25
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("patient_list")
+
+
+@permission_required("clinic.view_patient", raise_exception=True)
+def patient_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    show_archived = request.GET.get("archived") == "1"
+    patients = Patient.objects.all() if show_archived else Patient.objects.active()
+    patients = patients.matching(query).annotate(episode_count=Count("episodes"))
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(request, "view", detail=f"patient list; search: {query}" if query else "")
+    context = {"page": page, "query": query, "show_archived": show_archived}
+    return render(request, "clinic/patient_list.html", context)
+
+
+@permission_required("clinic.add_patient", raise_exception=True)
+def patient_create(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        patient = form.save()
+        audit.record(request, "create", patient)
+        messages.success(request, f"{patient.full_name} is registered.")
+        return redirect(patient)
+    return render(request, "clinic/patient_form.html", {"form": form, "patient": None})
+
+
+@permission_required("clinic.view_patient", raise_exception=True)
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=pk)
+    episodes = patient.episodes.select_related("practitioner")
+    audit.record(request, "view", patient)
+    return render(request, "clinic/patient_detail.html", {"patient": patient, "episodes": episodes})
+
+
+@permission_required("clinic.change_patient", raise_exception=True)
+def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=pk)
+    form = PatientForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record(request, "change", patient, detail=", ".join(form.changed_data))
+        messages.success(request, "The patient's details are saved.")
+        return redirect(patient)
+    if request.method == "GET":
+        audit.record(request, "view", patient, detail="edit form")
+    return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})
+
+
+@permission_required("clinic.change_patient", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """Archive (or restore) a patient: records are never deleted from the app."""
+    patient = get_object_or_404(Patient, pk=pk)
+    if request.method == "POST":
+        patient.archived = not patient.archived
+        patient.save(update_fields=["archived", "updated_at"])
+        if patient.archived:
+            audit.record(request, "archive", patient)
+            messages.success(request, f"{patient.full_name} is archived.")
+        else:
+            audit.record(request, "change", patient, detail="restored from archive")
+            messages.success(request, f"{patient.full_name} is restored.")
+        return redirect(patient)
+    audit.record(request, "view", patient, detail="archive confirmation")
+    return render(request, "clinic/patient_archive.html", {"patient": patient})
+
+
+@permission_required("clinic.add_episode", raise_exception=True)
+def episode_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=patient_pk)
+    initial = {"practitioner": request.user.pk}
+    form = EpisodeForm(request.POST or None, initial=initial, instance=Episode(patient=patient))
+    if request.method == "POST" and form.is_valid():
+        episode = form.save()
+        audit.record(request, "create", episode)
+        messages.success(request, "The episode is open.")
+        return redirect(episode)
+    audit.record(request, "view", patient, detail="new episode form")
+    return render(request, "clinic/episode_form.html", {"form": form, "patient": patient})
+
+
+@permission_required("clinic.view_episode", raise_exception=True)
+def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = get_object_or_404(Episode.objects.select_related("patient", "practitioner"), pk=pk)
+    audit.record(request, "view", episode)
+    return render(request, "clinic/episode_detail.html", {"episode": episode})
+
+
+@permission_required("clinic.change_episode", raise_exception=True)
+def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = get_object_or_404(Episode.objects.select_related("patient"), pk=pk)
+    form = EpisodeForm(request.POST or None, instance=episode)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record(request, "change", episode, detail=", ".join(form.changed_data))
+        messages.success(request, "The episode is saved.")
+        return redirect(episode)
+    if request.method == "GET":
+        audit.record(request, "view", episode, detail="edit form")
+    context = {"form": form, "patient": episode.patient, "episode": episode}
+    return render(request, "clinic/episode_form.html", context)
+
+
+@permission_required("clinic.view_auditevent", raise_exception=True)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """The audit trail, newest first, filtered by patient or by user. Read-only."""
+    events = AuditEvent.objects.select_related("patient")
+    patient_id = request.GET.get("patient", "")
+    username = request.GET.get("user", "")
+    if patient_id.isdigit():
+        events = events.filter(patient_id=int(patient_id))
+    if username:
+        events = events.filter(username=username)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    users = get_user_model().objects.order_by("username").values_list("username", flat=True)
+    context = {"page": page, "patient_id": patient_id, "username": username, "users": users}
+    return render(request, "clinic/audit_list.html", context)
