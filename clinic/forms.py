@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.html import format_html
 
-from clinic.models import Episode, Patient, digits, fold
+from clinic.models import Episode, Patient, digits
 from clinic.roles import PRACTITIONER
 
 PHONE_CHARACTERS = set("0123456789 +-().")
@@ -58,9 +58,9 @@ class PatientForm(forms.ModelForm):
         cleaned = super().clean()
         first, last, born = (cleaned.get(k) for k in ("first_name", "last_name", "date_of_birth"))
         if first and last and born:
-            self.duplicates = Patient.objects.filter(
-                search_name=fold(f"{first} {last}"), date_of_birth=born
-            ).exclude(pk=self.instance.pk)
+            self.duplicates = Patient.objects.same_person(first, last, born).exclude(
+                pk=self.instance.pk
+            )
             if self.duplicates.exists() and not cleaned.get("confirm_duplicate"):
                 existing = self.duplicates.first()
                 self.helper.layout.insert(len(self.helper.layout) - 1, "confirm_duplicate")

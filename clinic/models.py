@@ -54,6 +54,10 @@ class PatientQuerySet(models.QuerySet["Patient"]):
     def active(self) -> PatientQuerySet:
         return self.filter(archived=False)
 
+    def same_person(self, first_name: str, last_name: str, born: datetime.date) -> PatientQuerySet:
+        """Records with this name and date of birth: probably the same person."""
+        return self.filter(search_name=fold(f"{first_name} {last_name}"), date_of_birth=born)
+
     def matching(self, query: str) -> PatientQuerySet:
         """Patients whose name, date of birth or phone matches what the front desk typed.
 
@@ -122,12 +126,17 @@ class Patient(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = fold(f"{self.first_name} {self.last_name}")
+        self.phone_digits = digits(self.phone)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("patient_detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
 
     def age_on(self, day: datetime.date) -> int:
         before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
@@ -142,22 +151,6 @@ class Patient(models.Model):
             raise ValidationError({"date_of_birth": "The date of birth is in the future."})
         if self.date_of_birth and self.date_of_birth.year < 1900:
             raise ValidationError({"date_of_birth": "Please check the year of birth."})
-
-    def save(self, *args, **kwargs) -> None:
-        self.search_name = fold(f"{self.first_name} {self.last_name}")
-        self.phone_digits = digits(self.phone)
-        super().save(*args, **kwargs)
-
-    def same_person(self) -> PatientQuerySet:
-        """Other records with this name and date of birth: probably the same person."""
-        return (
-            Patient.objects.filter(
-                search_name=fold(f"{self.first_name} {self.last_name}"),
-                date_of_birth=self.date_of_birth,
-            )
-            .exclude(pk=self.pk)
-            .order_by("pk")
-        )
 
 
 class Episode(models.Model):

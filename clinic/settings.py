@@ -126,6 +126,10 @@ STORAGES = {
     },
 }
 
+# Locally and in tests whitenoise serves files straight from static/, no collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or RUNNING_TESTS
+WHITENOISE_AUTOREFRESH = DEBUG or RUNNING_TESTS
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

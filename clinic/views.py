@@ -25,7 +25,11 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     show_archived = request.GET.get("archived") == "1"
     patients = Patient.objects.all() if show_archived else Patient.objects.active()
-    patients = patients.matching(query).annotate(episode_count=Count("episodes"))
+    patients = (
+        patients.matching(query)
+        .annotate(episode_count=Count("episodes"))
+        .order_by("last_name", "first_name", "pk")
+    )
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(request, "view", detail=f"patient list; search: {query}" if query else "")
     context = {"page": page, "query": query, "show_archived": show_archived}

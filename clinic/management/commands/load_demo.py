@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.models import ClinicSettings, Episode, Patient
+from clinic.models import ClinicSettings, Episode, Patient, fold
 from clinic.roles import ADMINISTRATOR, FRONT_DESK, PRACTITIONER
 
 # (username, password, first name, last name, role, is Django admin staff)
@@ -68,7 +68,7 @@ class Command(BaseCommand):
                 first_name=first,
                 last_name=last,
                 date_of_birth=born,
-                defaults={"sex": sex, "phone": phone, "email": f"{first.lower()}@example.com"},
+                defaults={"sex": sex, "phone": phone, "email": f"{fold(first)}@example.com"},
             )
             if created and last in {"Marchetti", "Osei"}:
                 Episode.objects.create(

@@ -1,0 +1,75 @@
+"""Who may open which page: anonymous, the wrong role and the right role, for every page."""
+
+import pytest
+from django.urls import reverse
+
+from tests.builders import make_episode
+
+# page: (url name, needs an object, a role that may not open it, a role that may)
+PAGES = {
+    "patient list": ("patient_list", None, "administrator", "front_desk"),
+    "register a patient": ("patient_create", None, "administrator", "front_desk"),
+    "patient record": ("patient_detail", "patient", "administrator", "front_desk"),
+    "edit a patient": ("patient_edit", "patient", "administrator", "front_desk"),
+    "archive a patient": ("patient_archive", "patient", "administrator", "front_desk"),
+    "open an episode": ("episode_create", "patient", "front_desk", "practitioner"),
+    "episode page": ("episode_detail", "episode", "administrator", "practitioner"),
+    "edit an episode": ("episode_edit", "episode", "front_desk", "practitioner"),
+    "audit trail": ("audit_list", None, "practitioner", "administrator"),
+    "change password": ("password_change", None, None, "front_desk"),
+}
+
+
+def url_for(name: str, needs: str | None) -> str:
+    if needs is None:
+        return reverse(name)
+    episode = make_episode()
+    return reverse(name, args=[episode.pk if needs == "episode" else episode.patient.pk])
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_anonymous_visitors_are_sent_to_the_login_page(page, client_for):
+    name, needs, _wrong, _right = PAGES[page]
+    url = url_for(name, needs)
+    response = client_for(None).get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if PAGES[p][2]])
+def test_the_wrong_role_is_refused(page, client_for, request):
+    name, needs, wrong, _right = PAGES[page]
+    url = url_for(name, needs)
+    response = client_for(request.getfixturevalue(wrong)).get(url)
+    assert response.status_code == 403
+    assert "Not available for your role" in response.text
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_right_role_opens_the_page(page, client_for, request):
+    name, needs, _wrong, right = PAGES[page]
+    url = url_for(name, needs)
+    response = client_for(request.getfixturevalue(right)).get(url)
+    assert response.status_code == 200
+
+
+def test_the_login_page_is_the_only_page_open_to_anonymous_visitors(client, db):
+    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("home")).status_code == 302
+    assert client.get("/admin/").status_code == 302
+
+
+def test_front_desk_cannot_open_an_episode_by_posting_the_form(front_desk, client_for):
+    episode = make_episode()
+    url = reverse("episode_create", args=[episode.patient.pk])
+    response = client_for(front_desk).post(url, {"chief_complaint": "Sneaky"})
+    assert response.status_code == 403
+    assert episode.patient.episodes.count() == 1
+
+
+def test_front_desk_sees_no_link_to_clinical_pages(front_desk, client_for):
+    episode = make_episode()
+    page = client_for(front_desk).get(reverse("patient_detail", args=[episode.patient.pk]))
+    assert reverse("episode_create", args=[episode.patient.pk]) not in page.text
+    episode_page = client_for(front_desk).get(reverse("episode_detail", args=[episode.pk]))
+    assert reverse("episode_edit", args=[episode.pk]) not in episode_page.text
