@@ -1,5 +1,6 @@
 """Write the audit trail: one event per view, change, print or export of patient data."""
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
@@ -7,8 +8,11 @@ from clinic.models import AuditEvent, Patient
 
 
 def client_address(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is the proxy's address behind nginx; the deployment guide sets
-    # the proxy to pass the client's address there (e.g. uwsgi/gunicorn forwarded-allow-ips).
+    """The client's address: behind a reverse proxy, from the header the proxy sets."""
+    if settings.CLIENT_IP_HEADER:
+        forwarded = request.META.get(settings.CLIENT_IP_HEADER, "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -173,6 +173,10 @@ if RUNNING_TESTS:
     SECURE_SSL_REDIRECT = False
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Behind a reverse proxy, the request header that carries the client's address for the
+# audit trail, as Django names it (X-Real-IP set by nginx: "HTTP_X_REAL_IP").
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

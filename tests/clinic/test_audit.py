@@ -95,3 +95,11 @@ def test_the_audit_trail_is_read_only_in_django_admin(administrator, client_for)
     client.get(reverse("patient_list"))  # administrator lacks the role: no event
     assert client.get(reverse("admin:clinic_auditevent_changelist")).status_code == 200
     assert client.get(reverse("admin:clinic_auditevent_add")).status_code == 403
+
+
+def test_behind_a_proxy_the_audit_trail_records_the_address_the_proxy_passes_on(
+    front_desk, client_for, settings
+):
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    client_for(front_desk).get(reverse("patient_list"), HTTP_X_REAL_IP="203.0.113.7")
+    assert AuditEvent.objects.get().ip_address == "203.0.113.7"
