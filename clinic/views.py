@@ -31,7 +31,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         .order_by("last_name", "first_name", "pk")
     )
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record(request, "view", detail=f"patient list; search: {query}" if query else "")
+    audit.record(
+        request, "view", detail=f"patient list; search: {query}" if query else "patient list"
+    )
     context = {"page": page, "query": query, "show_archived": show_archived}
     return render(request, "clinic/patient_list.html", context)
 
