@@ -1,0 +1,81 @@
+"""Benchmark the clinical core: `python bench/assess_bench.py [N]` (default 10,000 cases).
+
+Reports microseconds per case for loading (JSON parse + schema validation + dataclasses),
+for `assess()` alone, and for the whole document (assess + plan + to dict), each with its
+ratio to a reference run side by side: `json.loads` + `json.dumps` of the same case text.
+Speed is measured here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from intake.assess import assess, assessment_to_dict  # noqa: E402
+from intake.case import parse_case  # noqa: E402
+from plans.propose import propose_plan  # noqa: E402
+
+CASES = ROOT / "tests" / "intake" / "cases"
+REPEATS = 5
+
+
+def best_of(run: Callable[[], object]) -> float:
+    """Seconds for the fastest of REPEATS runs (the least disturbed by other work)."""
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    samples = [p.read_text(encoding="utf-8") for p in sorted(CASES.glob("*.json"))]
+    texts = [samples[i % len(samples)] for i in range(n)]
+    cases = [parse_case(t) for t in texts]
+    assessments = [assess(c) for c in cases]
+
+    def reference() -> None:
+        for t in texts:
+            json.dumps(json.loads(t))
+
+    def load() -> None:
+        for t in texts:
+            parse_case(t)
+
+    def assess_only() -> None:
+        for c in cases:
+            assess(c)
+
+    def document() -> None:
+        for c in cases:
+            a = assess(c)
+            assessment_to_dict(a, propose_plan(a, c))
+
+    def plan_only() -> None:
+        for a, c in zip(assessments, cases, strict=True):
+            propose_plan(a, c)
+
+    ref = best_of(reference)
+    print(f"{n:,} cases ({len(samples)} sample cases in rotation), best of {REPEATS} runs")
+    print(f"{'':34}{'total s':>9}{'us/case':>10}{'x reference':>13}")
+    for name, run in [
+        ("reference: json.loads + json.dumps", reference),
+        ("load (parse + validate + build)", load),
+        ("assess only", assess_only),
+        ("plan only (propose_plan)", plan_only),
+        ("assess + plan + to dict", document),
+    ]:
+        seconds = ref if run is reference else best_of(run)
+        print(f"{name:34}{seconds:9.3f}{seconds / n * 1e6:10.1f}{seconds / ref:13.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""`assess(case) -> Assessment`: red flags, scores, chronicity, root, ranked causes.
+
+The one entry point the pages, the PDF, `manage.py assess` and the tests share. The
+assessment document (`sciatica-assessment/1`, schema in
+`intake/schemas/sciatica-assessment-1.json`) also carries the proposed plan; the plan is
+proposed by `plans.propose` from this assessment (plans depends on intake, not the other
+way round), and handed to `assessment_to_dict()` ready to serialise.
+
+Pure: no Django import.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Protocol
+
+from intake.case import SCHEMA_DIR, Case
+from intake.classify import POSSIBLE_FROM, CauseScore, Root, chronicity, find_root, rank_causes
+from intake.instruments import Scores, score_case
+from intake.redflags import Flag, screen
+
+ASSESSMENT_FORMAT = "sciatica-assessment/1"
+ASSESSMENT_SCHEMA_PATH = SCHEMA_DIR / "sciatica-assessment-1.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    disposition: str  # treat, refer_emergency, refer_urgent, refer_gp
+    red_flags: tuple[Flag, ...]
+    amber_flags: tuple[Flag, ...]  # recorded; do not block treatment
+    gp_flags: tuple[Flag, ...]  # a non-spinal cause suspected (refer_gp)
+    chronicity: str  # acute, subacute, chronic
+    scores: Scores
+    causes: tuple[CauseScore, ...]  # all four, best first
+    root: Root
+
+    @property
+    def leading_cause(self) -> str | None:
+        """The best-ranked cause, or `None` when even it has too little support."""
+        best = self.causes[0]
+        return best.code if best.points >= POSSIBLE_FROM else None
+
+
+def assess(case: Case) -> Assessment:
+    flags = screen(case)
+    scores = score_case(case)
+    root = find_root(case)
+    return Assessment(
+        disposition=flags.disposition,
+        red_flags=flags.red_flags,
+        amber_flags=flags.amber_flags,
+        gp_flags=flags.gp_flags,
+        chronicity=chronicity(case.history.duration_weeks),
+        scores=scores,
+        causes=rank_causes(case, scores, root),
+        root=root,
+    )
+
+
+# --- serialising -----------------------------------------------------------------------
+
+
+class SerialisablePlan(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+def _flag(flag: Flag) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": flag.code}
+    if flag.urgency is not None:
+        out["urgency"] = flag.urgency
+    out["evidence"] = [f"{e.finding}: {e.why}" for e in flag.evidence]
+    out["sources"] = list(dict.fromkeys(e.source for e in flag.evidence))
+    return out
+
+
+def scores_to_dict(s: Scores) -> dict[str, Any]:
+    odi = s.odi
+    return {
+        "odi": None
+        if odi is None
+        else {
+            # The exact value is kept on `OdiScore.percent`; the document shows 1 decimal.
+            "percent": round(float(odi.percent), 1),
+            "band": odi.band,
+            "sections_answered": odi.sections_answered,
+        },
+        "rmdq": None if s.rmdq is None else {"score": s.rmdq},
+        "start_back": None
+        if s.start_back is None
+        else {
+            "total": s.start_back.total,
+            "psychosocial": s.start_back.psychosocial,
+            "risk": s.start_back.risk,
+        },
+        "sbi": None if s.sbi is None else {"total": s.sbi},
+        "nprs": {
+            "leg_now": s.nprs.leg_now,
+            "leg_worst": s.nprs.leg_worst,
+            "leg_best": s.nprs.leg_best,
+            "back_now": s.nprs.back_now,
+        },
+        "konno_lss": None
+        if s.konno_lss is None
+        else {"points": s.konno_lss.points, "suggests_lss": s.konno_lss.suggests_lss},
+        "cook_lss": {"positive": s.cook_lss.positive, "of": s.cook_lss.of},
+    }
+
+
+def assessment_to_dict(assessment: Assessment, plan: SerialisablePlan | None) -> dict[str, Any]:
+    """The `sciatica-assessment/1` document: plain dicts, lists and scalars.
+
+    `plan` is the proposal from `plans.propose.propose_plan()` (None unless the
+    disposition is treat); it is a required argument so a plan is never dropped silently.
+    """
+    a = assessment
+    return {
+        "format": ASSESSMENT_FORMAT,
+        "disposition": a.disposition,
+        "red_flags": [_flag(f) for f in a.red_flags],
+        "amber_flags": [_flag(f) for f in a.amber_flags],
+        "gp_flags": [_flag(f) for f in a.gp_flags],
+        "chronicity": a.chronicity,
+        "scores": scores_to_dict(a.scores),
+        "causes": [
+            {
+                "code": c.code,
+                "likelihood": c.likelihood,
+                "points": c.points,
+                "evidence": [
+                    {"finding": e.finding, "effect": e.effect, "why": e.why, "source": e.source}
+                    for e in c.evidence
+                ],
+            }
+            for c in a.causes
+        ],
+        "root": {"level": a.root.level, "side": a.root.side, "evidence": list(a.root.evidence)},
+        "plan": None if plan is None else plan.to_dict(),
+    }
+
+
+@cache
+def assessment_schema() -> dict[str, Any]:
+    return json.loads(ASSESSMENT_SCHEMA_PATH.read_text(encoding="utf-8"))

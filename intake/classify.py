@@ -1,0 +1,411 @@
+"""Rank the four causes of sciatica from one case. Pure: no models, no requests.
+
+Each row of `CAUSE_RULES` adds points to one cause when its finding is present (negative
+points are evidence against). Every cause is scored, ranked best first; ties follow the
+fixed order of `CAUSES`, never chance. The weights are a project decision [I] guided by
+the accuracy figures in `shared/domain/clinical-reference.md` section 2: a finding with a
+high likelihood ratio weighs more; a sensitive test that comes back negative counts
+against. It is a decision aid for the practitioner, not a validated algorithm.
+
+`ROOT_RULES` read the likely nerve root (L4, L5, S1) from reflexes, myotomes, dermatomes
+and heel/toe walking (Harrison's, Engstrom & Deyo, "Lumbosacral radiculopathy").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from intake.case import SIDES, Case
+from intake.instruments import KONNO_CUTOFF, Scores
+
+#: The four causes, in the fixed order that breaks ties.
+CAUSES = ("disc_herniation", "spinal_stenosis", "deep_gluteal", "spondylolisthesis")
+CAUSE_NAMES = {
+    "disc_herniation": "Lumbar disc herniation with radiculopathy",
+    "spinal_stenosis": "Lumbar spinal stenosis",
+    "deep_gluteal": "Piriformis / deep gluteal syndrome",
+    "spondylolisthesis": "Spondylolisthesis",
+}
+
+#: Likelihood words by points [I]: at least 6 likely, 3 to 5 possible, less unlikely.
+LIKELY_FROM = 6
+POSSIBLE_FROM = 3
+
+HARRISON = "Harrison's 19th ed., Engstrom & Deyo, 'Lumbosacral radiculopathy' table"
+BELOW_KNEE = frozenset({"shin", "calf", "foot", "toes"})
+
+
+# --- chronicity ------------------------------------------------------------------------
+
+ACUTE_BEFORE_WEEKS = 6
+CHRONIC_AFTER_WEEKS = 12
+CHRONICITY_SOURCE = "case-format.md: acute < 6 weeks, subacute 6-12, chronic > 12"
+
+
+def chronicity(duration_weeks: float) -> str:
+    if duration_weeks < ACUTE_BEFORE_WEEKS:
+        return "acute"
+    if duration_weeks <= CHRONIC_AFTER_WEEKS:
+        return "subacute"
+    return "chronic"
+
+
+# --- root level ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RootRule:
+    level: str  # L4, L5, S1
+    finding: str
+    why: str
+    source: str
+    applies: Callable[[Case, str], bool]  # (case, side)
+
+
+def _reflex_lost(reflex: str) -> Callable[[Case, str], bool]:
+    def applies(c: Case, side: str) -> bool:
+        found = c.exam.reflexes.get(reflex)
+        return found is not None and found.get(side) in ("reduced", "absent")
+
+    return applies
+
+
+def _weak(muscle: str) -> Callable[[Case, str], bool]:
+    def applies(c: Case, side: str) -> bool:
+        found = c.exam.strength.get(muscle)
+        grade = None if found is None else found.get(side)
+        return grade is not None and grade < 5
+
+    return applies
+
+
+def _numb(dermatome: str) -> Callable[[Case, str], bool]:
+    def applies(c: Case, side: str) -> bool:
+        found = c.exam.sensation.get(dermatome)
+        return found is not None and found.get(side) in ("reduced", "absent")
+
+    return applies
+
+
+def _positive(test: str) -> Callable[[Case, str], bool]:
+    return lambda c, side: side in c.exam.test_sides(test, "positive")
+
+
+def _heel_walk(c: Case, side: str) -> bool:
+    return c.exam.heel_walk is not None and c.exam.heel_walk.get(side) == "difficult"
+
+
+def _toe_walk(c: Case, side: str) -> bool:
+    return c.exam.toe_walk is not None and c.exam.toe_walk.get(side) == "difficult"
+
+
+SCREENS = "AccessEmergencyMedicine functional screens [S]"
+
+ROOT_RULES: tuple[RootRule, ...] = (
+    RootRule("L4", "exam.reflexes.patellar", "Knee (patellar) reflex reduced or absent",
+             HARRISON, _reflex_lost("patellar")),
+    RootRule("L4", "exam.strength.knee_extension", "Weak knee extension (quadriceps)",
+             HARRISON, _weak("knee_extension")),
+    RootRule("L4", "exam.sensation.L4", "Reduced sensation over the medial calf (L4)",
+             HARRISON, _numb("L4")),
+    RootRule("L4", "exam.femoral_nerve_stretch", "Positive femoral nerve stretch "
+             "(reverse SLR)", HARRISON, _positive("femoral_nerve_stretch")),
+    RootRule("L5", "exam.strength.ankle_dorsiflexion", "Weak ankle dorsiflexion "
+             "(tibialis anterior)", HARRISON, _weak("ankle_dorsiflexion")),
+    RootRule("L5", "exam.strength.great_toe_extension", "Weak great toe extension (EHL)",
+             HARRISON, _weak("great_toe_extension")),
+    RootRule("L5", "exam.strength.hip_abduction", "Weak hip abduction (gluteus medius)",
+             HARRISON, _weak("hip_abduction")),
+    RootRule("L5", "exam.sensation.L5", "Reduced sensation over the dorsum of the foot and "
+             "lateral calf (L5)", HARRISON, _numb("L5")),
+    RootRule("L5", "exam.heel_walk", "Difficulty walking on the heel", SCREENS, _heel_walk),
+    RootRule("S1", "exam.reflexes.achilles", "Ankle (Achilles) reflex reduced or absent",
+             HARRISON, _reflex_lost("achilles")),
+    RootRule("S1", "exam.strength.ankle_plantarflexion", "Weak ankle plantarflexion "
+             "(gastrocnemius/soleus)", HARRISON, _weak("ankle_plantarflexion")),
+    RootRule("S1", "exam.sensation.S1", "Reduced sensation over the sole and lateral foot "
+             "(S1)", HARRISON, _numb("S1")),
+    RootRule("S1", "exam.toe_walk", "Difficulty walking on the toes", SCREENS, _toe_walk),
+)  # fmt: skip
+
+ROOT_LEVELS = ("L4", "L5", "S1")
+
+
+@dataclass(frozen=True, slots=True)
+class Root:
+    level: str | None  # None when the findings do not point to one root
+    side: str | None  # left, right, both; None when unknown
+    evidence: tuple[str, ...]  # "exam.reflexes.achilles.right: Ankle reflex reduced ..."
+
+
+def find_root(case: Case) -> Root:
+    """The one root the deficits point to; `None` when none do, or two tie."""
+    hits: dict[str, list[tuple[str, RootRule]]] = {level: [] for level in ROOT_LEVELS}
+    for rule in ROOT_RULES:
+        for side in SIDES:
+            if rule.applies(case, side):
+                hits[rule.level].append((side, rule))
+    best = max(len(h) for h in hits.values())
+    leaders = [level for level in ROOT_LEVELS if len(hits[level]) == best]
+    history_side = case.history.side if case.history.side in ("left", "right", "both") else None
+    if best == 0 or len(leaders) > 1:
+        return Root(None, history_side, ())
+    level = leaders[0]
+    sides = {side for side, _ in hits[level]}
+    side = sides.pop() if len(sides) == 1 else "both"
+    evidence = tuple(f"{rule.finding}.{side}: {rule.why}" for side, rule in hits[level])
+    return Root(level, side, evidence)
+
+
+# --- the findings the cause rules read ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """Derived facts of one case, named as a clinician would say them."""
+
+    case: Case
+    scores: Scores
+    root: Root
+
+    def positive(self, test: str) -> bool:
+        return bool(self.case.exam.test_sides(test, "positive"))
+
+    def negative(self, test: str) -> bool:
+        """Tested and negative on every side tested."""
+        exam = self.case.exam
+        return bool(exam.test_sides(test, "negative")) and not exam.test_sides(test, "positive")
+
+    def pain_in(self, *regions: str) -> bool:
+        found = self.case.history.pain_regions
+        return found is not None and bool(found.intersection(regions))
+
+    def aggravated_by(self, activity: str) -> bool:
+        return activity in (self.case.history.aggravating or ())
+
+    def relieved_by(self, activity: str) -> bool:
+        return activity in (self.case.history.relieving or ())
+
+    @property
+    def claudication(self) -> bool | None:
+        return self.case.history.neurogenic_claudication
+
+    @property
+    def leg_worse_than_back(self) -> bool | None:
+        return self.case.history.leg_pain_worse_than_back
+
+    @property
+    def unilateral_root_deficit(self) -> bool:
+        return self.root.level is not None and self.root.side in SIDES
+
+    @property
+    def neuro_exam_normal(self) -> bool:
+        """Reflexes and strength examined, and nothing abnormal in any neuro finding."""
+        e = self.case.exam
+        if not e.reflexes or not e.strength:
+            return False
+        if any(v not in (None, "normal") for s in e.reflexes.values() for v in (s.left, s.right)):
+            return False
+        if any(v not in (None, 5) for s in e.strength.values() for v in (s.left, s.right)):
+            return False
+        if any(v not in (None, "normal") for s in e.sensation.values() for v in (s.left, s.right)):
+            return False
+        walks = (w for w in (e.heel_walk, e.toe_walk) if w is not None)
+        return not any("difficult" in (w.left, w.right) for w in walks)
+
+    @property
+    def no_back_pain(self) -> bool:
+        h = self.case.history
+        return (
+            h.pain_regions is not None
+            and "low_back" not in h.pain_regions
+            and h.back_pain_now in (None, 0)
+        )
+
+    @property
+    def cook_items_asked(self) -> bool:
+        """All the history items the Cook cluster reads were recorded (age always is)."""
+        h = self.case.history
+        return None not in (h.side, h.leg_pain_worse_than_back, h.aggravating, h.relieving)
+
+    @property
+    def konno_points(self) -> int | None:
+        k = self.scores.konno_lss
+        return None if k is None else k.points
+
+
+# --- the cause rules -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    cause: str  # stable code, stored: "disc_herniation"
+    effect: int  # points added (negative: evidence against)
+    finding: str  # the case field(s) the rule reads
+    why: str  # shown to the practitioner and printed
+    source: str  # the paper or guideline the row comes from
+    applies: Callable[[Findings], bool]
+
+
+DEVILLE = "Devillé 2000 Spine 25:1140"
+SURI = "Suri 2010 JAMA 304:2628"
+MARTIN = "Martin 2014 KSSTA 22:882"
+HOPAYIAN = "Hopayian 2010 Eur Spine J 19:2095 (defining quartet)"
+REF = "clinical-reference.md"
+
+CAUSE_RULES: tuple[Rule, ...] = (
+    # --- disc herniation with radiculopathy ------------------------------------------------
+    Rule("disc_herniation", +2, "exam.slr", "Positive straight leg raise (SLR)",
+         f"{DEVILLE}: sens 0.91, spec 0.26", lambda f: f.positive("slr")),
+    Rule("disc_herniation", -3, "exam.slr", "SLR negative: a sensitive test, so a negative "
+         "makes a herniated disc less likely", f"{DEVILLE}; van der Windt 2010 Cochrane",
+         lambda f: f.negative("slr")),
+    Rule("disc_herniation", +3, "exam.crossed_slr", "Positive crossed SLR",
+         f"{DEVILLE}: spec 0.88", lambda f: f.positive("crossed_slr")),
+    Rule("disc_herniation", +2, "exam.slump", "Positive slump test",
+         "Majlesi 2008 J Clin Rheumatol 14:87: sens 0.84 [S]", lambda f: f.positive("slump")),
+    Rule("disc_herniation", -1, "exam.slump", "Slump negative",
+         "Majlesi 2008: sens 0.84 [S]", lambda f: f.negative("slump")),
+    Rule("disc_herniation", +2, "history.leg_pain_worse_than_back",
+         "Leg pain worse than back pain", f"{REF} 2.6 step 3 [I]",
+         lambda f: f.leg_worse_than_back is True),
+    Rule("disc_herniation", +1, "history.pain_regions", "Pain reaches below the knee "
+         "(shin, calf, foot or toes), in a root distribution", f"{HARRISON} [I]",
+         lambda f: f.pain_in(*BELOW_KNEE)),
+    Rule("disc_herniation", +2, "root", "Deficits point to one nerve root on one side",
+         f"{HARRISON}; {REF} 2.6 step 3", lambda f: f.unilateral_root_deficit),
+    Rule("disc_herniation", -2, "history.neurogenic_claudication",
+         "Neurogenic claudication: a stenosis pattern rather than a disc",
+         f"{REF} 2.6 step 3 [I]", lambda f: f.claudication is True),
+    Rule("disc_herniation", +2, "imaging.disc_herniation_level",
+         "Imaging shows a disc herniation (common without symptoms too)",
+         f"{REF} 2.6 [I]", lambda f: f.case.imaging.disc_herniation_level is not None),
+    # --- lumbar spinal stenosis ----------------------------------------------------------
+    Rule("spinal_stenosis", +4, "scores.konno_lss", f"Konno support tool {KONNO_CUTOFF} or "
+         "more", "Konno 2007 Eur Spine J 16:1951: sens 92.8%, spec 72.0%; LR 3.3 (Suri 2010)",
+         lambda f: f.konno_points is not None and f.konno_points >= KONNO_CUTOFF),
+    Rule("spinal_stenosis", -2, "scores.konno_lss", "Konno support tool 5 or less",
+         "Konno 2007: LSS in 6.3% of the bottom quartile (-2 to 5)",
+         lambda f: f.konno_points is not None and f.konno_points <= 5),
+    Rule("spinal_stenosis", +3, "scores.cook_lss", "Cook cluster 4 or 5 of 5",
+         "Cook 2011 Physiother Res Int 16:170: LR+ 4.6",
+         lambda f: f.scores.cook_lss.positive >= 4),
+    Rule("spinal_stenosis", -2, "scores.cook_lss", "Cook cluster 0 of 5, every item asked",
+         "Cook 2011: sens 0.96, LR- 0.19",
+         lambda f: f.scores.cook_lss.positive == 0 and f.cook_items_asked),
+    Rule("spinal_stenosis", +2, "history.neurogenic_claudication", "Neurogenic claudication",
+         f"{SURI}: LR 3.7", lambda f: f.claudication is True),
+    Rule("spinal_stenosis", -2, "history.neurogenic_claudication",
+         "No neurogenic claudication", f"{SURI}: LR 0.23", lambda f: f.claudication is False),
+    Rule("spinal_stenosis", +2, "history.side", "Symptoms in both legs",
+         f"{SURI}: bilateral buttock/leg pain LR 6.3", lambda f: f.case.history.side == "both"),
+    Rule("spinal_stenosis", +2, "history.relieving + exam.flexion_relieves",
+         "Relieved by bending forward", f"{SURI}: LR 6.4",
+         lambda f: f.relieved_by("bending_forward") or f.case.exam.flexion_relieves is True),
+    Rule("spinal_stenosis", +3, "exam.wide_based_gait", "Wide-based gait",
+         f"{SURI}: LR 13", lambda f: f.case.exam.wide_based_gait is True),
+    Rule("spinal_stenosis", +2, "exam.romberg", "Abnormal Romberg test",
+         f"{SURI}: LR 4.2", lambda f: f.case.exam.romberg == "abnormal"),
+    Rule("spinal_stenosis", +1, "patient.age", "Older than 70", f"{SURI}: LR 2.0",
+         lambda f: f.case.patient.age > 70),
+    Rule("spinal_stenosis", -1, "patient.age", "Younger than 60", f"{SURI}: LR 0.40",
+         lambda f: f.case.patient.age < 60),
+    Rule("spinal_stenosis", +2, "imaging.stenosis", "Imaging shows moderate or severe "
+         "stenosis", f"{REF} 2.6 [I]",
+         lambda f: f.case.imaging.stenosis in ("moderate", "severe")),
+    # --- piriformis / deep gluteal syndrome ------------------------------------------------
+    Rule("deep_gluteal", +1, "history.pain_regions", "Buttock pain", HOPAYIAN,
+         lambda f: f.pain_in("buttock")),
+    Rule("deep_gluteal", +2, "exam.sciatic_notch_tenderness",
+         "Tender over the greater sciatic notch", HOPAYIAN,
+         lambda f: f.positive("sciatic_notch_tenderness")),
+    Rule("deep_gluteal", +1, "exam.piriformis_tenderness", "Tender over piriformis",
+         f"{HOPAYIAN} [I weight]", lambda f: f.positive("piriformis_tenderness")),
+    Rule("deep_gluteal", +1, "history.aggravating", "Worse on sitting", HOPAYIAN,
+         lambda f: f.aggravated_by("sitting")),
+    Rule("deep_gluteal", +2, "exam.active_piriformis", "Positive active piriformis test",
+         f"{MARTIN}: LR+ 3.9", lambda f: f.positive("active_piriformis")),
+    Rule("deep_gluteal", +2, "exam.seated_piriformis_stretch",
+         "Positive seated piriformis stretch test", f"{MARTIN}: LR+ 5.2",
+         lambda f: f.positive("seated_piriformis_stretch")),
+    Rule("deep_gluteal", +1, "exam.fair", "Bedside FAIR manoeuvre reproduces the pain "
+         "(supportive only: its published accuracy is for the electrodiagnostic test)",
+         "Fishman 2002 Arch Phys Med Rehabil 83:295 [I]", lambda f: f.positive("fair")),
+    Rule("deep_gluteal", -2, "exam.active_piriformis + exam.seated_piriformis_stretch",
+         "Active piriformis and seated stretch tests both negative",
+         f"{MARTIN}: combined LR- 0.11 [S]",
+         lambda f: f.negative("active_piriformis") and f.negative("seated_piriformis_stretch")),
+    Rule("deep_gluteal", -1, "exam.active_piriformis", "Active piriformis test negative",
+         f"{MARTIN}: LR- 0.27",
+         lambda f: f.negative("active_piriformis")
+         and not f.negative("seated_piriformis_stretch")),
+    Rule("deep_gluteal", +1, "exam.reflexes + exam.strength + exam.sensation",
+         "Neurological examination normal", f"{REF} 2.4 logic hint [I]",
+         lambda f: f.neuro_exam_normal),
+    Rule("deep_gluteal", +1, "exam.slr + exam.slump", "SLR and slump negative (a negative "
+         "SLR does not exclude it: sens 0.15)", f"{REF} 2.4 logic hint [I]; {MARTIN}",
+         lambda f: f.negative("slr") and f.negative("slump")),
+    Rule("deep_gluteal", -2, "root", "Deficits point to a nerve root: a spinal cause is "
+         "more likely", f"{REF} 2.4 logic hint [I]", lambda f: f.root.level is not None),
+    Rule("deep_gluteal", +1, "history.pain_regions + history.back_pain_now",
+         "No low back pain", f"{REF} 2.4 logic hint [I]", lambda f: f.no_back_pain),
+    # --- spondylolisthesis -----------------------------------------------------------------
+    Rule("spondylolisthesis", +3, "exam.step_off", "Palpable step between spinous processes",
+         "Collaer 2006 J Man Manip Ther 14:22: LR+ 4.68; Alqarni 2015",
+         lambda f: f.case.exam.step_off == "present"),
+    Rule("spondylolisthesis", -1, "exam.step_off", "No palpable step",
+         "Collaer 2006: LR- 0.46", lambda f: f.case.exam.step_off == "absent"),
+    Rule("spondylolisthesis", +3, "exam.midline_sill", "Low midline sill sign",
+         "Ahn & Jhun 2015 BMC Musculoskelet Disord 16:97: sens 81.3%, spec 89.1%",
+         lambda f: f.case.exam.midline_sill == "present"),
+    Rule("spondylolisthesis", +1, "exam.extension_provokes + history.aggravating",
+         "Back extension brings on the pain", f"{REF} 2.6 step 5 [I]",
+         lambda f: f.case.exam.extension_provokes is True
+         or f.aggravated_by("bending_backward")),
+    Rule("spondylolisthesis", +1, "history.leg_pain_worse_than_back",
+         "Back pain worse than leg pain", f"{REF} 2.6 step 5 [I]",
+         lambda f: f.leg_worse_than_back is False),
+    Rule("spondylolisthesis", +3, "imaging.listhesis_grade", "Imaging shows a slip "
+         "(Meyerding grade 1 or more)", f"{REF} 2.6 [I]",
+         lambda f: (f.case.imaging.listhesis_grade or 0) >= 1),
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    finding: str
+    effect: int
+    why: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class CauseScore:
+    code: str
+    likelihood: str  # likely, possible, unlikely
+    points: int
+    evidence: tuple[Evidence, ...]
+
+
+def likelihood(points: int) -> str:
+    if points >= LIKELY_FROM:
+        return "likely"
+    if points >= POSSIBLE_FROM:
+        return "possible"
+    return "unlikely"
+
+
+def rank_causes(case: Case, scores: Scores, root: Root) -> tuple[CauseScore, ...]:
+    """All four causes, best first; equal points keep the order of `CAUSES`."""
+    findings = Findings(case, scores, root)
+    evidence: dict[str, list[Evidence]] = {cause: [] for cause in CAUSES}
+    for rule in CAUSE_RULES:
+        if rule.applies(findings):
+            evidence[rule.cause].append(Evidence(rule.finding, rule.effect, rule.why, rule.source))
+    ranked = []
+    for cause in CAUSES:
+        points = sum(e.effect for e in evidence[cause])
+        ranked.append(CauseScore(cause, likelihood(points), points, tuple(evidence[cause])))
+    # sorted() is stable, and `ranked` is in the fixed order: ties never depend on chance.
+    return tuple(sorted(ranked, key=lambda c: -c.points))

@@ -1,0 +1,249 @@
+"""Red flags: when to refer instead of treating. Pure: no models, no requests.
+
+Read from `shared/domain/clinical-reference.md` section 3 (NICE NG59 and CKS, NHS
+Gloucestershire G-Care (G), NHS Lothian RefHelp (L), AHCPR 1994 (A), Downie 2013 (D)).
+
+- Every answer "yes" on the red-flag screen of the intake form is a red flag on its own,
+  and so are three exam signs: saddle sensory loss, a key muscle graded 3/5 or less, and
+  fever. (The project convention of `scoring-vectors.json`: any red-flag answer refers.)
+- Amber flags are recorded and shown but do not block treatment on their own; some
+  combinations of them do (section 3, "weak flags"), and those rows are red flags.
+- Suspected vascular claudication is not spinal: it refers to a GP.
+
+The disposition follows the most urgent finding; a red flag suppresses the plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from intake.case import MUSCLES, SIDES, Case
+
+EMERGENCY = "emergency"  # same day: cauda equina
+URGENT = "urgent"  # within days (some same day): infection, malignancy, fracture, deficit
+
+#: Urgency of each red-flag code (case-format.md, section 3 of the clinical reference).
+URGENCY = {
+    "cauda_equina": EMERGENCY,
+    "infection": URGENT,
+    "malignancy": URGENT,
+    "fracture": URGENT,
+    "progressive_deficit": URGENT,
+}
+RED_FLAG_ORDER = tuple(URGENCY)
+
+FEVER_C = 38.0  # [I] the usual clinical threshold for fever; the reference gives none
+KEY_MUSCLE_MAX = 3  # L: "motor deficit grade 3 or less"; foot drop = dorsiflexion <= 3
+
+G, L, A, D = (
+    "NHS Gloucestershire G-Care red flags",
+    "NHS Lothian RefHelp",
+    "AHCPR 1994 QRG 14 Table 1",
+    "Downie 2013 BMJ;347:f7095",
+)
+CES_SOURCES = f"{L}; {G}; {A}; NICE CKS Sciatica"
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    code: str  # red flag: cauda_equina, ...; amber: age_over_50, ...; gp: vascular_...
+    finding: str  # the field(s) of the case the rule reads
+    why: str
+    source: str
+    applies: Callable[[Case], bool]
+
+
+def _answered_yes(question: str) -> Callable[[Case], bool]:
+    return lambda c: getattr(c.history.red_flags, question) is True
+
+
+def _weak_key_muscles(c: Case) -> tuple[str, ...]:
+    """Sides with a key muscle graded at or below 3/5."""
+
+    def weak(side: str) -> bool:
+        grades = (c.exam.strength[m].get(side) for m in MUSCLES if m in c.exam.strength)
+        return any(g is not None and g <= KEY_MUSCLE_MAX for g in grades)
+
+    return tuple(side for side in SIDES if weak(side))
+
+
+def _older_for_fracture(c: Case) -> bool:
+    # Downie 2013: men > 65, women > 75; sex not recorded or "other": the lower age [I].
+    limit = 75 if c.patient.sex == "female" else 65
+    return c.patient.age > limit
+
+
+def _osteoporotic_or_older(c: Case) -> bool:
+    return c.history.has_condition("osteoporosis") or _older_for_fracture(c)
+
+
+RED_FLAG_RULES: tuple[FlagRule, ...] = (
+    # --- cauda equina syndrome: emergency, same day --------------------------------------
+    FlagRule("cauda_equina", "history.red_flags.saddle_anaesthesia",
+             "Saddle (perianal, perineal, genital) numbness or tingling reported",
+             CES_SOURCES, _answered_yes("saddle_anaesthesia")),
+    FlagRule("cauda_equina", "history.red_flags.bladder_dysfunction",
+             "Difficulty passing urine, altered urinary sensation, retention or incontinence",
+             CES_SOURCES, _answered_yes("bladder_dysfunction")),
+    FlagRule("cauda_equina", "history.red_flags.bowel_dysfunction",
+             "Loss of the sense of rectal fullness or faecal incontinence",
+             CES_SOURCES, _answered_yes("bowel_dysfunction")),
+    FlagRule("cauda_equina", "history.red_flags.sexual_dysfunction_new",
+             "New sexual dysfunction (erection, ejaculation, genital sensation)",
+             CES_SOURCES, _answered_yes("sexual_dysfunction_new")),
+    FlagRule("cauda_equina", "history.red_flags.bilateral_leg_symptoms_new",
+             "Sciatica that is new in both legs, or one-sided sciatica that has become "
+             "two-sided", CES_SOURCES, _answered_yes("bilateral_leg_symptoms_new")),
+    FlagRule("cauda_equina", "exam.sensation.saddle",
+             "Saddle sensory loss on examination",
+             CES_SOURCES, lambda c: c.exam.saddle_sensation in ("reduced", "absent")),
+    FlagRule("cauda_equina", "exam.strength",
+             "Severe motor deficit (a key muscle 3/5 or less) in both legs",
+             f"{L}; {A}: severe or progressive bilateral neurological deficit",
+             lambda c: len(_weak_key_muscles(c)) == 2),
+    # --- progressive neurological deficit: urgent, same day -------------------------------
+    FlagRule("progressive_deficit", "history.red_flags.progressive_weakness",
+             "Weakness in the leg that is getting worse",
+             f"{L}; {A} (major motor weakness)", _answered_yes("progressive_weakness")),
+    FlagRule("progressive_deficit", "exam.strength",
+             "A key muscle graded 3/5 or less (foot drop is dorsiflexion 3/5 or less)",
+             f"{L}: deteriorating radiculopathy with motor deficit grade 3 or less",
+             lambda c: bool(_weak_key_muscles(c))),
+    # --- infection: urgent, same day --------------------------------------------------------
+    FlagRule("infection", "history.red_flags.fever_or_chills",
+             "Fever, chills or rigors with back pain", f"{G}; {A}; {L}",
+             _answered_yes("fever_or_chills")),
+    FlagRule("infection", "exam.temperature_c",
+             f"Temperature {FEVER_C:.1f} °C or above on examination",
+             f"{G}; {A}; threshold {FEVER_C:.1f} °C [I]",
+             lambda c: c.exam.temperature_c is not None and c.exam.temperature_c >= FEVER_C),
+    FlagRule("infection", "history.red_flags.iv_drug_use",
+             "Intravenous drug use", f"{G}; {A}", _answered_yes("iv_drug_use")),
+    FlagRule("infection", "history.red_flags.immunosuppression",
+             "Immunosuppression (steroids, transplant, HIV)", f"{G}; {A}",
+             _answered_yes("immunosuppression")),
+    FlagRule("infection", "history.red_flags.recent_spinal_procedure",
+             "Recent spinal procedure", f"{G}; {L}",
+             _answered_yes("recent_spinal_procedure")),
+    # --- malignancy: urgent (metastatic cord compression pathway: same day) ---------------
+    FlagRule("malignancy", "history.red_flags.history_of_cancer",
+             "Past history of cancer: the one malignancy flag with useful diagnostic value",
+             f"{D}; {G}; {L}", _answered_yes("history_of_cancer")),
+    FlagRule("malignancy", "history.red_flags.unexplained_weight_loss",
+             "Unexplained weight loss", f"{G}; {A}", _answered_yes("unexplained_weight_loss")),
+    FlagRule("malignancy", "history.red_flags.night_pain_unrelieved",
+             "Persistent night pain not relieved by any position", f"{G}; {L}",
+             _answered_yes("night_pain_unrelieved")),
+    # --- fracture: urgent ---------------------------------------------------------------------
+    FlagRule("fracture", "history.red_flags.significant_trauma",
+             "Major trauma", f"{D}; {G}; {A}", _answered_yes("significant_trauma")),
+    FlagRule("fracture", "history.red_flags.long_term_corticosteroids",
+             "Prolonged corticosteroid use", f"{D}; {G}",
+             _answered_yes("long_term_corticosteroids")),
+    FlagRule("fracture", "history.trigger + patient.age/sex + history.conditions",
+             "Amber flags combined: pain began with lifting or minor trauma in an older "
+             "(men over 65, women over 75) or osteoporotic person",
+             f"{D}; {G}; {A}; {L}",
+             lambda c: c.history.trigger in ("lifting", "trauma") and _osteoporotic_or_older(c)),
+)  # fmt: skip
+
+AMBER_FLAG_RULES: tuple[FlagRule, ...] = (
+    FlagRule("age_over_50", "patient.age",
+             "New back pain after 50: a weak malignancy flag on its own", f"{G}; {D}",
+             lambda c: c.patient.age > 50),
+    FlagRule("age_under_20", "patient.age",
+             "New back pain before 20: a weak malignancy flag on its own", f"{G}; {A}",
+             lambda c: c.patient.age < 20),
+    FlagRule("no_improvement_after_1_month", "history.duration_weeks",
+             "Symptoms for more than 4 weeks (failure to improve after a month)",
+             f"{G}; duration as the proxy [I]", lambda c: c.history.duration_weeks > 4),
+    FlagRule("chronic_bilateral_claudication",
+             "history.side + history.neurogenic_claudication",
+             "Both legs, exercise-dependent, without saddle or sphincter change: typical of "
+             "spinal stenosis, not cauda equina", "clinical-reference.md section 3 [I]",
+             lambda c: c.history.side == "both" and c.history.neurogenic_claudication is True),
+    FlagRule("older_for_fracture", "patient.age + patient.sex",
+             "Older age raises the likelihood of fracture (men over 65, women over 75)", D,
+             _older_for_fracture),
+    FlagRule("osteoporosis", "history.conditions",
+             "Osteoporosis: minor trauma or lifting can fracture", f"{G}; {A}",
+             lambda c: c.history.has_condition("osteoporosis")),
+    FlagRule("diabetes", "history.conditions",
+             "Diabetes is on the infection screen's list of immunosuppression", G,
+             lambda c: c.history.has_condition("diabetes")),
+)  # fmt: skip
+
+
+def _claudication(c: Case) -> bool:
+    return c.history.neurogenic_claudication is True
+
+
+GP_FLAG_RULES: tuple[FlagRule, ...] = (
+    FlagRule("vascular_claudication", "exam.pedal_pulses + history.neurogenic_claudication",
+             "Claudication with reduced or absent foot pulses: suspect vascular claudication",
+             "Clinical reference 2.6 step 2 [I]; Tomkins-Lane 2016 (normal symmetric foot "
+             "pulses in LSS)",
+             lambda c: _claudication(c) and c.exam.pedal_pulses in ("reduced", "absent")),
+    FlagRule("vascular_claudication", "exam.abi + history.neurogenic_claudication",
+             "Claudication with an ankle-brachial index below 0.9: suspect vascular "
+             "claudication", "Clinical reference 2.6 step 2 [I]; Konno 2007 (ABI item)",
+             lambda c: _claudication(c) and c.exam.abi is not None and c.exam.abi < 0.9),
+    FlagRule("vascular_claudication",
+             "history.conditions + history.neurogenic_claudication",
+             "Claudication in a person with known peripheral vascular disease",
+             "Clinical reference 2.6 step 2 [I]",
+             lambda c: _claudication(c) and c.history.has_condition("peripheral_vascular_disease")),
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class FlagEvidence:
+    finding: str
+    why: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    code: str
+    evidence: tuple[FlagEvidence, ...]
+    urgency: str | None = None  # red flags only
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    disposition: str  # treat, refer_emergency, refer_urgent, refer_gp
+    red_flags: tuple[Flag, ...]
+    amber_flags: tuple[Flag, ...]
+    gp_flags: tuple[Flag, ...]
+
+
+def _collect(rules: tuple[FlagRule, ...], case: Case, urgent: bool) -> tuple[Flag, ...]:
+    found: dict[str, list[FlagEvidence]] = {}
+    for rule in rules:  # table order: the output is deterministic
+        if rule.applies(case):
+            found.setdefault(rule.code, []).append(
+                FlagEvidence(rule.finding, rule.why, rule.source)
+            )
+    return tuple(
+        Flag(code, tuple(evidence), URGENCY[code] if urgent else None)
+        for code, evidence in found.items()
+    )
+
+
+def screen(case: Case) -> Screen:
+    """Red, amber and GP flags of one case, and the disposition they set."""
+    red = _collect(RED_FLAG_RULES, case, urgent=True)
+    red = tuple(sorted(red, key=lambda f: RED_FLAG_ORDER.index(f.code)))
+    amber = _collect(AMBER_FLAG_RULES, case, urgent=False)
+    gp = _collect(GP_FLAG_RULES, case, urgent=False)
+    if any(f.urgency == EMERGENCY for f in red):
+        disposition = "refer_emergency"
+    elif red:
+        disposition = "refer_urgent"
+    elif gp:
+        disposition = "refer_gp"
+    else:
+        disposition = "treat"
+    return Screen(disposition, red, amber, gp)

@@ -1,0 +1,546 @@
+"""Propose a treatment plan from an assessment. Pure: no models, no requests.
+
+`propose_plan(assessment, case)` returns `None` unless the disposition is "treat" (a red
+flag or a suspected non-spinal cause means a referral, not a plan). Otherwise it proposes:
+modalities for the leading cause, what each condition excludes or makes a precaution
+(with its reason and source), the dose (session length, visits per week, course length,
+the visit at which to reassess), suggested points without those a condition forbids,
+home exercises and self-care advice, and adjunct referrals.
+
+Contraindications follow `shared/domain/clinical-reference.md` section 4; the dose
+ranges are the clinic's own practice [I], checked against section 5 (NICE CG88: up to 10
+sessions over up to 12 weeks; Tu 2024: 10 sessions over 4 weeks in chronic sciatica).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from intake.assess import Assessment, assess, assessment_to_dict
+from intake.case import Case
+
+MODALITIES = ("acupuncture", "electroacupuncture", "cupping", "gua_sha")
+NEEDLING = ("acupuncture", "electroacupuncture")
+SKIN = ("cupping", "gua_sha")
+
+# --- modalities by cause ------------------------------------------------------------------
+
+ACUPUNCTURE_EVIDENCE = (
+    "Lewis 2015 Spine J network meta-analysis; Tu 2024 JAMA Intern Med RCT; "
+    "Qin 2015 and Ji 2015 reviews"
+)
+
+
+@dataclass(frozen=True)
+class ModalityRow:
+    cause: str | None  # None: no cause has enough support (indeterminate)
+    modalities: tuple[str, ...]
+    why: str
+    source: str
+
+
+MODALITY_ROWS: tuple[ModalityRow, ...] = (
+    ModalityRow("disc_herniation", ("acupuncture", "electroacupuncture", "cupping"),
+                "Needling for radicular pain; cupping for the lumbar and gluteal muscles",
+                f"Clinic practice [I]; acupuncture: {ACUPUNCTURE_EVIDENCE}"),
+    ModalityRow("spinal_stenosis", ("acupuncture", "electroacupuncture"),
+                "Needling only: no skin technique is proposed for a bony narrowing",
+                f"Clinic practice [I]; acupuncture: {ACUPUNCTURE_EVIDENCE}"),
+    ModalityRow("deep_gluteal", MODALITIES,
+                "Needling with cupping and gua sha over the gluteal muscles",
+                f"Clinic practice [I]; acupuncture: {ACUPUNCTURE_EVIDENCE}"),
+    ModalityRow("spondylolisthesis", ("acupuncture", "electroacupuncture"),
+                "Needling only while the slip is assessed",
+                f"Clinic practice [I]; acupuncture: {ACUPUNCTURE_EVIDENCE}"),
+    ModalityRow(None, ("acupuncture",),
+                "Cause not yet clear: manual acupuncture only, and a GP review",
+                "clinical-reference.md 2.6 step 6 [I]"),
+)  # fmt: skip
+_MODALITIES_BY_CAUSE = {row.cause: row for row in MODALITY_ROWS}
+
+
+# --- exclusions and precautions by condition -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConditionRule:
+    because: str  # the condition code: "pacemaker", "pregnancy", ...
+    modalities: tuple[str, ...]
+    excludes: bool  # True: the modality is not offered; False: a precaution
+    why: str
+    source: str
+    applies: Callable[[Case], bool]
+
+
+def _has(condition: str) -> Callable[[Case], bool]:
+    return lambda c: c.history.has_condition(condition)
+
+
+def _pregnant(c: Case) -> bool:
+    return c.patient.pregnant is True
+
+
+SIERPINA = "Sierpina 2005 South Med J 98:330"
+WHO = "WHO 1999 Guidelines on basic training and safety in acupuncture, 2.1"
+CUPPING_LIST = "Aboushanab 2018 via a practitioner site [S]"
+GUA_SHA_LIST = "practitioner pages [S]; clinical-reference.md 4.4"
+
+CONDITION_RULES: tuple[ConditionRule, ...] = (
+    ConditionRule("pacemaker", ("electroacupuncture",), True,
+                  "Electrical stimulation can interfere with a pacemaker",
+                  f"{SIERPINA}; Cummings 2011 Acupunct Med 29:83", _has("pacemaker")),
+    ConditionRule("implanted_electrical_device", ("electroacupuncture",), True,
+                  "No electroacupuncture with an implanted stimulator or pump",
+                  f"{SIERPINA}; Cummings 2011", _has("implanted_electrical_device")),
+    ConditionRule("pacemaker", ("acupuncture",), False,
+                  "Do not needle near the device site", "clinical-reference.md 4.5 [I]",
+                  _has("pacemaker")),
+    ConditionRule("pacemaker", ("cupping",), False,
+                  "One source lists a pacemaker as an absolute contraindication to cupping: "
+                  "keep cups well away from the device", CUPPING_LIST, _has("pacemaker")),
+    ConditionRule("pregnancy", ("electroacupuncture",), True,
+                  "No electroacupuncture in pregnancy (strong stimulation to be avoided)",
+                  f"{WHO}; AACP 2012 safe practice guidelines", _pregnant),
+    ConditionRule("pregnancy", ("cupping",), True,
+                  "No cupping over the lumbosacral region or abdomen in pregnancy, and the "
+                  "sciatica treatment area is lumbosacral", "clinical-reference.md 4.3 [S/I]",
+                  _pregnant),
+    ConditionRule("pregnancy", ("gua_sha",), True,
+                  "No gua sha over the lumbosacral region or abdomen in pregnancy",
+                  GUA_SHA_LIST, _pregnant),
+    ConditionRule("pregnancy", ("acupuncture",), False,
+                  "Acupuncture can induce labour: only with great caution; avoid "
+                  "lumbosacral and lower-abdominal points and the listed points",
+                  f"{WHO}; AACP 2012 erratum", _pregnant),
+    ConditionRule("anticoagulants", SKIN, True,
+                  "Anticoagulant or antiplatelet medicine: bruising and bleeding risk",
+                  f"{CUPPING_LIST}; {GUA_SHA_LIST}; project rule [I]", _has("anticoagulants")),
+    ConditionRule("anticoagulants", NEEDLING, False,
+                  "Appears safe with appropriate needling location and depth",
+                  "McCulloch 2015 Perm J 19:68 (1 moderate bleed in 3,974 treatments)",
+                  _has("anticoagulants")),
+    ConditionRule("bleeding_disorder", SKIN, True,
+                  "Bleeding disorder: cupping and gua sha draw blood to the skin",
+                  f"{CUPPING_LIST}; {GUA_SHA_LIST}", _has("bleeding_disorder")),
+    ConditionRule("bleeding_disorder", NEEDLING, False,
+                  "Needle with care; severe bleeding disorders such as haemophilia should "
+                  "not be needled: confirm the severity first", SIERPINA,
+                  _has("bleeding_disorder")),
+    ConditionRule("skin_lesion_treatment_area", SKIN, True,
+                  "Broken, infected or inflamed skin where the treatment would go",
+                  f"{SIERPINA}; NZASA Code of Safe Practice",
+                  _has("skin_lesion_treatment_area")),
+    ConditionRule("skin_lesion_treatment_area", NEEDLING, False,
+                  "Do not needle into or through the lesion; choose points away from it",
+                  f"{SIERPINA}; NZASA Code of Safe Practice",
+                  _has("skin_lesion_treatment_area")),
+    ConditionRule("metal_allergy", NEEDLING, False,
+                  "Nickel or metal allergy: use alternative needles (for example titanium)",
+                  "Sakamoto 2025 case report; Grimalt 1979 [S]", _has("metal_allergy")),
+    ConditionRule("needle_phobia", NEEDLING, True,
+                  "Needle phobia: needling is not suitable", SIERPINA, _has("needle_phobia")),
+    ConditionRule("needle_phobia", SKIN, False,
+                  "Offer cupping or gua sha case by case", "clinical-reference.md 4.5 [I]",
+                  _has("needle_phobia")),
+    ConditionRule("epilepsy", MODALITIES, False,
+                  "Epilepsy: take care with every modality; uncontrolled epilepsy is listed "
+                  "against electroacupuncture", "practitioner sites [S]; reference 4.1 [I]",
+                  _has("epilepsy")),
+    ConditionRule("diabetes", NEEDLING, False,
+                  "Diabetes: take care with needling the feet and lower legs (circulation)",
+                  "AACP-derived guidance [S]", _has("diabetes")),
+    ConditionRule("lymphoedema_leg", MODALITIES, False,
+                  "Do not treat the lymphoedematous leg", "AACP-derived guidance [S]",
+                  _has("lymphoedema_leg")),
+    ConditionRule("peripheral_vascular_disease", SKIN, False,
+                  "Peripheral vascular disease: a relative contraindication to cupping",
+                  CUPPING_LIST, _has("peripheral_vascular_disease")),
+    ConditionRule("older_age", ("cupping",), False,
+                  "Aged 75 or over: thinner, more fragile skin",
+                  "clinical-reference.md 4.3 (elderly: precaution); age 75 [I]",
+                  lambda c: c.patient.age >= 75),
+)  # fmt: skip
+
+
+# --- points ----------------------------------------------------------------------------
+
+#: Point code -> region. WHO 1999: avoid lumbosacral points throughout pregnancy.
+POINT_REGIONS = {
+    "EX-B2 (Huatuojiaji L4-S1)": "lumbosacral",
+    "BL23": "lumbosacral",
+    "BL25": "lumbosacral",
+    "GV3": "lumbosacral",
+    "BL31": "lumbosacral",
+    "BL32": "lumbosacral",
+    "BL54": "lumbosacral",
+    "GB30": "buttock",
+    "BL36": "thigh",
+    "BL40": "knee",
+    "GB34": "leg",
+    "BL57": "leg",
+    "GB39": "leg",
+    "KI3": "ankle",
+    "BL60": "ankle",
+    "BL62": "ankle",
+}
+POINTS_BY_CAUSE: dict[str | None, tuple[str, ...]] = {
+    "disc_herniation": ("EX-B2 (Huatuojiaji L4-S1)", "BL23", "BL25", "GB30", "BL36",
+                        "BL40", "GB34", "BL57", "BL60"),
+    "spinal_stenosis": ("EX-B2 (Huatuojiaji L4-S1)", "BL23", "BL25", "GV3", "BL40",
+                        "GB34", "KI3"),
+    "deep_gluteal": ("GB30", "BL54", "BL36", "BL40", "GB34"),
+    "spondylolisthesis": ("EX-B2 (Huatuojiaji L4-S1)", "BL23", "GV3", "BL40", "BL60"),
+    None: ("BL23", "GB30", "BL40", "GB34"),
+}  # fmt: skip
+#: Root level -> extra distal points along the affected dermatome [I].
+POINTS_BY_ROOT = {"L4": ("ST36",), "L5": ("GB39",), "S1": ("BL62",)}
+POINTS_SOURCE = "Clinic practice [I]: no trial of point selection was read"
+
+#: AACP 2012 erratum: "Avoid LI4; SP6; BL60, 67; Sacral Foraminal points BL31, 32, 33, 34";
+#: a page derived from the AACP adds LR3 and GB21 [S].
+PREGNANCY_FORBIDDEN_POINTS = (
+    "LI4", "SP6", "BL60", "BL67", "BL31", "BL32", "BL33", "BL34", "LR3", "GB21",
+)  # fmt: skip
+PREGNANCY_POINTS_SOURCE = "AACP 2012 erratum; AACP-derived page [S] (LR3, GB21); WHO 1999 2.1"
+
+
+def forbidden_points(case: Case) -> tuple[str, ...]:
+    """Points this patient must not be needled at, with the lumbosacral ones in pregnancy."""
+    if not _pregnant(case):
+        return ()
+    lumbosacral = tuple(p for p, region in POINT_REGIONS.items() if region == "lumbosacral")
+    return tuple(dict.fromkeys(PREGNANCY_FORBIDDEN_POINTS + lumbosacral))
+
+
+# --- dose --------------------------------------------------------------------------------
+
+SESSION_RANGE = (18, 25)
+VISITS_PER_WEEK_RANGE = (1, 3)
+TOTAL_VISITS_RANGE = (4, 12)
+DOSE_SOURCE = (
+    "Clinic practice [I]: 18-22 min while acute, 22-25 as it becomes chronic (no source "
+    "read supports or contradicts the length; Cummings 2011: EA often 20-30 min); "
+    "2-3 visits a week while acute, fewer later; 4-12 visits (NICE CG88: up to 10 over up "
+    "to 12 weeks; Tu 2024: 10 over 4 weeks)"
+)
+
+
+@dataclass(frozen=True)
+class DoseRow:
+    """The dose for one stage; severity picks the column [I]."""
+
+    chronicity: str
+    session_minutes: int
+    visits_per_week: int  # usual
+    visits_per_week_severe: int
+    total_visits_mild: int
+    total_visits: int  # usual
+    total_visits_severe: int
+
+
+DOSE_ROWS: tuple[DoseRow, ...] = (
+    DoseRow("acute", 20, 2, 3, 4, 6, 6),
+    DoseRow("subacute", 22, 2, 2, 8, 8, 8),
+    DoseRow("chronic", 25, 1, 1, 10, 10, 12),
+)
+_DOSE = {row.chronicity: row for row in DOSE_ROWS}
+SEVERE = "leg NPRS 7 or more, or ODI above 40%"
+MILD = "leg NPRS 3 or less, and not severe"
+
+
+def severity(a: Assessment, case: Case) -> str:
+    """The severity column of the dose table: severe, mild or usual [I]."""
+    leg = case.history.leg_pain_now
+    odi = a.scores.odi
+    if (leg is not None and leg >= 7) or (odi is not None and odi.percent > 40):
+        return "severe"
+    if leg is not None and leg <= 3:
+        return "mild"
+    return "usual"
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    session_minutes: int
+    visits_per_week: int
+    total_visits: int
+    reassess_at_visit: int
+
+
+def reassess_at(total_visits: int) -> int:
+    """Half-way through the course, when change can be judged against the MIC [I]."""
+    return max(2, total_visits // 2)
+
+
+def dose(a: Assessment, case: Case) -> Dose:
+    """Session length, frequency and course length by chronicity and severity."""
+    row = _DOSE[a.chronicity]
+    level = severity(a, case)
+    per_week = row.visits_per_week_severe if level == "severe" else row.visits_per_week
+    total = {
+        "severe": row.total_visits_severe,
+        "mild": row.total_visits_mild,
+        "usual": row.total_visits,
+    }[level]
+    return Dose(row.session_minutes, per_week, total, reassess_at(total))
+
+
+def plan_parameter_problems(
+    session_minutes: float, total_visits: float, visits_per_week: float
+) -> tuple[tuple[str, str], ...]:
+    """(field, problem) for each dose parameter outside the app's ranges; empty if valid."""
+    problems = []
+    low, high = SESSION_RANGE
+    if not low <= session_minutes <= high:
+        problems.append(("session_minutes", f"session length must be {low}-{high} minutes"))
+    low, high = TOTAL_VISITS_RANGE
+    if not low <= total_visits <= high:
+        problems.append(("total_visits", f"a course is {low}-{high} visits"))
+    low, high = VISITS_PER_WEEK_RANGE
+    if not low <= visits_per_week <= high:
+        problems.append(("visits_per_week", f"{low}-{high} visits a week"))
+    return tuple(problems)
+
+
+# --- exercises, advice, referrals ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    assessment: Assessment
+    case: Case
+    cause: str | None
+
+    def aggravated_by(self, activity: str) -> bool:
+        return activity in (self.case.history.aggravating or ())
+
+    def contributing(self, factor: str) -> bool:
+        return factor in (self.case.history.contributing or ())
+
+
+@dataclass(frozen=True)
+class SelfCareRow:
+    kind: str  # "exercise" or "advice"
+    text: str  # plain language, for the patient
+    source: str  # what the suggestion rests on
+    applies: Callable[[Context], bool]
+
+
+def _cause(*causes: str | None) -> Callable[[Context], bool]:
+    return lambda x: x.cause in causes
+
+
+SELF_CARE: tuple[SelfCareRow, ...] = (
+    SelfCareRow("exercise", "Walk at an easy pace for a few minutes several times a day, "
+                "and stop before the leg pain builds up.", "Clinic practice [I]",
+                _cause("disc_herniation", None)),
+    SelfCareRow("exercise", "When the leg pain flares, rest on your back with your knees "
+                "bent and supported on a pillow.", "Clinic practice [I]",
+                _cause("disc_herniation")),
+    SelfCareRow("exercise", "An exercise bike lets you keep fit while leaning slightly "
+                "forward, a position many people with narrowing of the spinal canal find "
+                "easier than walking upright.",
+                "Tomkins-Lane 2016 (relief with a bicycle); Suri 2010 (bending forward)",
+                _cause("spinal_stenosis")),
+    SelfCareRow("exercise", "Do the gentle buttock stretch shown at the clinic two or three "
+                "times a day; hold it for about half a minute and never force it into pain.",
+                "Clinic practice [I]", _cause("deep_gluteal")),
+    SelfCareRow("exercise", "Leave out exercises that arch your back backwards for now, "
+                "since bending back brought on your pain.",
+                "Clinical reference 2.6 step 5 (extension-provoked pain)",
+                _cause("spondylolisthesis")),
+    SelfCareRow("advice", "If walking makes your legs ache or tire, sit down or lean forward "
+                "(on a shopping trolley, for example) until it settles, then carry on.",
+                "Suri 2010 (relief bending forward or seated); Tomkins-Lane 2016",
+                _cause("spinal_stenosis")),
+    SelfCareRow("advice", "Sitting makes your pain worse: use a cushion on hard seats and get "
+                "up to move about every half hour.", "Hopayian 2010 (worse on sitting)",
+                lambda x: x.aggravated_by("sitting")),
+    SelfCareRow("advice", "Lift with your knees bent and the load held close, and leave heavy "
+                "lifting to others while your leg pain is high.",
+                "Fairbank 2000 (advice on lifting)",
+                lambda x: x.case.history.trigger == "lifting"
+                or x.contributing("heavy_manual_work")),
+    SelfCareRow("advice", "At a desk, stand up and move for a minute or two every half hour.",
+                "Fairbank 2000 (advice on sitting)",
+                lambda x: x.contributing("sedentary_work") or x.contributing("poor_ergonomics")),
+    SelfCareRow("advice", "Build running or sport back up gradually, starting below the level "
+                "that brought the pain on.", "Clinic practice [I]",
+                lambda x: x.case.history.trigger == "sport"),
+    SelfCareRow("advice", "Note your leg pain from 0 to 10 each evening and bring the notes "
+                "to your visits: they show how the treatment is going.",
+                "Childs 2005; Ostelo 2008 (a 2-point change matters)", lambda x: True),
+    SelfCareRow("advice", "Get help the same day if you notice numbness between your legs or "
+                "around your back passage, new trouble passing urine or controlling your "
+                "bowels, or weakness in both legs.",
+                "NHS Lothian; NHS Gloucestershire; NICE CKS (cauda equina)", lambda x: True),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    to: str  # physiotherapy, chiropractic, gp
+    why: str
+    source: str
+    applies: Callable[[Context], bool]
+
+
+def _odi_over_40(x: Context) -> bool:
+    odi = x.assessment.scores.odi
+    return odi is not None and odi.percent > 40
+
+
+def _start_back_high(x: Context) -> bool:
+    sb = x.assessment.scores.start_back
+    return sb is not None and sb.risk == "high"
+
+
+REFERRAL_ROWS: tuple[ReferralRow, ...] = (
+    ReferralRow("physiotherapy", "STarT Back high risk: physiotherapy that addresses the "
+                "psychosocial factors as well", "NICE NG59 rec 1.1.2; Hill 2008",
+                _start_back_high),
+    ReferralRow("chiropractic", "Disc-related sciatica beyond the acute stage: spinal "
+                "manipulation improved overall recovery in the network meta-analysis",
+                "Lewis 2015 Spine J 15:1461",
+                lambda x: x.cause == "disc_herniation" and x.assessment.chronicity != "acute"),
+    ReferralRow("gp", "ODI above 40%: Fairbank advises a detailed investigation",
+                "Fairbank 2000 (ODI bands)", _odi_over_40),
+    ReferralRow("gp", "No cause stands out: consider review and imaging",
+                "clinical-reference.md 2.6 step 6 [I]", lambda x: x.cause is None),
+    ReferralRow("gp", "Bleeding disorder: confirm it is not severe before needling",
+                SIERPINA, lambda x: x.case.history.has_condition("bleeding_disorder")),
+)  # fmt: skip
+REFERRAL_ORDER = ("physiotherapy", "chiropractic", "gp")
+
+
+# --- the proposal ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Excluded:
+    modality: str
+    because: str
+    why: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Precaution:
+    modalities: tuple[str, ...]
+    because: str
+    why: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Referral:
+    to: str
+    why: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanProposal:
+    cause: str | None  # the cause the plan follows; None when indeterminate
+    modalities: tuple[str, ...]
+    excluded: tuple[Excluded, ...]
+    precautions: tuple[Precaution, ...]
+    session_minutes: int
+    visits_per_week: int
+    total_visits: int
+    reassess_at_visit: int
+    points: tuple[str, ...]
+    avoid_points: tuple[str, ...]
+    exercises: tuple[str, ...]
+    advice: tuple[str, ...]
+    referrals: tuple[Referral, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cause": self.cause,
+            "modalities": list(self.modalities),
+            "excluded": [
+                {"modality": e.modality, "because": e.because, "why": e.why, "source": e.source}
+                for e in self.excluded
+            ],
+            "precautions": [
+                {
+                    "modalities": list(p.modalities),
+                    "because": p.because,
+                    "why": p.why,
+                    "source": p.source,
+                }
+                for p in self.precautions
+            ],
+            "session_minutes": self.session_minutes,
+            "visits_per_week": self.visits_per_week,
+            "total_visits": self.total_visits,
+            "reassess_at_visit": self.reassess_at_visit,
+            "points": list(self.points),
+            "avoid_points": list(self.avoid_points),
+            "exercises": list(self.exercises),
+            "advice": list(self.advice),
+            "referrals": list(dict.fromkeys(r.to for r in self.referrals)),
+            "referral_reasons": [
+                {"to": r.to, "why": r.why, "source": r.source} for r in self.referrals
+            ],
+        }
+
+
+def propose_plan(assessment: Assessment, case: Case) -> PlanProposal | None:
+    """The proposed plan, or `None` when the assessment refers instead of treating."""
+    if assessment.disposition != "treat":
+        return None
+    cause = assessment.leading_cause
+    wanted = _MODALITIES_BY_CAUSE[cause].modalities
+
+    excluded, precautions = [], []
+    for rule in CONDITION_RULES:
+        if not rule.applies(case):
+            continue
+        if rule.excludes:
+            excluded += [Excluded(m, rule.because, rule.why, rule.source) for m in rule.modalities]
+        else:
+            precautions.append(Precaution(rule.modalities, rule.because, rule.why, rule.source))
+    barred = {e.modality for e in excluded}
+    modalities = tuple(m for m in wanted if m not in barred)
+    if not modalities:  # e.g. needle phobia: offer what is left, case by case
+        modalities = tuple(m for m in SKIN if m not in barred)
+    precautions = [p for p in precautions if set(p.modalities) & set(modalities)]
+
+    avoid = forbidden_points(case)
+    suggested = POINTS_BY_CAUSE[cause]
+    if assessment.root.level is not None and assessment.root.side in ("left", "right"):
+        suggested += POINTS_BY_ROOT[assessment.root.level]
+    needling = bool(set(modalities) & set(NEEDLING))
+    points = tuple(p for p in dict.fromkeys(suggested) if p not in avoid) if needling else ()
+
+    ctx = Context(assessment, case, cause)
+    care = [row for row in SELF_CARE if row.applies(ctx)]
+    referrals = [r for r in REFERRAL_ROWS if r.applies(ctx)]
+    referrals.sort(key=lambda r: REFERRAL_ORDER.index(r.to))  # stable: table order within
+
+    d = dose(assessment, case)
+    return PlanProposal(
+        cause=cause,
+        modalities=modalities,
+        excluded=tuple(excluded),
+        precautions=tuple(precautions),
+        session_minutes=d.session_minutes,
+        visits_per_week=d.visits_per_week,
+        total_visits=d.total_visits,
+        reassess_at_visit=d.reassess_at_visit,
+        points=points,
+        avoid_points=avoid,
+        exercises=tuple(r.text for r in care if r.kind == "exercise"),
+        advice=tuple(r.text for r in care if r.kind == "advice"),
+        referrals=tuple(Referral(r.to, r.why, r.source) for r in referrals),
+    )
+
+
+def assessment_document(case: Case) -> dict[str, Any]:
+    """Assess a case and propose its plan: the whole `sciatica-assessment/1` document."""
+    assessment = assess(case)
+    return assessment_to_dict(assessment, propose_plan(assessment, case))

@@ -1,0 +1,57 @@
+"""Plain builders for case documents, shared by the clinical-core tests (no tests here)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from intake.assess import Assessment, assess
+from intake.case import Case, load_case
+from plans.propose import assessment_document
+
+CASES = Path(__file__).resolve().parent / "cases"
+
+MINIMAL: dict[str, Any] = {
+    "format": "sciatica-case/1",
+    "patient": {"age": 40},
+    "history": {"duration_weeks": 3},
+}
+
+
+def sample(name: str) -> dict[str, Any]:
+    """A sample case document from tests/intake/cases/<name>.json."""
+    return json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def make_doc(changes: dict[str, Any] | None = None, base: dict[str, Any] = MINIMAL) -> dict:
+    """A case document: `base` with dotted-path changes, e.g. {"patient.age": 70}."""
+    doc = copy.deepcopy(base)
+    for dotted, value in (changes or {}).items():
+        *parents, last = dotted.split(".")
+        node = doc
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[last] = value
+    return doc
+
+
+def make_case(changes: dict[str, Any] | None = None, base: dict[str, Any] = MINIMAL) -> Case:
+    return load_case(make_doc(changes, base))
+
+
+def assessed(changes: dict[str, Any] | None = None, base: dict[str, Any] = MINIMAL) -> Assessment:
+    return assess(make_case(changes, base))
+
+
+def document(changes: dict[str, Any] | None = None, base: dict[str, Any] = MINIMAL) -> dict:
+    return assessment_document(make_case(changes, base))
+
+
+def positive(*sides: str) -> dict[str, dict[str, str]]:
+    return {side: {"result": "positive"} for side in sides}
+
+
+def negative(*sides: str) -> dict[str, dict[str, str]]:
+    return {side: {"result": "negative"} for side in sides}

@@ -1,0 +1,179 @@
+"""Red flags refer, amber flags are recorded, vascular claudication goes to the GP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from intake.case import RED_FLAG_QUESTIONS
+from intake.redflags import AMBER_FLAG_RULES, GP_FLAG_RULES, RED_FLAG_RULES, URGENCY
+from tests.intake.test_core_builders import assessed, document, sample
+
+RED_FLAG_ANSWER = {
+    "saddle_anaesthesia": "cauda_equina",
+    "bladder_dysfunction": "cauda_equina",
+    "bowel_dysfunction": "cauda_equina",
+    "sexual_dysfunction_new": "cauda_equina",
+    "bilateral_leg_symptoms_new": "cauda_equina",
+    "progressive_weakness": "progressive_deficit",
+    "fever_or_chills": "infection",
+    "iv_drug_use": "infection",
+    "immunosuppression": "infection",
+    "recent_spinal_procedure": "infection",
+    "history_of_cancer": "malignancy",
+    "unexplained_weight_loss": "malignancy",
+    "night_pain_unrelieved": "malignancy",
+    "significant_trauma": "fracture",
+    "long_term_corticosteroids": "fracture",
+}
+
+
+def test_every_red_flag_question_of_the_form_has_a_rule() -> None:
+    assert set(RED_FLAG_ANSWER) == set(RED_FLAG_QUESTIONS)
+
+
+@pytest.mark.parametrize(("question", "code"), RED_FLAG_ANSWER.items())
+def test_a_yes_on_the_red_flag_screen_refers_with_its_urgency_and_no_plan(
+    question: str, code: str
+) -> None:
+    doc = document({f"history.red_flags.{question}": True}, base=sample("VIG-01"))
+    assert [f["code"] for f in doc["red_flags"]] == [code]
+    urgency = URGENCY[code]
+    assert doc["red_flags"][0]["urgency"] == urgency
+    expected = "refer_emergency" if urgency == "emergency" else "refer_urgent"
+    assert doc["disposition"] == expected
+    assert doc["plan"] is None
+    assert any(question in e for e in doc["red_flags"][0]["evidence"])
+
+
+def test_a_no_on_every_red_flag_question_raises_no_flag() -> None:
+    answers = dict.fromkeys(RED_FLAG_QUESTIONS, False)
+    assert assessed({"history.red_flags": answers}).red_flags == ()
+
+
+EXAM_RED_FLAGS = [
+    # (scenario, changes, codes, disposition)
+    ("saddle sensation reduced", {"exam.sensation.saddle": "reduced"}, ["cauda_equina"],
+     "refer_emergency"),
+    ("saddle sensation absent", {"exam.sensation.saddle": "absent"}, ["cauda_equina"],
+     "refer_emergency"),
+    ("saddle sensation normal", {"exam.sensation.saddle": "normal"}, [], "treat"),
+    ("dorsiflexion 3/5 on one side (foot drop)",
+     {"exam.strength.ankle_dorsiflexion": {"right": 3, "left": 5}}, ["progressive_deficit"],
+     "refer_urgent"),
+    ("a key muscle 4/5 is not a red flag", {"exam.strength.ankle_dorsiflexion": {"right": 4}},
+     [], "treat"),
+    ("a key muscle 0/5", {"exam.strength.knee_extension": {"left": 0}},
+     ["progressive_deficit"], "refer_urgent"),
+    ("3/5 in both legs", {"exam.strength.ankle_dorsiflexion": {"right": 3},
+                          "exam.strength.ankle_plantarflexion": {"left": 2}},
+     ["cauda_equina", "progressive_deficit"], "refer_emergency"),
+    ("temperature 38.0", {"exam.temperature_c": 38.0}, ["infection"], "refer_urgent"),
+    ("temperature 37.9", {"exam.temperature_c": 37.9}, [], "treat"),
+    ("lifting at 66 in a man", {"patient.age": 66, "patient.sex": "male",
+                                "history.trigger": "lifting"}, ["fracture"], "refer_urgent"),
+    ("lifting at 66 in a woman", {"patient.age": 66, "patient.sex": "female",
+                                  "history.trigger": "lifting"}, [], "treat"),
+    ("lifting at 76 in a woman", {"patient.age": 76, "patient.sex": "female",
+                                  "history.trigger": "lifting"}, ["fracture"], "refer_urgent"),
+    ("minor trauma with osteoporosis", {"patient.age": 45, "history.trigger": "trauma",
+                                        "history.conditions": ["osteoporosis"]},
+     ["fracture"], "refer_urgent"),
+    ("osteoporosis without trauma or lifting", {"history.conditions": ["osteoporosis"],
+                                               "history.trigger": "sport"}, [], "treat"),
+    ("emergency outranks urgent", {"history.red_flags.fever_or_chills": True,
+                                   "history.red_flags.bladder_dysfunction": True},
+     ["cauda_equina", "infection"], "refer_emergency"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("changes", "codes", "disposition"), [r[1:] for r in EXAM_RED_FLAGS],
+                         ids=[r[0] for r in EXAM_RED_FLAGS])  # fmt: skip
+def test_exam_signs_and_combined_flags_refer(
+    changes: dict[str, Any], codes: list[str], disposition: str
+) -> None:
+    doc = document(changes)
+    assert [f["code"] for f in doc["red_flags"]] == codes
+    assert doc["disposition"] == disposition
+    assert (doc["plan"] is None) is (disposition != "treat")
+
+
+AMBER = [
+    ("over 50", {"patient.age": 51}, "age_over_50"),
+    ("under 20", {"patient.age": 19}, "age_under_20"),
+    ("more than a month", {"history.duration_weeks": 4.5}, "no_improvement_after_1_month"),
+    ("chronic bilateral claudication", {"history.side": "both",
+     "history.neurogenic_claudication": True}, "chronic_bilateral_claudication"),
+    ("older for fracture", {"patient.age": 70, "patient.sex": "male"}, "older_for_fracture"),
+    ("osteoporosis", {"history.conditions": ["osteoporosis"]}, "osteoporosis"),
+    ("diabetes", {"history.conditions": ["diabetes"]}, "diabetes"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("changes", "code"), [r[1:] for r in AMBER], ids=[r[0] for r in AMBER])
+def test_an_amber_flag_is_recorded_without_blocking_the_plan(
+    changes: dict[str, Any], code: str
+) -> None:
+    doc = document(changes)
+    assert code in [f["code"] for f in doc["amber_flags"]]
+    assert doc["disposition"] == "treat"
+    assert doc["plan"] is not None
+
+
+@pytest.mark.parametrize(
+    ("changes", "amber"),
+    [({"patient.age": 50}, "age_over_50"), ({"patient.age": 20}, "age_under_20"),
+     ({"history.duration_weeks": 4}, "no_improvement_after_1_month")],
+    ids=["age 50", "age 20", "exactly 4 weeks"],
+)  # fmt: skip
+def test_amber_flag_boundaries_are_not_flags(changes: dict[str, Any], amber: str) -> None:
+    assert amber not in [f.code for f in assessed(changes).amber_flags]
+
+
+def test_three_amber_flags_in_typical_stenosis_do_not_refer() -> None:
+    doc = document(base=sample("VIG-04"))
+    assert {"age_over_50", "no_improvement_after_1_month", "chronic_bilateral_claudication"} <= {
+        f["code"] for f in doc["amber_flags"]
+    }
+    assert doc["disposition"] == "treat"
+
+
+VASCULAR = [
+    ("absent pulses", {"exam.pedal_pulses": "absent"}, "refer_gp"),
+    ("reduced pulses", {"exam.pedal_pulses": "reduced"}, "refer_gp"),
+    ("ABI below 0.9", {"exam.abi": 0.89}, "refer_gp"),
+    ("ABI of 0.9", {"exam.abi": 0.9}, "treat"),
+    ("known peripheral vascular disease", {"history.conditions":
+                                           ["peripheral_vascular_disease"]}, "refer_gp"),
+    ("present pulses", {"exam.pedal_pulses": "present"}, "treat"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("changes", "disposition"), [r[1:] for r in VASCULAR],
+                         ids=[r[0] for r in VASCULAR])  # fmt: skip
+def test_claudication_with_poor_circulation_refers_to_a_gp(
+    changes: dict[str, Any], disposition: str
+) -> None:
+    doc = document({"history.neurogenic_claudication": True, **changes})
+    assert doc["disposition"] == disposition
+    assert (doc["plan"] is None) is (disposition == "refer_gp")
+    assert doc["red_flags"] == []
+
+
+def test_absent_pulses_without_claudication_are_not_vascular_claudication() -> None:
+    assert document({"exam.pedal_pulses": "absent"})["disposition"] == "treat"
+
+
+def test_a_red_flag_outranks_suspected_vascular_claudication() -> None:
+    doc = document(base=sample("vascular-claudication"))
+    assert doc["disposition"] == "refer_gp"
+    doc = document(
+        {"history.red_flags.history_of_cancer": True}, base=sample("vascular-claudication")
+    )
+    assert doc["disposition"] == "refer_urgent"
+
+
+@pytest.mark.parametrize("rule", RED_FLAG_RULES + AMBER_FLAG_RULES + GP_FLAG_RULES)
+def test_every_flag_rule_says_why_and_cites_a_source(rule: Any) -> None:
+    assert rule.why and rule.source and rule.finding

@@ -1,0 +1,284 @@
+"""The plan proposal: modalities, exclusions, dose, points, self-care and referrals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from intake.assess import assess
+from plans.propose import (
+    CONDITION_RULES,
+    MODALITIES,
+    PREGNANCY_FORBIDDEN_POINTS,
+    plan_parameter_problems,
+    propose_plan,
+)
+from tests.intake.test_core_builders import CASES, document, make_case, positive, sample
+
+DISC = sample("VIG-01")  # disc herniation, S1, acute
+GLUTEAL = sample("VIG-06")  # deep gluteal, the plan with every modality
+
+
+def plan(changes: dict[str, Any] | None = None, base: dict[str, Any] = GLUTEAL) -> dict:
+    proposed = document(changes, base)["plan"]
+    assert proposed is not None
+    return proposed
+
+
+def test_no_plan_when_the_assessment_refers() -> None:
+    case = make_case({"history.red_flags.saddle_anaesthesia": True}, DISC)
+    assert propose_plan(assess(case), case) is None
+
+
+@pytest.mark.parametrize(
+    ("base", "cause", "modalities"),
+    [
+        (DISC, "disc_herniation", ["acupuncture", "electroacupuncture", "cupping"]),
+        (sample("VIG-04"), "spinal_stenosis", ["acupuncture", "electroacupuncture"]),
+        (GLUTEAL, "deep_gluteal", list(MODALITIES)),
+        (sample("VIG-08"), "spondylolisthesis", ["acupuncture", "electroacupuncture"]),
+        (sample("minimal"), None, ["acupuncture"]),
+    ],
+    ids=["disc", "stenosis", "deep gluteal", "spondylolisthesis", "no clear cause"],
+)
+def test_modalities_follow_the_leading_cause(
+    base: dict[str, Any], cause: str | None, modalities: list[str]
+) -> None:
+    proposed = plan(base=base)
+    assert proposed["cause"] == cause
+    assert proposed["modalities"] == modalities
+
+
+EXCLUSIONS = [
+    # (scenario, changes, excluded modalities, "because")
+    ("pacemaker", {"history.conditions": ["pacemaker"]}, ["electroacupuncture"], "pacemaker"),
+    ("implanted device", {"history.conditions": ["implanted_electrical_device"]},
+     ["electroacupuncture"], "implanted_electrical_device"),
+    ("pregnancy", {"patient.pregnant": True, "patient.sex": "female"},
+     ["electroacupuncture", "cupping", "gua_sha"], "pregnancy"),
+    ("anticoagulants", {"history.conditions": ["anticoagulants"]}, ["cupping", "gua_sha"],
+     "anticoagulants"),
+    ("bleeding disorder", {"history.conditions": ["bleeding_disorder"]},
+     ["cupping", "gua_sha"], "bleeding_disorder"),
+    ("skin lesion at the treatment area", {"history.conditions": ["skin_lesion_treatment_area"]},
+     ["cupping", "gua_sha"], "skin_lesion_treatment_area"),
+    ("needle phobia", {"history.conditions": ["needle_phobia"]},
+     ["acupuncture", "electroacupuncture"], "needle_phobia"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("changes", "excluded", "because"), [r[1:] for r in EXCLUSIONS],
+                         ids=[r[0] for r in EXCLUSIONS])  # fmt: skip
+def test_a_condition_excludes_modalities_with_its_reason(
+    changes: dict[str, Any], excluded: list[str], because: str
+) -> None:
+    proposed = plan(changes)
+    rows = [e for e in proposed["excluded"] if e["because"] == because]
+    assert [e["modality"] for e in rows] == excluded
+    assert all(e["why"] and e["source"] for e in rows)
+    assert not set(excluded) & set(proposed["modalities"])
+    assert proposed["modalities"]  # something is always left to offer here
+
+
+def test_pregnancy_is_not_inferred_from_an_unanswered_question() -> None:
+    assert plan({"patient.sex": "female"})["excluded"] == []
+
+
+PRECAUTIONS = [
+    ("pregnancy", {"patient.pregnant": True}, "pregnancy", ["acupuncture"]),
+    ("anticoagulants", {"history.conditions": ["anticoagulants"]}, "anticoagulants",
+     ["acupuncture", "electroacupuncture"]),
+    ("bleeding disorder", {"history.conditions": ["bleeding_disorder"]}, "bleeding_disorder",
+     ["acupuncture", "electroacupuncture"]),
+    ("pacemaker", {"history.conditions": ["pacemaker"]}, "pacemaker",
+     ["acupuncture", "cupping"]),
+    ("skin lesion", {"history.conditions": ["skin_lesion_treatment_area"]},
+     "skin_lesion_treatment_area", ["acupuncture", "electroacupuncture"]),
+    ("metal allergy", {"history.conditions": ["metal_allergy"]}, "metal_allergy",
+     ["acupuncture", "electroacupuncture"]),
+    ("epilepsy", {"history.conditions": ["epilepsy"]}, "epilepsy", list(MODALITIES)),
+    ("diabetes", {"history.conditions": ["diabetes"]}, "diabetes",
+     ["acupuncture", "electroacupuncture"]),
+    ("lymphoedema", {"history.conditions": ["lymphoedema_leg"]}, "lymphoedema_leg",
+     list(MODALITIES)),
+    ("peripheral vascular disease without claudication",
+     {"history.conditions": ["peripheral_vascular_disease"]}, "peripheral_vascular_disease",
+     ["cupping", "gua_sha"]),
+    ("aged 75", {"patient.age": 75}, "older_age", ["cupping"]),
+    ("needle phobia: skin techniques case by case", {"history.conditions": ["needle_phobia"]},
+     "needle_phobia", ["cupping", "gua_sha"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("changes", "because", "modalities"), [r[1:] for r in PRECAUTIONS],
+                         ids=[r[0] for r in PRECAUTIONS])  # fmt: skip
+def test_a_condition_adds_a_precaution_with_its_reason(
+    changes: dict[str, Any], because: str, modalities: list[str]
+) -> None:
+    rows = [p for p in plan(changes)["precautions"] if p["because"] == because]
+    assert [m for row in rows for m in row["modalities"]] == modalities
+    assert all(row["why"] and row["source"] for row in rows)
+
+
+def test_metal_allergy_and_epilepsy_do_not_exclude_anything() -> None:
+    assert plan({"history.conditions": ["metal_allergy", "epilepsy"]})["excluded"] == []
+
+
+def test_every_condition_rule_says_why_and_cites_a_source() -> None:
+    assert all(r.why and r.source and r.modalities for r in CONDITION_RULES)
+
+
+def test_needle_phobia_with_a_needling_only_cause_offers_skin_techniques_case_by_case() -> None:
+    proposed = plan({"history.conditions": ["needle_phobia"]}, sample("VIG-04"))
+    assert proposed["modalities"] == ["cupping", "gua_sha"]
+    assert proposed["points"] == []
+
+
+def test_needle_phobia_and_anticoagulants_leave_nothing_to_offer() -> None:
+    proposed = plan({"history.conditions": ["needle_phobia", "anticoagulants"]})
+    assert proposed["modalities"] == []
+
+
+def test_pregnancy_never_suggests_a_forbidden_or_lumbosacral_point() -> None:
+    proposed = plan({"patient.pregnant": True}, DISC)
+    assert proposed["points"]
+    assert not set(proposed["points"]) & set(proposed["avoid_points"])
+    assert set(PREGNANCY_FORBIDDEN_POINTS) <= set(proposed["avoid_points"])
+    assert {"BL60", "BL23", "BL25"} & set(plan(base=DISC)["points"]) == {"BL60", "BL23", "BL25"}
+    assert not {"BL60", "BL23", "BL25"} & set(proposed["points"])
+
+
+def test_a_one_sided_root_adds_its_distal_point() -> None:
+    assert "BL62" in plan(base=DISC)["points"]  # S1
+    assert "GB39" in plan({"exam.strength.great_toe_extension": {"right": 4},
+                           "exam.heel_walk": {"right": "difficult"},
+                           "exam.reflexes.achilles": {"right": "normal"},
+                           "exam.strength.ankle_plantarflexion": {"right": 5},
+                           "exam.sensation.S1": {"right": "normal"},
+                           "exam.toe_walk": {"right": "normal"}}, DISC)["points"]  # fmt: skip
+
+
+DOSES = [
+    # (scenario, changes, minutes, per week, total, reassess)
+    ("acute, usual", {"history.duration_weeks": 2}, 20, 2, 6, 3),
+    ("acute, severe leg pain", {"history.duration_weeks": 2, "history.leg_pain_now": 7},
+     20, 3, 6, 3),
+    ("acute, mild leg pain", {"history.duration_weeks": 2, "history.leg_pain_now": 3},
+     20, 2, 4, 2),
+    ("acute up to 5.9 weeks", {"history.duration_weeks": 5.9}, 20, 2, 6, 3),
+    ("subacute from 6 weeks", {"history.duration_weeks": 6}, 22, 2, 8, 4),
+    ("subacute to 12 weeks", {"history.duration_weeks": 12, "history.leg_pain_now": 8},
+     22, 2, 8, 4),
+    ("chronic after 12 weeks", {"history.duration_weeks": 12.5}, 25, 1, 10, 5),
+    ("chronic and severe by the ODI", {"history.duration_weeks": 30, "questionnaires.odi":
+     dict.fromkeys(["pain_intensity", "personal_care", "lifting", "walking", "sitting",
+                    "standing", "sleeping", "sex_life", "social_life", "travelling"], 3)},
+     25, 1, 12, 6),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("changes", "minutes", "per_week", "total", "reassess"),
+                         [r[1:] for r in DOSES], ids=[r[0] for r in DOSES])  # fmt: skip
+def test_the_dose_follows_chronicity_and_severity(
+    changes: dict[str, Any], minutes: int, per_week: int, total: int, reassess: int
+) -> None:
+    proposed = plan(changes)
+    dose = (
+        proposed["session_minutes"],
+        proposed["visits_per_week"],
+        proposed["total_visits"],
+        proposed["reassess_at_visit"],
+    )
+    assert dose == (minutes, per_week, total, reassess)
+    assert plan_parameter_problems(minutes, total, per_week) == ()
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in CASES.glob("*.json")))
+def test_every_proposed_plan_is_within_the_app_ranges(name: str) -> None:
+    proposed = document(base=sample(name))["plan"]
+    if proposed is not None:
+        problems = plan_parameter_problems(
+            proposed["session_minutes"], proposed["total_visits"], proposed["visits_per_week"]
+        )
+        assert problems == ()
+        assert 1 <= proposed["reassess_at_visit"] < proposed["total_visits"]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "total", "per_week", "fields"),
+    [
+        (18, 4, 1, set()),
+        (25, 12, 3, set()),
+        (17.9, 4, 1, {"session_minutes"}),
+        (26, 4, 1, {"session_minutes"}),
+        (20, 3, 2, {"total_visits"}),
+        (20, 13, 2, {"total_visits"}),
+        (20, 8, 0.5, {"visits_per_week"}),
+        (20, 8, 3.5, {"visits_per_week"}),
+    ],
+)
+def test_plan_parameter_ranges(minutes: float, total: int, per_week: float, fields: set) -> None:
+    assert {f for f, _ in plan_parameter_problems(minutes, total, per_week)} == fields
+
+
+SELF_CARE = [
+    ("disc", DISC, {}, "rest on your back with your knees bent"),
+    ("stenosis", sample("VIG-04"), {}, "exercise bike"),
+    ("stenosis", sample("VIG-04"), {}, "shopping trolley"),
+    ("deep gluteal", GLUTEAL, {}, "buttock stretch"),
+    ("spondylolisthesis", sample("VIG-08"), {}, "arch your back backwards"),
+    ("sitting aggravates", GLUTEAL, {}, "cushion"),
+    ("lifting trigger", DISC, {}, "Lift with your knees bent"),
+    ("desk work", GLUTEAL, {"history.contributing": ["sedentary_work"]}, "At a desk"),
+    ("sport trigger", GLUTEAL, {}, "running or sport back up"),
+    ("every plan: pain diary", sample("minimal"), {}, "from 0 to 10"),
+    ("every plan: when to get help", sample("minimal"), {}, "same day"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("base", "changes", "words"), [r[1:] for r in SELF_CARE],
+                         ids=[f"{r[0]}: {r[3]}" for r in SELF_CARE])  # fmt: skip
+def test_exercises_and_advice_match_the_cause_and_the_history(
+    base: dict[str, Any], changes: dict[str, Any], words: str
+) -> None:
+    proposed = plan(changes, base)
+    assert any(words in text for text in proposed["exercises"] + proposed["advice"])
+
+
+def test_stenosis_advice_is_not_given_for_a_disc() -> None:
+    proposed = plan(base=DISC)
+    assert not any("trolley" in text for text in proposed["advice"])
+
+
+REFERRALS = [
+    ("STarT Back high risk", GLUTEAL, {"questionnaires.start_back": {
+        "1": False, "2": False, "3": False, "4": False, "5": True, "6": True, "7": True,
+        "8": True, "9": "slightly"}}, ["physiotherapy"]),
+    ("disc beyond the acute stage", DISC, {"history.duration_weeks": 8}, ["chiropractic"]),
+    ("acute disc", DISC, {}, []),
+    ("ODI above 40%", GLUTEAL, {"questionnaires.odi": dict.fromkeys(
+        ["pain_intensity", "personal_care", "lifting", "walking", "sitting", "standing",
+         "sleeping", "sex_life"], 3)}, ["gp"]),
+    ("no clear cause", sample("minimal"), {}, ["gp"]),
+    ("bleeding disorder", GLUTEAL, {"history.conditions": ["bleeding_disorder"]}, ["gp"]),
+    ("a fixed order", DISC, {"history.duration_weeks": 8, "history.conditions":
+                             ["bleeding_disorder"]}, ["chiropractic", "gp"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("base", "changes", "referrals"), [r[1:] for r in REFERRALS],
+                         ids=[r[0] for r in REFERRALS])  # fmt: skip
+def test_adjunct_referrals_where_the_rules_call_for_them(
+    base: dict[str, Any], changes: dict[str, Any], referrals: list[str]
+) -> None:
+    proposed = plan(changes, base)
+    assert proposed["referrals"] == referrals
+    assert [r["to"] for r in proposed["referral_reasons"]] == referrals
+
+
+def test_the_plan_is_built_from_the_same_assessment_it_is_given() -> None:
+    case = make_case({"exam.slr": positive("left")}, DISC)
+    a = assess(case)
+    proposed = propose_plan(a, case)
+    assert proposed is not None and proposed.cause == a.leading_cause == "disc_herniation"
