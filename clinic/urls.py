@@ -14,6 +14,8 @@ urlpatterns = [
     path("episodes/<int:pk>/", views.episode_detail, name="episode_detail"),
     path("episodes/<int:pk>/edit/", views.episode_edit, name="episode_edit"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("", include("intake.urls")),
+    path("", include("plans.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
