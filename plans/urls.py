@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from plans import views
+
+urlpatterns = [
+    path("episodes/<int:pk>/exam/", views.exam_edit, name="exam_edit"),
+    path("episodes/<int:pk>/exam/assessment/", views.assessment_preview, name="assessment_preview"),
+    path("episodes/<int:pk>/diagnosis/", views.diagnosis_record, name="diagnosis_record"),
+    path("episodes/<int:pk>/plan/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/revise/", views.plan_revise, name="plan_revise"),
+    path("plans/<int:pk>/print/<str:variant>/<str:paper>/", views.plan_print, name="plan_print"),
+    path(
+        "plans/<int:pk>/preview/<str:variant>/", views.plan_print_preview, name="plan_print_preview"
+    ),
+]

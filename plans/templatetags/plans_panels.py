@@ -1,12 +1,46 @@
-"""The clinical panels of the episode page (exam, assessment, plan)."""
+"""The clinical panel of the episode page (exam, diagnosis, plan versions), and two
+formatting filters for the clinical templates."""
+
+from typing import Any
 
 from django import template
 
 from clinic.models import Episode
+from intake.models import Exam
+from plans.models import TreatmentPlan
 
 register = template.Library()
 
 
 @register.inclusion_tag("plans/_episode_panel.html", takes_context=True)
 def clinical_panel(context: template.Context, episode: Episode) -> dict:
-    return {"episode": episode, "perms": context.get("perms")}
+    """Three queries whatever the number of versions: exam, latest diagnosis, plans."""
+    perms = context.get("perms")
+    clinical = bool(perms and perms["clinic"]["record_clinical"])
+    plans = episode.plans.select_related("approved_by").order_by("-version")
+    if not clinical:
+        plans = plans.exclude(status=TreatmentPlan.Status.DRAFT)
+    exam = None
+    diagnosis = None
+    if clinical:
+        exam = Exam.objects.filter(episode=episode).select_related("updated_by").first()
+        diagnosis = episode.diagnoses.select_related("recorded_by").first()
+    return {
+        "episode": episode,
+        "clinical": clinical,
+        "exam": exam,
+        "diagnosis": diagnosis,
+        "plans": list(plans),
+    }
+
+
+@register.filter
+def get(mapping: dict, key: Any) -> Any:
+    """`{{ names|get:code }}`: a dictionary lookup by a variable key."""
+    return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def words(code: Any) -> str:
+    """A stored code as words: "bed_bound" -> "bed bound"."""
+    return str(code).replace("_", " ") if code is not None else ""

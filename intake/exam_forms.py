@@ -1,0 +1,557 @@
+"""The practitioner's exam form: every exam field of the case format, in examination order.
+
+Each form field maps to one place in the exam's case-format parts (`findings`, `imaging`,
+`history`, `tcm_notes`); `ExamForm.parts()` builds them from the cleaned data and
+`initial_from(parts)` reads them back. A blank field means "not asked / not tested" and
+leaves the key out, which is never the same as a negative finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+
+from intake.case import DERMATOMES, MUSCLES, RED_FLAG_QUESTIONS, REFLEXES
+
+NOT_TESTED = ("", "Not tested")
+NOT_ASKED = ("", "Not asked")
+RESULT = [NOT_TESTED, ("positive", "Positive"), ("negative", "Negative")]
+YES_NO = [NOT_ASKED, ("yes", "Yes"), ("no", "No")]
+REFLEX = [NOT_TESTED] + [(v, v.capitalize()) for v in ("normal", "reduced", "absent", "brisk")]
+SENSATION = [NOT_TESTED] + [(v, v.capitalize()) for v in ("normal", "reduced", "absent")]
+MRC = [NOT_TESTED] + [(str(g), f"{g}/5") for g in range(5, -1, -1)]
+WALK = [NOT_TESTED, ("normal", "Normal"), ("difficult", "Difficult")]
+PRESENT = [NOT_TESTED, ("present", "Present"), ("absent", "Absent")]
+
+
+def _choices(*values: str, blank: tuple[str, str] = NOT_ASKED) -> list[tuple[str, str]]:
+    return [blank] + [(v, v.replace("_", " ").capitalize()) for v in values]
+
+
+ACTIVITIES = (
+    "sitting",
+    "standing",
+    "walking",
+    "bending_forward",
+    "bending_backward",
+    "lying_down",
+    "coughing_sneezing",
+    "lifting",
+    "rest",
+)
+PAIN_REGIONS = (
+    "low_back",
+    "buttock",
+    "hip",
+    "groin",
+    "anterior_thigh",
+    "lateral_thigh",
+    "posterior_thigh",
+    "knee",
+    "shin",
+    "calf",
+    "foot",
+    "toes",
+)
+SYMPTOMS = ("numbness", "tingling", "burning", "weakness", "cramping", "shooting")
+CONDITIONS = (
+    "pacemaker",
+    "implanted_electrical_device",
+    "anticoagulants",
+    "bleeding_disorder",
+    "diabetes",
+    "epilepsy",
+    "skin_lesion_treatment_area",
+    "metal_allergy",
+    "needle_phobia",
+    "peripheral_vascular_disease",
+    "osteoporosis",
+    "lymphoedema_leg",
+)
+CONTRIBUTING = (
+    "sedentary_work",
+    "poor_ergonomics",
+    "overweight",
+    "no_regular_exercise",
+    "high_heels",
+    "soft_mattress",
+    "emotional_stress",
+    "previous_back_injury",
+    "heavy_manual_work",
+)
+
+# The side-by-side tests, grouped as the examination runs. Labels are the clinician's.
+NEURAL_TENSION = {
+    "slr": "Straight leg raise (SLR)",
+    "crossed_slr": "Crossed SLR (side = leg raised)",
+    "slump": "Slump test",
+    "femoral_nerve_stretch": "Femoral nerve stretch",
+}
+GLUTEAL = {
+    "fair": "FAIR (flexion, adduction, internal rotation)",
+    "seated_piriformis_stretch": "Seated piriformis stretch",
+    "active_piriformis": "Active piriformis test",
+    "piriformis_tenderness": "Piriformis tenderness",
+    "sciatic_notch_tenderness": "Sciatic notch tenderness",
+}
+MUSCLE_NAMES = {
+    "hip_flexion": "Hip flexion (L2-3)",
+    "knee_extension": "Knee extension (L3-4)",
+    "ankle_dorsiflexion": "Ankle dorsiflexion (L4-5)",
+    "great_toe_extension": "Great toe extension (L5)",
+    "ankle_plantarflexion": "Ankle plantarflexion (S1)",
+    "hip_abduction": "Hip abduction (L5)",
+}
+REFLEX_NAMES = {"patellar": "Knee reflex (patellar, L4)", "achilles": "Ankle reflex (Achilles, S1)"}
+RED_FLAG_NAMES = {
+    "saddle_anaesthesia": "Numbness or tingling in the saddle area",
+    "bladder_dysfunction": "New difficulty passing or controlling urine",
+    "bowel_dysfunction": "New loss of bowel control or sensation",
+    "sexual_dysfunction_new": "New sexual dysfunction",
+    "bilateral_leg_symptoms_new": "New symptoms in both legs",
+    "progressive_weakness": "Leg weakness getting worse",
+    "fever_or_chills": "Fever, chills or rigors",
+    "unexplained_weight_loss": "Unexplained weight loss",
+    "history_of_cancer": "History of cancer",
+    "iv_drug_use": "Intravenous drug use",
+    "immunosuppression": "Immunosuppression",
+    "long_term_corticosteroids": "Long-term corticosteroids",
+    "significant_trauma": "Significant trauma",
+    "night_pain_unrelieved": "Night pain not eased by any position",
+    "recent_spinal_procedure": "Recent spinal procedure",
+}
+assert tuple(RED_FLAG_NAMES) == RED_FLAG_QUESTIONS
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def _from_bool(value: Any) -> str:
+    return {True: "yes", False: "no"}.get(value, "")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One form field and where its value lives in the exam's parts."""
+
+    name: str
+    path: tuple[str, ...]  # ("findings", "reflexes", "achilles", "left")
+    field: Callable[[], forms.Field]
+    to_json: Callable[[Any], Any] = lambda v: v if v not in ("", None, []) else None
+    from_json: Callable[[Any], Any] = lambda v: v
+
+
+def _select(label: str, choices: list[tuple[str, str]]) -> Callable[[], forms.Field]:
+    return lambda: forms.ChoiceField(label=label, choices=choices, required=False)
+
+
+def _checkboxes(label: str, values: tuple[str, ...]) -> Callable[[], forms.Field]:
+    return lambda: forms.MultipleChoiceField(
+        label=label,
+        choices=[(v, v.replace("_", " ").capitalize()) for v in values],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def _number(
+    label: str, low: float, high: float, *, decimal: bool = False, help_text: str = ""
+) -> Callable[[], forms.Field]:
+    kind = forms.FloatField if decimal else forms.IntegerField
+    attrs = {"step": "any"} if decimal else {}
+    return lambda: kind(
+        label=label,
+        min_value=low,
+        max_value=high,
+        required=False,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs=attrs),
+    )
+
+
+def _text(label: str) -> Callable[[], forms.Field]:
+    return lambda: forms.CharField(
+        label=label, required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _tri(name: str, path: tuple[str, ...], label: str) -> Spec:
+    return Spec(name, path, _select(label, YES_NO), _yes_no, _from_bool)
+
+
+def _mrc_json(value: str) -> int | None:
+    return int(value) if value not in ("", None) else None
+
+
+def _build_specs() -> list[Spec]:
+    specs: list[Spec] = []
+    f = "findings"
+    for group in (NEURAL_TENSION, GLUTEAL, {"kemp": "Kemp test"}):
+        for test, label in group.items():
+            for side in ("left", "right"):
+                specs.append(
+                    Spec(
+                        f"{test}_{side}",
+                        (f, test, side, "result"),
+                        _select(f"{label}, {side}", RESULT),
+                    )
+                )
+                if test == "slr":
+                    specs.append(
+                        Spec(
+                            f"slr_{side}_angle",
+                            (f, "slr", side, "angle_deg"),
+                            _number(f"SLR angle, {side} (degrees)", 0, 120),
+                        )
+                    )
+    specs += [
+        Spec("step_off", (f, "step_off"), _select("Palpable step-off", PRESENT)),
+        Spec("midline_sill", (f, "midline_sill"), _select("Low midline sill sign", PRESENT)),
+        _tri("extension_provokes", (f, "extension_provokes"), "Extension provokes the pain"),
+        _tri("flexion_relieves", (f, "flexion_relieves"), "Flexion relieves the pain"),
+    ]
+    for reflex in REFLEXES:
+        for side in ("left", "right"):
+            specs.append(
+                Spec(
+                    f"reflex_{reflex}_{side}",
+                    (f, "reflexes", reflex, side),
+                    _select(f"{REFLEX_NAMES[reflex]}, {side}", REFLEX),
+                )
+            )
+    for muscle in MUSCLES:
+        for side in ("left", "right"):
+            specs.append(
+                Spec(
+                    f"strength_{muscle}_{side}",
+                    (f, "strength", muscle, side),
+                    _select(f"{MUSCLE_NAMES[muscle]}, {side}", MRC),
+                    _mrc_json,
+                    lambda v: "" if v is None else str(v),
+                )
+            )
+    for dermatome in DERMATOMES:
+        for side in ("left", "right"):
+            specs.append(
+                Spec(
+                    f"sensation_{dermatome}_{side}",
+                    (f, "sensation", dermatome, side),
+                    _select(f"Sensation {dermatome}, {side}", SENSATION),
+                )
+            )
+    specs.append(
+        Spec("sensation_saddle", (f, "sensation", "saddle"), _select("Saddle sensation", SENSATION))
+    )
+    for walk, label in (("heel_walk", "Heel walking"), ("toe_walk", "Toe walking")):
+        for side in ("left", "right"):
+            specs.append(Spec(f"{walk}_{side}", (f, walk, side), _select(f"{label}, {side}", WALK)))
+    specs += [
+        Spec(
+            "romberg",
+            (f, "romberg"),
+            _select("Romberg test", [NOT_TESTED, ("normal", "Normal"), ("abnormal", "Abnormal")]),
+        ),
+        _tri("wide_based_gait", (f, "wide_based_gait"), "Wide-based gait"),
+        Spec(
+            "pedal_pulses",
+            (f, "pedal_pulses"),
+            _select("Pedal pulses", _choices("present", "reduced", "absent", blank=NOT_TESTED)),
+        ),
+        Spec(
+            "abi",
+            (f, "abi"),
+            _number("Ankle-brachial index (ABI)", 0, 3, decimal=True, help_text="If measured."),
+        ),
+        Spec(
+            "temperature_c", (f, "temperature_c"), _number("Temperature (°C)", 30, 45, decimal=True)
+        ),
+        Spec(
+            "imaging_modality",
+            ("imaging", "modality"),
+            _select(
+                "Imaging", [("", "None seen"), ("mri", "MRI"), ("ct", "CT"), ("xray", "X-ray")]
+            ),
+        ),
+        Spec(
+            "imaging_disc_level",
+            ("imaging", "disc_herniation_level"),
+            _select(
+                "Disc herniation level", _choices("L3-L4", "L4-L5", "L5-S1", blank=("", "None"))
+            ),
+        ),
+        Spec(
+            "imaging_stenosis",
+            ("imaging", "stenosis"),
+            _select(
+                "Stenosis",
+                _choices("none", "mild", "moderate", "severe", blank=("", "Not reported")),
+            ),
+        ),
+        Spec(
+            "imaging_listhesis",
+            ("imaging", "listhesis_grade"),
+            _number("Listhesis grade (Meyerding 0-4)", 0, 4),
+        ),
+    ]
+    h = "history"
+    specs += [
+        Spec(
+            "duration_weeks",
+            (h, "duration_weeks"),
+            _number("Duration of this episode (weeks)", 0, 6000, decimal=True),
+        ),
+        Spec("onset", (h, "onset"), _select("Onset", _choices("sudden", "gradual"))),
+        Spec(
+            "trigger",
+            (h, "trigger"),
+            _select(
+                "Trigger",
+                _choices(
+                    "lifting", "trauma", "prolonged_sitting", "pregnancy", "sport", "none", "other"
+                ),
+            ),
+        ),
+        Spec(
+            "side", (h, "side"), _select("Side", _choices("left", "right", "both", "alternating"))
+        ),
+        Spec("pain_regions", (h, "pain_regions"), _checkboxes("Where the pain is", PAIN_REGIONS)),
+        _tri(
+            "leg_pain_worse_than_back",
+            (h, "leg_pain_worse_than_back"),
+            "Leg pain worse than back pain",
+        ),
+        Spec("symptoms", (h, "symptoms"), _checkboxes("Symptoms", SYMPTOMS)),
+        Spec("aggravating", (h, "aggravating"), _checkboxes("Made worse by", ACTIVITIES)),
+        Spec("relieving", (h, "relieving"), _checkboxes("Eased by", ACTIVITIES)),
+        _tri(
+            "neurogenic_claudication",
+            (h, "neurogenic_claudication"),
+            "Leg symptoms on walking or standing, eased by sitting or bending forward",
+        ),
+        Spec("leg_pain_now", (h, "leg_pain_now"), _number("Leg pain now (0-10)", 0, 10)),
+        Spec("leg_pain_worst", (h, "leg_pain_worst"), _number("Leg pain at worst (0-10)", 0, 10)),
+        Spec("leg_pain_best", (h, "leg_pain_best"), _number("Leg pain at best (0-10)", 0, 10)),
+        Spec("back_pain_now", (h, "back_pain_now"), _number("Back pain now (0-10)", 0, 10)),
+    ]
+    for question, label in RED_FLAG_NAMES.items():
+        specs.append(_tri(f"rf_{question}", (h, "red_flags", question), label))
+    specs += [
+        Spec("conditions", (h, "conditions"), _checkboxes("Medical conditions", CONDITIONS)),
+        Spec(
+            "contributing", (h, "contributing"), _checkboxes("Contributing factors", CONTRIBUTING)
+        ),
+        Spec("tcm_tongue", ("tcm_notes", "tongue"), _text("Tongue")),
+        Spec("tcm_pulse", ("tcm_notes", "pulse"), _text("Pulse")),
+        Spec("tcm_pattern", ("tcm_notes", "pattern"), _text("Pattern")),
+    ]
+    return specs
+
+
+SPECS = _build_specs()
+SPECS_BY_NAME = {spec.name: spec for spec in SPECS}
+LABELS_BY_PATH = {spec.path: spec.field().label for spec in SPECS}
+PARTS = ("findings", "imaging", "history", "tcm_notes")
+
+
+def _get(tree: dict[str, Any], path: tuple[str, ...]) -> Any:
+    node: Any = tree
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def _put(tree: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for key in path[:-1]:
+        tree = tree.setdefault(key, {})
+    tree[path[-1]] = value
+
+
+def initial_from(parts: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Form initial values from the exam's saved parts."""
+    initial: dict[str, Any] = {}
+    for spec in SPECS:
+        value = _get(parts, spec.path)
+        if value is not None:
+            initial[spec.name] = spec.from_json(value)
+    return initial
+
+
+def _side_row(label: str, left: str, right: str) -> Div:
+    return Div(
+        Div(HTML(f'<span class="exam-test">{label}</span>'), css_class="col-12 col-md-4"),
+        Div(left, css_class="col-6 col-md-4"),
+        Div(right, css_class="col-6 col-md-4"),
+        css_class="row g-2 exam-row",
+    )
+
+
+def _sides(prefix: str, label: str, *, extra: tuple[str, str] | None = None) -> Div:
+    row = _side_row(label, f"{prefix}_left", f"{prefix}_right")
+    if extra:
+        row.fields.append(
+            Div(
+                Div(css_class="col-12 col-md-4"),
+                Div(extra[0], css_class="col-6 col-md-4"),
+                Div(extra[1], css_class="col-6 col-md-4"),
+                css_class="row g-2 w-100 mx-0",
+            )
+        )
+    return row
+
+
+def _pair(*names: str) -> Div:
+    return Div(*(Div(name, css_class="col-sm-6") for name in names), css_class="row g-2")
+
+
+class ExamForm(forms.Form):
+    """All of the exam, the history taken in the room and TCM notes, with a version check."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(
+        self, *args: Any, questionnaire_history: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        patient_said = questionnaire_history or {}
+        for spec in SPECS:
+            field = spec.field()
+            if spec.path[0] == "history":
+                answer = _get({"history": patient_said}, spec.path)
+                if answer is not None:
+                    field.help_text = f"Questionnaire: {_words(answer)}"
+            self.fields[spec.name] = field
+        self.helper = FormHelper()
+        self.helper.form_id = "exam-form"
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = self._layout()
+
+    def _layout(self) -> Layout:
+        headings = Div(
+            Div(css_class="col-12 col-md-4"),
+            Div(HTML("<strong>Left</strong>"), css_class="col-6 col-md-4"),
+            Div(HTML("<strong>Right</strong>"), css_class="col-6 col-md-4"),
+            css_class="row g-2 d-none d-md-flex exam-sides",
+        )
+        neural = [
+            _sides(t, label, extra=("slr_left_angle", "slr_right_angle") if t == "slr" else None)
+            for t, label in NEURAL_TENSION.items()
+        ]
+        return Layout(
+            "version",
+            Fieldset("Neural tension tests", headings, *neural),
+            Fieldset("Gluteal tests", *(_sides(t, label) for t, label in GLUTEAL.items())),
+            Fieldset(
+                "Lumbar spine",
+                _pair("step_off", "midline_sill"),
+                _pair("extension_provokes", "flexion_relieves"),
+                _sides("kemp", "Kemp test"),
+            ),
+            Fieldset(
+                "Neurology",
+                *(_sides(f"reflex_{r}", REFLEX_NAMES[r]) for r in REFLEXES),
+                *(_sides(f"strength_{m}", MUSCLE_NAMES[m]) for m in MUSCLES),
+                *(_sides(f"sensation_{d}", f"Sensation {d}") for d in DERMATOMES),
+                _pair("sensation_saddle", "romberg"),
+                _sides("heel_walk", "Heel walking"),
+                _sides("toe_walk", "Toe walking"),
+                _pair("wide_based_gait"),
+            ),
+            Fieldset(
+                "Circulation and temperature", _pair("pedal_pulses", "abi"), _pair("temperature_c")
+            ),
+            Fieldset(
+                "Imaging",
+                _pair("imaging_modality", "imaging_disc_level"),
+                _pair("imaging_stenosis", "imaging_listhesis"),
+            ),
+            Fieldset(
+                "History taken in the room",
+                HTML(
+                    '<p class="form-text">Leave a question blank to keep the patient\'s own '
+                    "questionnaire answer (shown under each field).</p>"
+                ),
+                _pair("duration_weeks", "side"),
+                _pair("onset", "trigger"),
+                "pain_regions",
+                _pair("leg_pain_worse_than_back", "neurogenic_claudication"),
+                "symptoms",
+                _pair("aggravating", "relieving"),
+                _pair("leg_pain_now", "leg_pain_worst"),
+                _pair("leg_pain_best", "back_pain_now"),
+            ),
+            Fieldset(
+                "Red-flag questions",
+                *(_pair(*pair) for pair in _pairs([f"rf_{q}" for q in RED_FLAG_QUESTIONS])),
+            ),
+            Fieldset("Conditions and contributing factors", _pair("conditions", "contributing")),
+            Fieldset("TCM notes (optional)", _pair("tcm_tongue", "tcm_pulse"), "tcm_pattern"),
+            Submit("save", "Save exam"),
+        )
+
+    def parts(self) -> dict[str, dict[str, Any]]:
+        """The cleaned form as the exam's case-format parts (blank fields left out)."""
+        out: dict[str, dict[str, Any]] = {part: {} for part in PARTS}
+        for spec in SPECS:
+            value = spec.to_json(self.cleaned_data.get(spec.name))
+            if value is None:
+                continue
+            if isinstance(value, list):
+                value = sorted(value, key=_order(spec.name))
+            _put(out, spec.path, value)
+        # An SLR angle is only recorded with a result: the case format requires one.
+        for side in ("left", "right"):
+            slr = _get(out, ("findings", "slr", side))
+            if slr is not None and "result" not in slr:
+                del out["findings"]["slr"][side]
+                if not out["findings"]["slr"]:
+                    del out["findings"]["slr"]
+        return out
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for side in ("left", "right"):
+            if cleaned.get(f"slr_{side}_angle") is not None and not cleaned.get(f"slr_{side}"):
+                self.add_error(f"slr_{side}_angle", "Record the SLR result with its angle.")
+        return cleaned
+
+
+def _pairs(names: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(names[i : i + 2]) for i in range(0, len(names), 2)]
+
+
+def _order(name: str) -> Callable[[str], int]:
+    choices = [value for value, _ in SPECS_BY_NAME[name].field().choices]
+    return lambda value: choices.index(value) if value in choices else len(choices)
+
+
+def _words(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v).replace("_", " ") for v in value) or "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{k.replace('_', ' ')}: {_words(v)}" for k, v in value.items())
+    return str(value).replace("_", " ")
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(label, before, after) for every form field whose saved value differs."""
+    out = []
+    for spec in SPECS:
+        old, new = _get(before, spec.path), _get(after, spec.path)
+        if old != new:
+            label = str(LABELS_BY_PATH[spec.path])
+            out.append((label, _shown(old), _shown(new)))
+    return out
+
+
+def _shown(value: Any) -> str:
+    return "not recorded" if value is None else _words(value)

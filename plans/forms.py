@@ -1,0 +1,336 @@
+"""Forms of the treatment room: the working diagnosis, the plan builder, the referral letter."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from django import forms
+
+from plans.models import CAUSE_CHOICES, MODALITY_NAMES, REFERRAL_NAMES, TreatmentPlan
+from plans.propose import MODALITIES, plan_parameter_problems
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CUPPING_METHODS = [
+    ("stationary", "Stationary (cups left in place)"),
+    ("moving", "Moving (sliding cups)"),
+    ("flash", "Flash (quick on and off)"),
+]
+CUPPING_METHOD_NAMES = dict(CUPPING_METHODS)
+# Electroacupuncture frequency: the app accepts 1-100 Hz [I]; no source read gives a range.
+EA_HZ_RANGE = (1, 100)
+DEFAULT_AREAS = {
+    "cupping": "Lower back and buttock on the painful side",
+    "gua_sha": "Buttock and back of the thigh on the painful side",
+}
+
+
+class DiagnosisForm(forms.Form):
+    """Confirm the assessment's leading cause, or choose another with a reason."""
+
+    cause = forms.ChoiceField(label="Working diagnosis", choices=[("", "Choose…")] + CAUSE_CHOICES)
+    reason = forms.CharField(
+        label="Reason (required when you choose another cause)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, proposed: str | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.proposed = proposed
+        if proposed and not self.is_bound:
+            self.initial["cause"] = proposed
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        cause = cleaned.get("cause")
+        if cause and cause != self.proposed and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason", "Say why you are choosing a different cause from the assessment's."
+            )
+        return cleaned
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class PlanForm(forms.Form):
+    """The plan builder. Starts from the proposal; refuses out-of-range doses and excluded
+    modalities chosen without a reason."""
+
+    modalities = forms.MultipleChoiceField(
+        label="Modalities",
+        choices=[(m, MODALITY_NAMES[m]) for m in MODALITIES],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one modality."},
+    )
+    ea_frequency_hz = forms.IntegerField(label="Electroacupuncture frequency (Hz)", required=False)
+    ea_minutes = forms.IntegerField(label="Electroacupuncture duration (minutes)", required=False)
+    cupping_method = forms.ChoiceField(
+        label="Cupping method", choices=CUPPING_METHODS, required=False
+    )
+    cupping_area = forms.CharField(label="Cupping area", max_length=200, required=False)
+    gua_sha_area = forms.CharField(label="Gua sha area", max_length=200, required=False)
+    points = forms.CharField(
+        label="Points (one per line)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    session_minutes = forms.IntegerField(label="Session length (minutes)")
+    visits_per_week = forms.IntegerField(label="Visits per week")
+    total_visits = forms.IntegerField(label="Course length (visits)")
+    reassess_at_visit = forms.IntegerField(label="Reassess at visit")
+    start_date = forms.DateField(label="First visit", widget=DATE_WIDGET)
+    exercises = forms.CharField(
+        label="Home exercises (one per line)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    advice = forms.CharField(
+        label="Self-care advice (one per line)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    referrals = forms.MultipleChoiceField(
+        label="Refer alongside treatment to",
+        choices=list(REFERRAL_NAMES.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    patient_note = forms.CharField(
+        label="Note for the patient (printed)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, excluded: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.excluded = excluded  # modality -> why it is excluded for this patient
+        override_fields = []
+        for code, why in excluded.items():
+            name = f"override_{code}"
+            self.fields[name] = forms.CharField(
+                label=f"Reason to use {MODALITY_NAMES[code].lower()} anyway",
+                required=False,
+                max_length=500,
+                help_text=f"Excluded: {why}",
+            )
+            override_fields.append(name)
+        self.helper = FormHelper()
+        self.helper.form_id = "plan-form"
+        self.helper.layout = Layout(
+            Div(
+                Div(
+                    Fieldset(
+                        "Modalities",
+                        "modalities",
+                        *override_fields,
+                        Div(
+                            Div("ea_frequency_hz", css_class="col-sm-6"),
+                            Div("ea_minutes", css_class="col-sm-6"),
+                            css_class="row g-2",
+                        ),
+                        Div(
+                            Div("cupping_method", css_class="col-sm-6"),
+                            Div("cupping_area", css_class="col-sm-6"),
+                            css_class="row g-2",
+                        ),
+                        "gua_sha_area",
+                        "points",
+                    ),
+                    css_class="col-lg-6",
+                ),
+                Div(
+                    Fieldset(
+                        "Dose and schedule",
+                        Div(
+                            Div(Field("session_minutes", min=18, max=25), css_class="col-6"),
+                            Div(Field("visits_per_week", min=1, max=3), css_class="col-6"),
+                            Div(Field("total_visits", min=4, max=12), css_class="col-6"),
+                            Div(Field("reassess_at_visit", min=1), css_class="col-6"),
+                            css_class="row g-2",
+                        ),
+                        "start_date",
+                    ),
+                    Fieldset("Home care", "exercises", "advice", "referrals", "patient_note"),
+                    css_class="col-lg-6",
+                ),
+                css_class="row",
+            ),
+            HTML('<div class="d-flex flex-wrap gap-2 mt-2">'),
+            Submit("save", "Save draft", css_class="btn-outline-primary"),
+            Submit("approve", "Approve plan"),
+            HTML("</div>"),
+        )
+
+    @classmethod
+    def initial_from_plan(cls, plan: TreatmentPlan) -> dict[str, Any]:
+        ea = plan.modality("electroacupuncture") or {}
+        cupping = plan.modality("cupping") or {}
+        gua_sha = plan.modality("gua_sha") or {}
+        initial = {
+            "modalities": plan.modality_codes,
+            "ea_frequency_hz": ea.get("frequency_hz", 2),
+            "ea_minutes": ea.get("minutes", plan.session_minutes),
+            "cupping_method": cupping.get("method", "stationary"),
+            "cupping_area": cupping.get("area", DEFAULT_AREAS["cupping"]),
+            "gua_sha_area": gua_sha.get("area", DEFAULT_AREAS["gua_sha"]),
+            "points": "\n".join(plan.points),
+            "session_minutes": plan.session_minutes,
+            "visits_per_week": plan.visits_per_week,
+            "total_visits": plan.total_visits,
+            "reassess_at_visit": plan.reassess_at_visit,
+            "start_date": plan.start_date,
+            "exercises": "\n".join(plan.exercises),
+            "advice": "\n".join(plan.advice),
+            "referrals": plan.referrals,
+            "patient_note": plan.patient_note,
+        }
+        for code, reason in plan.overrides.items():
+            initial[f"override_{code}"] = reason
+        return initial
+
+    @classmethod
+    def initial_from_proposal(
+        cls, proposal: dict[str, Any], start: datetime.date
+    ) -> dict[str, Any]:
+        return {
+            "modalities": proposal["modalities"],
+            "ea_frequency_hz": 2,
+            "ea_minutes": proposal["session_minutes"],
+            "cupping_method": "stationary",
+            "cupping_area": DEFAULT_AREAS["cupping"],
+            "gua_sha_area": DEFAULT_AREAS["gua_sha"],
+            "points": "\n".join(proposal["points"]),
+            "session_minutes": proposal["session_minutes"],
+            "visits_per_week": proposal["visits_per_week"],
+            "total_visits": proposal["total_visits"],
+            "reassess_at_visit": proposal["reassess_at_visit"],
+            "start_date": start,
+            "exercises": "\n".join(proposal["exercises"]),
+            "advice": "\n".join(proposal["advice"]),
+            "referrals": proposal["referrals"],
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        session, total, per_week = (
+            cleaned.get(k) for k in ("session_minutes", "total_visits", "visits_per_week")
+        )
+        if None not in (session, total, per_week):
+            for field, problem in plan_parameter_problems(session, total, per_week):
+                self.add_error(field, f"Out of range: {problem}.")
+        reassess = cleaned.get("reassess_at_visit")
+        if reassess is not None and total is not None and not 1 <= reassess <= total:
+            self.add_error(
+                "reassess_at_visit",
+                f"The reassessment visit must be within the course (visit 1 to {total}).",
+            )
+        chosen = cleaned.get("modalities") or []
+        for code in chosen:
+            if code in self.excluded and not cleaned.get(f"override_{code}", "").strip():
+                self.add_error(
+                    f"override_{code}",
+                    f"{MODALITY_NAMES[code]} is excluded for this patient "
+                    f"({self.excluded[code]}). Untick it, or give your reason to use it anyway.",
+                )
+        if "electroacupuncture" in chosen:
+            hz, minutes = cleaned.get("ea_frequency_hz"), cleaned.get("ea_minutes")
+            low, high = EA_HZ_RANGE
+            if hz is None or not low <= hz <= high:
+                self.add_error("ea_frequency_hz", f"Give a frequency of {low}-{high} Hz.")
+            if minutes is None or session is None or not 5 <= minutes <= session:
+                self.add_error(
+                    "ea_minutes",
+                    "Electroacupuncture runs 5 minutes up to the length of the session.",
+                )
+        for code, field in (("cupping", "cupping_area"), ("gua_sha", "gua_sha_area")):
+            if code in chosen and not cleaned.get(field, "").strip():
+                self.add_error(field, f"Say where the {MODALITY_NAMES[code].lower()} goes.")
+        return cleaned
+
+    def plan_fields(self) -> dict[str, Any]:
+        """The cleaned form as `TreatmentPlan` field values."""
+        c = self.cleaned_data
+        chosen = [m for m in MODALITIES if m in c["modalities"]]
+        modalities: list[dict[str, Any]] = []
+        for code in chosen:
+            entry: dict[str, Any] = {"code": code}
+            if code == "electroacupuncture":
+                entry |= {"frequency_hz": c["ea_frequency_hz"], "minutes": c["ea_minutes"]}
+            elif code == "cupping":
+                entry |= {"method": c["cupping_method"] or "stationary", "area": c["cupping_area"]}
+            elif code == "gua_sha":
+                entry |= {"area": c["gua_sha_area"]}
+            modalities.append(entry)
+        return {
+            "kind": TreatmentPlan.Kind.PLAN,
+            "modalities": modalities,
+            "overrides": {
+                code: c[f"override_{code}"].strip()
+                for code in self.excluded
+                if code in chosen and c.get(f"override_{code}", "").strip()
+            },
+            "points": _lines(c["points"]),
+            "session_minutes": c["session_minutes"],
+            "visits_per_week": c["visits_per_week"],
+            "total_visits": c["total_visits"],
+            "reassess_at_visit": c["reassess_at_visit"],
+            "start_date": c["start_date"],
+            "exercises": _lines(c["exercises"]),
+            "advice": _lines(c["advice"]),
+            "referrals": [r for r in REFERRAL_NAMES if r in c["referrals"]],
+            "patient_note": c["patient_note"].strip(),
+        }
+
+
+URGENCIES = [
+    ("emergency", "Emergency: same day"),
+    ("urgent", "Urgent: within days"),
+    ("routine", "Routine: GP review"),
+]
+URGENCY_NAMES = dict(URGENCIES)
+
+
+class ReferralForm(forms.Form):
+    """A red flag (or a suspected non-spinal cause) means a referral letter, not a plan."""
+
+    refer_to = forms.CharField(label="Refer to", max_length=200)
+    urgency = forms.ChoiceField(label="Urgency", choices=URGENCIES)
+    letter = forms.CharField(
+        label="Letter",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="The findings are printed under the letter.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "referral-form"
+        self.helper.layout = Layout(
+            Div(
+                Div("refer_to", css_class="col-sm-7"),
+                Div("urgency", css_class="col-sm-5"),
+                css_class="row g-2",
+            ),
+            "letter",
+            HTML('<div class="d-flex flex-wrap gap-2">'),
+            Submit("save", "Save draft", css_class="btn-outline-primary"),
+            Submit("approve", "Approve letter"),
+            HTML("</div>"),
+        )
+
+    def plan_fields(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        return {
+            "kind": TreatmentPlan.Kind.REFERRAL,
+            "refer_to": c["refer_to"].strip(),
+            "urgency": c["urgency"],
+            "letter": c["letter"].strip(),
+            "modalities": [],
+            "overrides": {},
+        }

@@ -1,0 +1,450 @@
+"""What is done about the episode: the working diagnosis, the plan and its versions, the PDF.
+
+- `ExamRevision` keeps every saved version of the exam, so that a practitioner whose form
+  went stale sees what the other person changed (`save_exam` writes both).
+- `Diagnosis` records the practitioner confirming or overriding the assessment's leading
+  cause, with who, when and why; the newest row is the working diagnosis.
+- `TreatmentPlan` is one version of the plan (or of a referral letter when a red flag
+  means no plan). A draft is edited; `approve_plan` freezes it with a snapshot of the case
+  and assessment it was built from; `revise_plan` starts the next version from it.
+- `PlanPdf` caches the rendered PDF of an approved version, per variant and paper size.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.models import Episode
+from intake.case import CaseError
+from intake.classify import CAUSE_NAMES, CAUSES
+from intake.models import Exam, case_document
+from plans.propose import (
+    SESSION_RANGE,
+    TOTAL_VISITS_RANGE,
+    VISITS_PER_WEEK_RANGE,
+    assessment_document,
+)
+
+MODALITY_NAMES = {
+    "acupuncture": "Acupuncture",
+    "electroacupuncture": "Electroacupuncture",
+    "cupping": "Cupping",
+    "gua_sha": "Gua sha",
+}
+REFERRAL_NAMES = {"physiotherapy": "Physiotherapy", "chiropractic": "Chiropractic", "gp": "GP"}
+CAUSE_CHOICES = [(code, CAUSE_NAMES[code]) for code in CAUSES]
+
+
+# --- the exam, with its revisions --------------------------------------------------------
+
+
+class ExamRevision(models.Model):
+    """The exam as saved at one version: read back to show what changed in a conflict."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField()
+    findings = models.JSONField(default=dict)
+    imaging = models.JSONField(default=dict)
+    history = models.JSONField(default=dict)
+    tcm_notes = models.JSONField(default=dict)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "version"], name="exam_revision_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Exam {self.exam_id} version {self.version}"
+
+    def parts(self) -> dict[str, dict[str, Any]]:
+        return {
+            "findings": self.findings,
+            "imaging": self.imaging,
+            "history": self.history,
+            "tcm_notes": self.tcm_notes,
+        }
+
+
+EXAM_PARTS = ("findings", "imaging", "history", "tcm_notes")
+
+
+class ExamConflict(Exception):
+    """Someone saved the exam after the form was opened; nothing was written."""
+
+    def __init__(self, current: Exam, base: dict[str, dict[str, Any]]) -> None:
+        super().__init__(f"exam is at version {current.version}")
+        self.current = current
+        self.base = base  # the parts as they were at the version the form was opened at
+
+
+def exam_parts(exam: Exam | None) -> dict[str, dict[str, Any]]:
+    if exam is None:
+        return {part: {} for part in EXAM_PARTS}
+    return {part: getattr(exam, part) for part in EXAM_PARTS}
+
+
+@transaction.atomic
+def save_exam(
+    episode: Episode,
+    *,
+    parts: dict[str, dict[str, Any]],
+    opened_at_version: int,
+    by: Any,
+) -> Exam:
+    """Save the exam if nobody saved it since `opened_at_version`; else raise `ExamConflict`.
+
+    The row is locked while the version is compared, so two saves of the same version
+    cannot both win. Version 0 means "there was no exam yet".
+    """
+    exam = Exam.objects.select_for_update().filter(episode=episode).first()
+    current = exam.version if exam else 0
+    if current != opened_at_version:
+        assert exam is not None
+        base = ExamRevision.objects.filter(exam=exam, version=opened_at_version).first()
+        raise ExamConflict(exam, base.parts() if base else exam_parts(None))
+    if exam is None:
+        exam = Exam(episode=episode)
+    for part in EXAM_PARTS:
+        setattr(exam, part, parts[part])
+    exam.version = current + 1
+    exam.updated_by = by
+    try:
+        with transaction.atomic():
+            exam.save()
+    except IntegrityError:  # created by someone else in the meantime
+        raise ExamConflict(Exam.objects.get(episode=episode), exam_parts(None)) from None
+    ExamRevision.objects.create(exam=exam, version=exam.version, saved_by=by, **parts)
+    return exam
+
+
+# --- the working diagnosis ----------------------------------------------------------------
+
+
+class Diagnosis(models.Model):
+    """The practitioner's working diagnosis: the assessment's leading cause confirmed, or
+    another cause chosen with a reason. Never changed: a new decision is a new row."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="diagnoses")
+    cause = models.CharField("working diagnosis", max_length=30, choices=CAUSE_CHOICES)
+    proposed_cause = models.CharField(
+        "cause the assessment proposed", max_length=30, choices=CAUSE_CHOICES, blank=True
+    )
+    overridden = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+    exam_version = models.PositiveIntegerField(default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        verbose_name_plural = "diagnoses"
+
+    def __str__(self) -> str:
+        return f"{self.get_cause_display()} (episode {self.episode_id})"
+
+
+def record_diagnosis(
+    episode: Episode,
+    *,
+    cause: str,
+    proposed_cause: str | None,
+    reason: str,
+    exam_version: int,
+    by: Any,
+) -> Diagnosis:
+    return Diagnosis.objects.create(
+        episode=episode,
+        cause=cause,
+        proposed_cause=proposed_cause or "",
+        overridden=cause != proposed_cause,
+        reason=reason,
+        exam_version=exam_version,
+        recorded_by=by,
+    )
+
+
+# --- the plan -----------------------------------------------------------------------------
+
+
+def visit_dates(start: datetime.date, visits_per_week: int, total: int) -> list[datetime.date]:
+    """The planned visit days: the same weekdays each week from `start` [I].
+
+    One a week: every 7 days; two: days 0 and 3 of each week (Mon/Thu from a Monday);
+    three: days 0, 2 and 4 (Mon/Wed/Fri).
+    """
+    offsets = {1: (0,), 2: (0, 3), 3: (0, 2, 4)}[visits_per_week]
+    days = []
+    week = 0
+    while len(days) < total:
+        for offset in offsets:
+            if len(days) < total:
+                days.append(start + datetime.timedelta(days=7 * week + offset))
+        week += 1
+    return days
+
+
+class TreatmentPlan(models.Model):
+    """One version of an episode's plan. Approved versions are frozen and never edited."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", "Treatment plan"
+        REFERRAL = "referral", "Referral letter"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Approved"
+        SUPERSEDED = "superseded", "Superseded"
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="plans")
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.PLAN)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    # [{"code": "electroacupuncture", "frequency_hz": 2, "minutes": 20}, {"code": "cupping",
+    #  "method": "stationary", "area": "..."}, ...] in the order of MODALITIES.
+    modalities = models.JSONField(default=list, blank=True)
+    # Excluded modalities kept on purpose: {"electroacupuncture": "reason"}.
+    overrides = models.JSONField(default=dict, blank=True)
+    points = models.JSONField(default=list, blank=True)
+    session_minutes = models.PositiveSmallIntegerField(
+        "session length (minutes)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(SESSION_RANGE[0]), MaxValueValidator(SESSION_RANGE[1])],
+    )
+    visits_per_week = models.PositiveSmallIntegerField(
+        "visits per week",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(VISITS_PER_WEEK_RANGE[0]),
+            MaxValueValidator(VISITS_PER_WEEK_RANGE[1]),
+        ],
+    )
+    total_visits = models.PositiveSmallIntegerField(
+        "course length (visits)",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(TOTAL_VISITS_RANGE[0]),
+            MaxValueValidator(TOTAL_VISITS_RANGE[1]),
+        ],
+    )
+    reassess_at_visit = models.PositiveSmallIntegerField("reassess at visit", null=True, blank=True)
+    start_date = models.DateField("first visit", null=True, blank=True)
+    exercises = models.JSONField(default=list, blank=True)
+    advice = models.JSONField(default=list, blank=True)
+    referrals = models.JSONField(default=list, blank=True)  # ["physiotherapy", "gp"]
+    patient_note = models.TextField("note for the patient", blank=True)
+    # Referral letters: to whom, how urgently, and the letter's own words.
+    refer_to = models.CharField("refer to", max_length=200, blank=True)
+    urgency = models.CharField(max_length=20, blank=True)
+    letter = models.TextField("letter", blank=True)
+    # Frozen at approval: what the plan was built from.
+    snapshot = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "version"], name="plan_version_once"),
+            models.UniqueConstraint(
+                fields=["episode"],
+                condition=models.Q(status="draft"),
+                name="one_draft_plan_per_episode",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version} (episode {self.episode_id})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan_detail", args=[self.pk])
+
+    @property
+    def patient(self):  # type: ignore[no-untyped-def]
+        return self.episode.patient
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def modality_codes(self) -> list[str]:
+        return [m["code"] for m in self.modalities]
+
+    def modality(self, code: str) -> dict[str, Any] | None:
+        return next((m for m in self.modalities if m["code"] == code), None)
+
+    def visit_dates(self) -> list[datetime.date]:
+        if not (self.start_date and self.visits_per_week and self.total_visits):
+            return []
+        return visit_dates(self.start_date, self.visits_per_week, self.total_visits)
+
+
+class PlanNotReady(Exception):
+    """The plan cannot be approved yet; `problems` says why, in words for the page."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def working_diagnosis(episode: Episode) -> Diagnosis | None:
+    return episode.diagnoses.select_related("recorded_by").first()
+
+
+@transaction.atomic
+def approve_plan(plan: TreatmentPlan, *, by: Any) -> TreatmentPlan:
+    """Freeze a draft: snapshot the case, the assessment and the working diagnosis.
+
+    The previously approved version (if any) becomes superseded; it stays readable.
+    """
+    plan = (
+        TreatmentPlan.objects.select_for_update().select_related("episode__patient").get(pk=plan.pk)
+    )
+    if not plan.is_draft:
+        raise PlanNotReady(["This version is already approved; change it to make a new one."])
+    episode = plan.episode
+    try:
+        document = case_document(episode)
+        assessment = assessment_document(episode.case())
+    except CaseError as error:
+        raise PlanNotReady([f"The case is incomplete: {error.reason} ({error.path})."]) from None
+    diagnosis = working_diagnosis(episode)
+    problems = []
+    if plan.kind == TreatmentPlan.Kind.PLAN:
+        if assessment["disposition"] != "treat":
+            problems.append("The assessment refers this patient on: write a referral letter.")
+        if diagnosis is None:
+            problems.append("Confirm or override the working diagnosis first.")
+        excluded = {e["modality"] for e in (assessment["plan"] or {}).get("excluded", [])}
+        for code in plan.modality_codes:
+            if code in excluded and not plan.overrides.get(code):
+                problems.append(f"{MODALITY_NAMES[code]} is excluded for this patient.")
+    if problems:
+        raise PlanNotReady(problems)
+    plan.snapshot = {
+        "case": document,
+        "assessment": assessment,
+        "diagnosis": None
+        if diagnosis is None
+        else {
+            "cause": diagnosis.cause,
+            "proposed_cause": diagnosis.proposed_cause or None,
+            "overridden": diagnosis.overridden,
+            "reason": diagnosis.reason,
+            "by": diagnosis.recorded_by.get_full_name() or diagnosis.recorded_by.get_username(),
+            "at": diagnosis.recorded_at.isoformat(),
+        },
+        "approved_by": by.get_full_name() or by.get_username(),
+    }
+    TreatmentPlan.objects.filter(episode=episode, status=TreatmentPlan.Status.APPROVED).update(
+        status=TreatmentPlan.Status.SUPERSEDED
+    )
+    plan.status = TreatmentPlan.Status.APPROVED
+    plan.approved_by = by
+    plan.approved_at = timezone.now()
+    plan.save()
+    return plan
+
+
+COPIED_FIELDS = (
+    "kind",
+    "modalities",
+    "overrides",
+    "points",
+    "session_minutes",
+    "visits_per_week",
+    "total_visits",
+    "reassess_at_visit",
+    "start_date",
+    "exercises",
+    "advice",
+    "referrals",
+    "patient_note",
+    "refer_to",
+    "urgency",
+    "letter",
+)
+
+
+def next_version(episode: Episode) -> int:
+    latest = episode.plans.aggregate(latest=models.Max("version"))["latest"]
+    return (latest or 0) + 1
+
+
+@transaction.atomic
+def revise_plan(plan: TreatmentPlan, *, by: Any) -> TreatmentPlan:
+    """The draft of the next version, copied from `plan` (or the existing draft)."""
+    Episode.objects.select_for_update().filter(pk=plan.episode_id).first()
+    draft = plan.episode.plans.filter(status=TreatmentPlan.Status.DRAFT).first()
+    if draft is not None:
+        return draft
+    fields = {name: getattr(plan, name) for name in COPIED_FIELDS}
+    return TreatmentPlan.objects.create(
+        episode=plan.episode, version=next_version(plan.episode), created_by=by, **fields
+    )
+
+
+@transaction.atomic
+def save_draft(episode: Episode, *, fields: dict[str, Any], by: Any) -> TreatmentPlan:
+    """Create or update the episode's draft plan with `fields`."""
+    Episode.objects.select_for_update().filter(pk=episode.pk).first()
+    draft = episode.plans.filter(status=TreatmentPlan.Status.DRAFT).first()
+    if draft is None:
+        draft = TreatmentPlan(episode=episode, version=next_version(episode), created_by=by)
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    draft.save()
+    return draft
+
+
+# --- the printed plan ---------------------------------------------------------------------
+
+
+class PlanPdf(models.Model):
+    """The rendered PDF of an approved version: rendered once, then served from here."""
+
+    class Variant(models.TextChoices):
+        PATIENT = "patient", "Patient copy"
+        CLINICIAN = "clinician", "Clinician copy"
+        REFERRAL = "referral", "Referral letter"
+
+    class Paper(models.TextChoices):
+        A4 = "a4", "A4"
+        LETTER = "letter", "US Letter"
+
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="pdfs")
+    variant = models.CharField(max_length=10, choices=Variant)
+    paper = models.CharField(max_length=10, choices=Paper)
+    content = models.BinaryField()
+    rendered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "variant", "paper"], name="plan_pdf_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.variant} {self.paper}"

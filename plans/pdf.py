@@ -1,0 +1,287 @@
+"""The printed plan: WeasyPrint over the plan's own print templates and stylesheet.
+
+- `render_pdf(html, paper)` renders with `StaticOnlyFetcher`, which reads the app's own
+  static files and `data:` URLs and refuses everything else (no `file:`, no network), so
+  text typed into a plan can never pull a file or a remote resource into the PDF.
+- The stylesheet and fonts live in `static/plans/` (not Bootstrap: WeasyPrint lays out a
+  small stylesheet many times faster). They are parsed once per process.
+- `plan_pdf(plan, variant, paper)` renders an approved version once and keeps the bytes
+  in `PlanPdf`; drafts are never printed.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import mimetypes
+import posixpath
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from clinic.models import ClinicSettings
+from intake.classify import CAUSE_NAMES
+from plans.forms import CUPPING_METHOD_NAMES, URGENCY_NAMES
+from plans.models import MODALITY_NAMES, REFERRAL_NAMES, PlanPdf, TreatmentPlan
+
+#: Relative URLs in the print templates resolve against this made-up origin; the fetcher
+#: serves only its /static/ paths, from the app's own static files.
+APP_ORIGIN = "https://clinic-app.invalid"
+STATIC_PREFIX = "/" + settings.STATIC_URL.strip("/") + "/"
+STYLESHEET = "plans/print.css"
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+class RefusedURL(ValueError):
+    pass
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serve the app's static files and data: URLs to WeasyPrint; refuse everything else."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("data", "https"), allow_redirects=False)
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        path = static_path(url)
+        if path is None:
+            raise RefusedURL(f"refused: {url[:80]}")
+        mime, _ = mimetypes.guess_type(path.name)
+        return URLFetcherResponse(
+            url, path.read_bytes(), {"Content-Type": mime or "application/octet-stream"}
+        )
+
+
+def static_path(url: str) -> Path | None:
+    """The file under the app's static files that `url` names, or None if it names none."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or f"https://{parts.netloc}" != APP_ORIGIN:
+        return None
+    path = unquote(parts.path)
+    if not path.startswith(STATIC_PREFIX) or parts.query:
+        return None
+    relative = path.removeprefix(STATIC_PREFIX)
+    if posixpath.normpath(relative) != relative or relative.startswith(("/", "..")):
+        return None
+    found = finders.find(relative)
+    if found:
+        return Path(found)
+    collected = Path(settings.STATIC_ROOT) / relative
+    return collected if collected.is_file() else None
+
+
+@cache
+def _stylesheet() -> tuple[CSS, FontConfiguration]:
+    """The print stylesheet with its fonts, parsed once per process."""
+    fonts = FontConfiguration()
+    css = CSS(
+        url=f"{APP_ORIGIN}{STATIC_PREFIX}{STYLESHEET}",
+        url_fetcher=StaticOnlyFetcher(),
+        font_config=fonts,
+    )
+    return css, fonts
+
+
+def render_pdf(html: str, paper: str) -> bytes:
+    css, fonts = _stylesheet()
+    page = CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", font_config=fonts)
+    document = HTML(string=html, base_url=APP_ORIGIN + "/", url_fetcher=StaticOnlyFetcher())
+    return document.write_pdf(stylesheets=[css, page], font_config=fonts)
+
+
+# --- what the printed plan says ------------------------------------------------------------
+
+#: The likely cause in plain words, for the patient.
+CAUSE_IN_PLAIN_WORDS = {
+    "disc_herniation": "A disc between two bones of your lower back is most likely bulging "
+    "and irritating a nerve root, and the pain follows that nerve down your leg.",
+    "spinal_stenosis": "The space around the nerves in your lower back has most likely "
+    "narrowed, so the nerves are squeezed more when you stand or walk upright.",
+    "deep_gluteal": "The sciatic nerve is most likely being irritated deep in the buttock, "
+    "where it runs past the piriformis and other deep hip muscles.",
+    "spondylolisthesis": "One bone of your lower back has most likely slipped forward on the "
+    "one below it, and this can irritate the nerves there.",
+    None: "The examination did not point clearly to one cause. We will start gently and "
+    "ask your GP to review it.",
+}
+
+#: What to expect from each modality. The figures are from the British Acupuncture
+#: Council's patient leaflet as quoted in clinical-reference.md 4.1 [S].
+EXPECT = {
+    "acupuncture": "Fine single-use needles are placed at points on your back and leg and "
+    "left in for the session. A dull ache, heaviness or tingling around a needle is usual. "
+    "A small bruise or a drop of blood happens in about 3 treatments in 100. Some people "
+    "feel tired or light-headed afterwards, most often after the first visit: tell us if "
+    "you feel faint.",
+    "electroacupuncture": "Some needles are connected in pairs to a small stimulator that "
+    "sends a gentle pulsing current between them. You feel it as tapping or buzzing; say "
+    "if it is uncomfortable and it is turned down.",
+    "cupping": "Cups hold the skin with gentle suction. They leave round red or purple marks "
+    "that usually fade within days to a week. Tell us if a mark is sore or has not faded "
+    "by your next visit.",
+    "gua_sha": "A smooth-edged tool is stroked firmly over oiled skin. It leaves red, "
+    "speckled marks that fade over the following days.",
+}
+
+URGENT_SIGNS = (
+    "numbness or tingling between your legs, around your back passage or genitals",
+    "new difficulty passing urine, or not being able to control your bladder",
+    "new loss of control of your bowels",
+    "new loss of sexual function or feeling",
+    "sciatica or weakness in both legs",
+    "weakness in your leg that is getting worse, or a foot that drags or slaps",
+    "fever, chills or shivering together with back pain",
+)
+
+FLAG_NAMES = {
+    "cauda_equina": "Possible cauda equina syndrome",
+    "infection": "Possible spinal infection",
+    "malignancy": "Possible malignancy",
+    "fracture": "Possible fracture",
+    "progressive_deficit": "Progressive neurological deficit",
+    "vascular_claudication": "Possible vascular claudication",
+}
+
+
+def week_rows(dates: list[datetime.date], reassess: int | None) -> list[list[dict[str, Any]]]:
+    """The visits as a calendar: one row per week (Monday to Sunday) of the course."""
+    if not dates:
+        return []
+    visit_number = {day: n for n, day in enumerate(dates, start=1)}
+    monday = dates[0] - datetime.timedelta(days=dates[0].weekday())
+    rows = []
+    while monday <= dates[-1]:
+        row = []
+        for offset in range(7):
+            day = monday + datetime.timedelta(days=offset)
+            number = visit_number.get(day)
+            row.append(
+                {
+                    "day": day,
+                    "visit": number,
+                    "reassess": number is not None and number == reassess,
+                    "in_course": dates[0] <= day <= dates[-1],
+                }
+            )
+        rows.append(row)
+        monday += datetime.timedelta(days=7)
+    return rows
+
+
+def _logo_data_url(clinic: ClinicSettings) -> str | None:
+    if not clinic.logo:
+        return None
+    try:
+        with clinic.logo.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    mime, _ = mimetypes.guess_type(clinic.logo.name)
+    return f"data:{mime or 'image/png'};base64,{base64.b64encode(data).decode()}"
+
+
+def _who(user: Any) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def print_context(plan: TreatmentPlan, variant: str, paper: str) -> dict[str, Any]:
+    """Everything the print templates show, from the plan and its frozen snapshot."""
+    snapshot = plan.snapshot or {}
+    assessment = snapshot.get("assessment") or {}
+    diagnosis = snapshot.get("diagnosis") or {}
+    cause = diagnosis.get("cause") or (assessment.get("plan") or {}).get("cause")
+    dates = plan.visit_dates()
+    modalities = []
+    for entry in plan.modalities:
+        code = entry["code"]
+        detail = ""
+        if code == "electroacupuncture":
+            detail = f"{entry.get('frequency_hz')} Hz for {entry.get('minutes')} minutes"
+        elif code == "cupping":
+            method = CUPPING_METHOD_NAMES.get(entry.get("method", ""), "")
+            detail = f"{entry.get('area', '')}; {method.lower()}"
+        elif code == "gua_sha":
+            detail = entry.get("area", "")
+        modalities.append(
+            {
+                "code": code,
+                "name": MODALITY_NAMES[code],
+                "detail": detail,
+                "expect": EXPECT[code],
+                "override": plan.overrides.get(code, ""),
+            }
+        )
+    clinic = ClinicSettings.load()
+    root = assessment.get("root") or {}
+    return {
+        "plan": plan,
+        "patient": plan.episode.patient,
+        "episode": plan.episode,
+        "variant": variant,
+        "paper": paper,
+        "clinician": variant == PlanPdf.Variant.CLINICIAN,
+        "clinic": clinic,
+        "logo": _logo_data_url(clinic),
+        "practitioner": _who(plan.approved_by) or _who(plan.episode.practitioner),
+        "printed_on": timezone.localdate(),
+        "cause": cause,
+        "cause_name": CAUSE_NAMES.get(cause, "No single cause stands out") if cause else "",
+        "cause_words": CAUSE_IN_PLAIN_WORDS.get(cause),
+        "root": root,
+        "diagnosis": diagnosis,
+        "assessment": assessment,
+        "cause_names": CAUSE_NAMES,
+        "flag_names": FLAG_NAMES,
+        "modalities": modalities,
+        "dates": dates,
+        "weeks": week_rows(dates, plan.reassess_at_visit),
+        "reassess_date": dates[plan.reassess_at_visit - 1]
+        if dates and plan.reassess_at_visit and plan.reassess_at_visit <= len(dates)
+        else None,
+        "referral_names": [REFERRAL_NAMES[r] for r in plan.referrals],
+        "urgent_signs": URGENT_SIGNS,
+        "urgency_name": URGENCY_NAMES.get(plan.urgency, ""),
+        "case": snapshot.get("case") or {},
+    }
+
+
+def plan_html(plan: TreatmentPlan, variant: str, paper: str, *, for_pdf: bool = True) -> str:
+    """The print HTML; for the PDF the stylesheet is passed to WeasyPrint, not linked."""
+    referral = plan.kind == TreatmentPlan.Kind.REFERRAL
+    template = "plans/referral_print.html" if referral else "plans/plan_print.html"
+    context = print_context(plan, variant, paper) | {"for_pdf": for_pdf}
+    return render_to_string(template, context)
+
+
+def variants_for(plan: TreatmentPlan) -> tuple[str, ...]:
+    if plan.kind == TreatmentPlan.Kind.REFERRAL:
+        return (PlanPdf.Variant.REFERRAL, PlanPdf.Variant.CLINICIAN)
+    return (PlanPdf.Variant.PATIENT, PlanPdf.Variant.CLINICIAN)
+
+
+def plan_pdf(plan: TreatmentPlan, variant: str, paper: str) -> bytes:
+    """The PDF of an approved version: from the cache, else rendered once and kept."""
+    cached = PlanPdf.objects.filter(plan=plan, variant=variant, paper=paper).first()
+    if cached is not None:
+        return bytes(cached.content)
+    content = render_pdf(plan_html(plan, variant, paper), paper)
+    try:
+        with transaction.atomic():
+            PlanPdf.objects.create(plan=plan, variant=variant, paper=paper, content=content)
+    except IntegrityError:  # rendered by another request at the same time: same bytes
+        pass
+    return content

@@ -1,0 +1,347 @@
+"""The treatment room: exam, live assessment, working diagnosis, plan builder, printed plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from clinic import audit
+from clinic.models import Episode
+from intake.case import CaseError, load_case
+from intake.classify import CAUSE_NAMES
+from intake.exam_forms import ExamForm, changes, initial_from
+from intake.models import case_document
+from plans.forms import DiagnosisForm, PlanForm, ReferralForm
+from plans.models import (
+    MODALITY_NAMES,
+    REFERRAL_NAMES,
+    ExamConflict,
+    PlanNotReady,
+    PlanPdf,
+    TreatmentPlan,
+    approve_plan,
+    exam_parts,
+    record_diagnosis,
+    revise_plan,
+    save_draft,
+    save_exam,
+)
+from plans.pdf import FLAG_NAMES, plan_html, plan_pdf, variants_for
+from plans.propose import assessment_document
+
+CLINICAL = "clinic.record_clinical"
+
+
+def _episode(pk: int) -> Episode:
+    """The episode with everything the case is built from, in one query."""
+    related = ("patient", "practitioner", "questionnaire", "exam", "exam__updated_by")
+    return get_object_or_404(Episode.objects.select_related(*related), pk=pk)
+
+
+def _related(episode: Episode, name: str) -> Any:
+    """A reverse one-to-one (questionnaire, exam), or None when there is none yet."""
+    return getattr(episode, name, None)
+
+
+def _assessment(document: dict[str, Any]) -> dict[str, Any]:
+    """The assessment of a case document, or what is missing before it can be assessed."""
+    try:
+        case = load_case(document)
+    except CaseError as error:
+        return {"missing": error.path, "reason": error.reason}
+    result = assessment_document(case)
+    best = result["causes"][0]  # a cause below "possible" is not proposed (POSSIBLE_FROM)
+    return {"a": result, "leading": best["code"] if best["likelihood"] != "unlikely" else None}
+
+
+def _assessment_context(assessed: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "assessed": assessed,
+        "cause_names": CAUSE_NAMES,
+        "flag_names": FLAG_NAMES,
+        "modality_names": MODALITY_NAMES,
+    }
+
+
+def _questionnaire_history(episode: Episode) -> dict[str, Any]:
+    questionnaire = _related(episode, "questionnaire")
+    return (questionnaire.answers or {}).get("history", {}) if questionnaire else {}
+
+
+# --- the exam --------------------------------------------------------------------------------
+
+
+@permission_required(CLINICAL, raise_exception=True)
+def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = _episode(pk)
+    exam = _related(episode, "exam")
+    said = _questionnaire_history(episode)
+    conflict = None
+    if request.method == "POST":
+        form = ExamForm(request.POST, questionnaire_history=said)
+        if form.is_valid():
+            try:
+                saved = save_exam(
+                    episode,
+                    parts=form.parts(),
+                    opened_at_version=form.cleaned_data["version"],
+                    by=request.user,
+                )
+            except ExamConflict as clash:
+                conflict = {
+                    "by": clash.current.updated_by,
+                    "at": clash.current.updated_at,
+                    "version": clash.current.version,
+                    "changes": changes(clash.base, exam_parts(clash.current)),
+                }
+                data = request.POST.copy()
+                data["version"] = str(clash.current.version)  # saving again is a choice
+                form = ExamForm(data, questionnaire_history=said)
+                exam = clash.current
+                audit.record(request, "view", exam, patient=episode.patient, detail="exam conflict")
+            else:
+                audit.record(
+                    request,
+                    "change",
+                    saved,
+                    patient=episode.patient,
+                    detail=f"exam v{saved.version}",
+                )
+                messages.success(request, f"The exam is saved (version {saved.version}).")
+                return redirect("exam_edit", pk=episode.pk)
+        else:
+            messages.error(request, "Some values need checking: see the fields marked below.")
+    else:
+        initial = initial_from(exam_parts(exam))
+        initial["version"] = exam.version if exam else 0
+        form = ExamForm(initial=initial, questionnaire_history=said)
+        audit.record(request, "view", episode, detail="exam form")
+    assessed = _assessment(case_document(episode))
+    diagnosis = episode.diagnoses.select_related("recorded_by").first()
+    context = {
+        "episode": episode,
+        "patient": episode.patient,
+        "form": form,
+        "exam": exam,
+        "conflict": conflict,
+        "diagnosis": diagnosis,
+        "diagnosis_form": DiagnosisForm(proposed=assessed.get("leading")),
+        **_assessment_context(assessed),
+    }
+    return render(request, "plans/exam_edit.html", context)
+
+
+@permission_required(CLINICAL, raise_exception=True)
+@require_POST
+def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The assessment of the exam form as typed, unsaved: the live panel beside the form."""
+    episode = _episode(pk)
+    form = ExamForm(request.POST, questionnaire_history=_questionnaire_history(episode))
+    form.is_valid()  # invalid fields are left out of the preview; the form shows them on save
+    form.cleaned_data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+    document = case_document(episode)
+    parts = form.parts()
+    history = {**document.get("history", {}), **parts["history"]}
+    document.pop("exam", None)
+    document.pop("imaging", None)
+    if history:
+        document["history"] = history
+    if parts["findings"]:
+        document["exam"] = parts["findings"]
+    if parts["imaging"]:
+        document["imaging"] = parts["imaging"]
+    audit.record(request, "view", episode, detail="live assessment")
+    context = {"preview": True, **_assessment_context(_assessment(document))}
+    return render(request, "plans/_assessment.html", context)
+
+
+@permission_required(CLINICAL, raise_exception=True)
+@require_POST
+def diagnosis_record(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = _episode(pk)
+    assessed = _assessment(case_document(episode))
+    if "a" not in assessed:
+        messages.error(request, "Record the duration of the episode before the diagnosis.")
+        return redirect("exam_edit", pk=episode.pk)
+    form = DiagnosisForm(request.POST, proposed=assessed["leading"])
+    if not form.is_valid():
+        errors = "; ".join(e for field in form.errors.values() for e in field)
+        messages.error(request, f"The diagnosis is not recorded: {errors}")
+        return redirect("exam_edit", pk=episode.pk)
+    exam = _related(episode, "exam")
+    diagnosis = record_diagnosis(
+        episode,
+        cause=form.cleaned_data["cause"],
+        proposed_cause=assessed["leading"],
+        reason=form.cleaned_data["reason"].strip(),
+        exam_version=exam.version if exam else 0,
+        by=request.user,
+    )
+    verb = "overridden" if diagnosis.overridden else "confirmed"
+    audit.record(request, "create", diagnosis, patient=episode.patient, detail=f"diagnosis {verb}")
+    messages.success(request, f"Working diagnosis {verb}: {diagnosis.get_cause_display()}.")
+    return redirect("exam_edit", pk=episode.pk)
+
+
+# --- the plan ----------------------------------------------------------------------------
+
+
+def _save_or_approve(
+    request: HttpRequest, episode: Episode, fields: dict[str, Any]
+) -> HttpResponse:
+    draft = save_draft(episode, fields=fields, by=request.user)
+    audit.record(request, "change", draft, patient=episode.patient, detail=f"plan v{draft.version}")
+    if "approve" not in request.POST:
+        messages.success(request, f"Draft version {draft.version} is saved.")
+        return redirect("plan_edit", pk=episode.pk)
+    try:
+        approved = approve_plan(draft, by=request.user)
+    except PlanNotReady as not_ready:
+        messages.error(request, "Not approved yet: " + " ".join(not_ready.problems))
+        return redirect("plan_edit", pk=episode.pk)
+    audit.record(
+        request, "change", approved, patient=episode.patient, detail=f"approved v{approved.version}"
+    )
+    messages.success(request, f"Version {approved.version} is approved.")
+    return redirect(approved)
+
+
+@permission_required(CLINICAL, raise_exception=True)
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan builder for the episode's draft (started from the core's proposal)."""
+    episode = _episode(pk)
+    assessed = _assessment(case_document(episode))
+    if "a" not in assessed:
+        messages.error(request, "Record the exam (with the duration of the episode) first.")
+        return redirect("exam_edit", pk=episode.pk)
+    result = assessed["a"]
+    draft = episode.plans.filter(status=TreatmentPlan.Status.DRAFT).first()
+    latest = draft or episode.plans.first()
+    refer = result["disposition"] != "treat" or (
+        draft is not None and draft.kind == TreatmentPlan.Kind.REFERRAL
+    )
+    if refer:
+        form = ReferralForm(request.POST or None, initial=_referral_initial(draft, result))
+    else:
+        excluded = {
+            e["modality"]: f"{e['because'].replace('_', ' ')}: {e['why']}"
+            for e in result["plan"]["excluded"]
+        }
+        if latest is not None and latest.kind == TreatmentPlan.Kind.PLAN:
+            initial = PlanForm.initial_from_plan(latest)
+        else:
+            initial = PlanForm.initial_from_proposal(result["plan"], timezone.localdate())
+        form = PlanForm(request.POST or None, initial=initial, excluded=excluded)
+    if request.method == "POST":
+        if form.is_valid():
+            return _save_or_approve(request, episode, form.plan_fields())
+        messages.error(request, "The plan is not saved: see the fields marked below.")
+    else:
+        audit.record(request, "view", episode, detail="plan builder")
+    context = {
+        "episode": episode,
+        "patient": episode.patient,
+        "form": form,
+        "refer": refer,
+        "draft": draft,
+        "diagnosis": episode.diagnoses.select_related("recorded_by").first(),
+        **_assessment_context(assessed),
+    }
+    return render(request, "plans/plan_edit.html", context)
+
+
+def _referral_initial(draft: TreatmentPlan | None, result: dict[str, Any]) -> dict[str, Any]:
+    if draft is not None and draft.kind == TreatmentPlan.Kind.REFERRAL:
+        return {"refer_to": draft.refer_to, "urgency": draft.urgency, "letter": draft.letter}
+    flags = result["red_flags"] + result["gp_flags"]
+    emergency = result["disposition"] == "refer_emergency"
+    lines = [
+        "I saw your patient today for sciatica. Before any treatment, the screening found:",
+        "",
+        *(f"- {FLAG_NAMES.get(f['code'], f['code'])}: {'; '.join(f['evidence'])}" for f in flags),
+        "",
+        "I have not started acupuncture treatment and would be grateful for your assessment.",
+    ]
+    return {
+        "refer_to": "Emergency department" if emergency else "The patient's GP",
+        "urgency": {"refer_emergency": "emergency", "refer_urgent": "urgent"}.get(
+            result["disposition"], "routine"
+        ),
+        "letter": "\n".join(lines),
+    }
+
+
+def _plan(pk: int) -> TreatmentPlan:
+    related = ("episode__patient", "episode__practitioner", "approved_by", "created_by")
+    return get_object_or_404(TreatmentPlan.objects.select_related(*related), pk=pk)
+
+
+@permission_required(CLINICAL, raise_exception=True)
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One version of the plan, readable whatever its status, with every other version."""
+    plan = _plan(pk)
+    versions = list(plan.episode.plans.select_related("approved_by").order_by("-version"))
+    audit.record(request, "view", plan, patient=plan.patient, detail=f"plan v{plan.version}")
+    context = {
+        "plan": plan,
+        "episode": plan.episode,
+        "patient": plan.patient,
+        "versions": versions,
+        "variants": variants_for(plan),
+        "papers": PlanPdf.Paper.choices,
+        "variant_names": dict(PlanPdf.Variant.choices),
+        "modality_names": MODALITY_NAMES,
+        "referral_names": [REFERRAL_NAMES[r] for r in plan.referrals],
+        "dates": plan.visit_dates(),
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+@permission_required(CLINICAL, raise_exception=True)
+@require_POST
+def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(pk)
+    draft = revise_plan(plan, by=request.user)
+    audit.record(request, "create", draft, patient=plan.patient, detail=f"plan v{draft.version}")
+    messages.info(request, f"Version {draft.version} is a draft: change it and approve it.")
+    return redirect("plan_edit", pk=plan.episode_id)
+
+
+@permission_required("clinic.view_episode", raise_exception=True)
+@require_GET
+def plan_print(request: HttpRequest, pk: int, variant: str, paper: str) -> HttpResponse:
+    """The PDF of an approved version. Front desk may print the patient's copy and letters;
+    the clinician copy, with the evidence and scores, is for practitioners."""
+    plan = _plan(pk)
+    if plan.is_draft or variant not in variants_for(plan) or paper not in PlanPdf.Paper.values:
+        raise Http404("No such printout.")
+    clinical = request.user.has_perm(CLINICAL)
+    if variant == PlanPdf.Variant.CLINICIAN and not clinical:
+        raise PermissionDenied("The clinician copy is for practitioners.")
+    content = plan_pdf(plan, variant, paper)
+    audit.record(
+        request, "print", plan, patient=plan.patient, detail=f"v{plan.version} {variant} {paper}"
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"{variant}-v{plan.version}-{paper}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@permission_required(CLINICAL, raise_exception=True)
+@require_GET
+def plan_print_preview(request: HttpRequest, pk: int, variant: str) -> HttpResponse:
+    """The HTML the PDF is rendered from (same context), for checking a version on screen."""
+    plan = _plan(pk)
+    if variant not in variants_for(plan):
+        raise Http404("No such printout.")
+    audit.record(request, "view", plan, patient=plan.patient, detail=f"print preview {variant}")
+    return HttpResponse(plan_html(plan, variant, "a4", for_pdf=False))
