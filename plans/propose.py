@@ -31,6 +31,9 @@ ACUPUNCTURE_EVIDENCE = (
     "Lewis 2015 Spine J network meta-analysis; Tu 2024 JAMA Intern Med RCT; "
     "Qin 2015 and Ji 2015 reviews"
 )
+#: The trials are in sciatica, mostly from a herniated disc (Tu 2024); for the other
+#: causes acupuncture is the clinic's practice, not a tested treatment.
+UNTESTED_FOR_CAUSE = "no trial of acupuncture for this cause was read"
 
 
 @dataclass(frozen=True)
@@ -47,13 +50,13 @@ MODALITY_ROWS: tuple[ModalityRow, ...] = (
                 f"Clinic practice [I]; acupuncture: {ACUPUNCTURE_EVIDENCE}"),
     ModalityRow("spinal_stenosis", ("acupuncture", "electroacupuncture"),
                 "Needling only: no skin technique is proposed for a bony narrowing",
-                f"Clinic practice [I]; acupuncture: {ACUPUNCTURE_EVIDENCE}"),
+                f"Clinic practice [I]; {UNTESTED_FOR_CAUSE}"),
     ModalityRow("deep_gluteal", MODALITIES,
                 "Needling with cupping and gua sha over the gluteal muscles",
-                f"Clinic practice [I]; acupuncture: {ACUPUNCTURE_EVIDENCE}"),
+                f"Clinic practice [I]; {UNTESTED_FOR_CAUSE}"),
     ModalityRow("spondylolisthesis", ("acupuncture", "electroacupuncture"),
                 "Needling only while the slip is assessed",
-                f"Clinic practice [I]; acupuncture: {ACUPUNCTURE_EVIDENCE}"),
+                f"Clinic practice [I]; {UNTESTED_FOR_CAUSE}"),
     ModalityRow(None, ("acupuncture",),
                 "Cause not yet clear: manual acupuncture only, and a GP review",
                 "clinical-reference.md 2.6 step 6 [I]"),
@@ -79,7 +82,10 @@ def _has(condition: str) -> Callable[[Case], bool]:
 
 
 def _pregnant(c: Case) -> bool:
-    return c.patient.pregnant is True
+    # Weeks of gestation recorded without "pregnant" still mean pregnant.
+    return c.patient.pregnant is True or (
+        c.patient.pregnant is None and c.patient.gestation_weeks is not None
+    )
 
 
 SIERPINA = "Sierpina 2005 South Med J 98:330"
@@ -338,17 +344,21 @@ SELF_CARE: tuple[SelfCareRow, ...] = (
                 _cause("disc_herniation", None)),
     SelfCareRow("exercise", "When the leg pain flares, rest on your back with your knees "
                 "bent and supported on a pillow.", "Clinic practice [I]",
-                _cause("disc_herniation")),
+                lambda x: x.cause == "disc_herniation" and not _pregnant(x.case)),
+    # Lying flat on the back late in pregnancy can press on the large blood vessels.
+    SelfCareRow("exercise", "When the leg pain flares, rest on your side with a pillow "
+                "between your knees.", "Clinic practice [I]; side-lying in pregnancy",
+                lambda x: x.cause == "disc_herniation" and _pregnant(x.case)),
     SelfCareRow("exercise", "An exercise bike lets you keep fit while leaning slightly "
-                "forward, a position many people with narrowing of the spinal canal find "
-                "easier than walking upright.",
+                "forward, which many people whose legs ache on walking find easier than "
+                "walking upright.",
                 "Tomkins-Lane 2016 (relief with a bicycle); Suri 2010 (bending forward)",
                 _cause("spinal_stenosis")),
     SelfCareRow("exercise", "Do the gentle buttock stretch shown at the clinic two or three "
                 "times a day; hold it for about half a minute and never force it into pain.",
                 "Clinic practice [I]", _cause("deep_gluteal")),
-    SelfCareRow("exercise", "Leave out exercises that arch your back backwards for now, "
-                "since bending back brought on your pain.",
+    SelfCareRow("exercise", "Leave out exercises that arch your back backwards until we "
+                "have checked how your back responds to them.",
                 "Clinical reference 2.6 step 5 (extension-provoked pain)",
                 _cause("spondylolisthesis")),
     SelfCareRow("advice", "If walking makes your legs ache or tire, sit down or lean forward "
@@ -356,15 +366,15 @@ SELF_CARE: tuple[SelfCareRow, ...] = (
                 "Suri 2010 (relief bending forward or seated); Tomkins-Lane 2016",
                 _cause("spinal_stenosis")),
     SelfCareRow("advice", "Sitting makes your pain worse: use a cushion on hard seats and get "
-                "up to move about every half hour.", "Hopayian 2010 (worse on sitting)",
+                "up to move about every half hour.", "Clinic practice [I]",
                 lambda x: x.aggravated_by("sitting")),
     SelfCareRow("advice", "Lift with your knees bent and the load held close, and leave heavy "
                 "lifting to others while your leg pain is high.",
-                "Fairbank 2000 (advice on lifting)",
+                "Clinic practice [I]; Fairbank 2000 names advice on lifting",
                 lambda x: x.case.history.trigger == "lifting"
                 or x.contributing("heavy_manual_work")),
     SelfCareRow("advice", "At a desk, stand up and move for a minute or two every half hour.",
-                "Fairbank 2000 (advice on sitting)",
+                "Clinic practice [I]; Fairbank 2000 names advice on sitting",
                 lambda x: x.contributing("sedentary_work") or x.contributing("poor_ergonomics")),
     SelfCareRow("advice", "Build running or sport back up gradually, starting below the level "
                 "that brought the pain on.", "Clinic practice [I]",
@@ -372,10 +382,22 @@ SELF_CARE: tuple[SelfCareRow, ...] = (
     SelfCareRow("advice", "Note your leg pain from 0 to 10 each evening and bring the notes "
                 "to your visits: they show how the treatment is going.",
                 "Childs 2005; Ostelo 2008 (a 2-point change matters)", lambda x: True),
-    SelfCareRow("advice", "Get help the same day if you notice numbness between your legs or "
-                "around your back passage, new trouble passing urine or controlling your "
-                "bowels, or weakness in both legs.",
-                "NHS Lothian; NHS Gloucestershire; NICE CKS (cauda equina)", lambda x: True),
+    SelfCareRow("advice", "Call your local emergency number or go to an emergency "
+                "department straight away if you notice numbness between your legs or around "
+                "your back passage, new trouble passing urine or controlling your bowels, new "
+                "problems with sexual function, or pain, numbness or weakness spreading to both "
+                "legs.", "NHS Lothian; NHS Gloucestershire; NICE CKS (cauda equina: emergency)",
+                lambda x: True),
+    SelfCareRow("advice", "Contact us or your doctor the same day if you have a fever with "
+                "your back pain, or if the weakness in your leg gets worse.",
+                "NHS Gloucestershire; AHCPR 1994 (infection; progressive deficit: urgent)",
+                lambda x: True),
+    SelfCareRow("advice", "Acupuncture is one option among several. NICE guidance in England "
+                "(NG59) does not recommend it for low back pain or sciatica; some later "
+                "trials in sciatica found it eased leg pain. We check your progress at the "
+                "reassessment visit and suggest other care if it is not helping.",
+                "NICE NG59 (2016, 2020); Lewis 2015; Tu 2024 (clinical-reference.md 5)",
+                lambda x: True),
 )  # fmt: skip
 
 
@@ -402,8 +424,8 @@ REFERRAL_ROWS: tuple[ReferralRow, ...] = (
                 "psychosocial factors as well", "NICE NG59 rec 1.1.2; Hill 2008",
                 _start_back_high),
     ReferralRow("chiropractic", "Disc-related sciatica beyond the acute stage: spinal "
-                "manipulation improved overall recovery in the network meta-analysis",
-                "Lewis 2015 Spine J 15:1461",
+                "manipulation improved overall recovery in a network meta-analysis of studies "
+                "of very low validity", "Lewis 2015 Spine J 15:1461; the stage is [I]",
                 lambda x: x.cause == "disc_herniation" and x.assessment.chronicity != "acute"),
     ReferralRow("gp", "ODI above 40%: Fairbank advises a detailed investigation",
                 "Fairbank 2000 (ODI bands)", _odi_over_40),
@@ -489,6 +511,16 @@ class PlanProposal:
         }
 
 
+NO_MODALITY_WHY = "None of the clinic's treatments suits the conditions recorded"
+CONDITIONS_NOT_ASKED = Precaution(
+    MODALITIES,
+    "conditions_not_asked",
+    "The health questions (pacemaker, blood thinners, pregnancy, ...) have not been "
+    "answered: ask them before treating",
+    "clinical-reference.md 4.5 [I]",
+)
+
+
 def propose_plan(assessment: Assessment, case: Case) -> PlanProposal | None:
     """The proposed plan, or `None` when the assessment refers instead of treating."""
     if assessment.disposition != "treat":
@@ -519,7 +551,11 @@ def propose_plan(assessment: Assessment, case: Case) -> PlanProposal | None:
 
     ctx = Context(assessment, case, cause)
     care = [row for row in SELF_CARE if row.applies(ctx)]
-    referrals = [r for r in REFERRAL_ROWS if r.applies(ctx)]
+    referrals = [Referral(r.to, r.why, r.source) for r in REFERRAL_ROWS if r.applies(ctx)]
+    if not modalities:
+        referrals.append(Referral("physiotherapy", NO_MODALITY_WHY, "clinic practice [I]"))
+    if case.history.conditions is None:
+        precautions.append(CONDITIONS_NOT_ASKED)
     referrals.sort(key=lambda r: REFERRAL_ORDER.index(r.to))  # stable: table order within
 
     d = dose(assessment, case)
@@ -536,7 +572,7 @@ def propose_plan(assessment: Assessment, case: Case) -> PlanProposal | None:
         avoid_points=avoid,
         exercises=tuple(r.text for r in care if r.kind == "exercise"),
         advice=tuple(r.text for r in care if r.kind == "advice"),
-        referrals=tuple(Referral(r.to, r.why, r.source) for r in referrals),
+        referrals=tuple(referrals),
     )
 
 

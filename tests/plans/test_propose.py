@@ -14,7 +14,14 @@ from plans.propose import (
     plan_parameter_problems,
     propose_plan,
 )
-from tests.intake.test_core_builders import CASES, document, make_case, positive, sample
+from tests.intake.test_core_builders import (
+    CASES,
+    REMOVE,
+    document,
+    make_case,
+    positive,
+    sample,
+)
 
 DISC = sample("VIG-01")  # disc herniation, S1, acute
 GLUTEAL = sample("VIG-06")  # deep gluteal, the plan with every modality
@@ -135,9 +142,31 @@ def test_needle_phobia_with_a_needling_only_cause_offers_skin_techniques_case_by
     assert proposed["points"] == []
 
 
-def test_needle_phobia_and_anticoagulants_leave_nothing_to_offer() -> None:
+def test_needle_phobia_and_anticoagulants_leave_nothing_to_offer_and_refer_to_physiotherapy() -> (
+    None
+):
     proposed = plan({"history.conditions": ["needle_phobia", "anticoagulants"]})
     assert proposed["modalities"] == []
+    assert "physiotherapy" in proposed["referrals"]
+
+
+def test_weeks_of_gestation_mean_pregnancy_even_without_the_pregnant_answer() -> None:
+    proposed = plan({"patient.sex": "female", "patient.gestation_weeks": 20})
+    assert {"electroacupuncture", "cupping"} <= {e["modality"] for e in proposed["excluded"]}
+    assert "BL60" not in proposed["points"]
+
+
+def test_a_pregnant_patient_is_told_to_rest_on_her_side_not_her_back() -> None:
+    proposed = plan({"patient.sex": "female", "patient.pregnant": True}, DISC)
+    assert any("rest on your side" in text for text in proposed["exercises"])
+    assert not any("on your back" in text for text in proposed["exercises"])
+
+
+def test_health_questions_left_unanswered_are_a_precaution_for_every_modality() -> None:
+    proposed = plan({"history.conditions": REMOVE}, DISC)
+    assert "conditions_not_asked" in [p["because"] for p in proposed["precautions"]]
+    answered = plan({"history.conditions": []}, DISC)
+    assert "conditions_not_asked" not in [p["because"] for p in answered["precautions"]]
 
 
 def test_pregnancy_never_suggests_a_forbidden_or_lumbosacral_point() -> None:
@@ -233,7 +262,9 @@ SELF_CARE = [
     ("desk work", GLUTEAL, {"history.contributing": ["sedentary_work"]}, "At a desk"),
     ("sport trigger", GLUTEAL, {}, "running or sport back up"),
     ("every plan: pain diary", sample("minimal"), {}, "from 0 to 10"),
-    ("every plan: when to get help", sample("minimal"), {}, "same day"),
+    ("every plan: when to get help", sample("minimal"), {}, "emergency department"),
+    ("every plan: fever or worse weakness", sample("minimal"), {}, "fever"),
+    ("every plan: NICE's position", sample("minimal"), {}, "NG59"),
 ]  # fmt: skip
 
 

@@ -1,0 +1,87 @@
+"""Each treatment-room page runs a fixed number of queries, whatever the number of visits,
+findings or versions."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from intake.models import Exam
+from plans.models import revise_plan
+from tests.builders import make_episode
+from tests.plans.builders import L5_DISC_FINDINGS, make_approved_plan, make_diagnosis, make_exam
+
+pytestmark = pytest.mark.django_db
+
+MORE_FINDINGS = {
+    **L5_DISC_FINDINGS,
+    "crossed_slr": {"left": {"result": "negative"}},
+    "fair": {"left": {"result": "negative"}, "right": {"result": "negative"}},
+    "kemp": {"right": {"result": "positive"}},
+    "reflexes": {"patellar": {"left": "normal", "right": "normal"},
+                 "achilles": {"left": "normal", "right": "normal"}},
+    "step_off": "absent",
+    "pedal_pulses": "present",
+}  # fmt: skip
+
+
+def queries_for(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def grow(episode, practitioner, versions: int = 4) -> None:  # type: ignore[no-untyped-def]
+    """More findings, more diagnoses, more plan versions and a longer course."""
+    Exam.objects.filter(episode=episode).update(findings=MORE_FINDINGS, version=7)
+    for _ in range(3):
+        make_diagnosis(episode, practitioner)
+    for _ in range(versions):
+        latest = episode.plans.first()
+        draft = revise_plan(latest, by=practitioner)
+        draft.total_visits, draft.visits_per_week, draft.reassess_at_visit = 12, 3, 6
+        draft.save()
+        from plans.models import approve_plan
+
+        approve_plan(draft, by=practitioner)
+
+
+@pytest.fixture
+def episode(practitioner):  # type: ignore[no-untyped-def]
+    episode = make_episode(practitioner=practitioner)
+    make_exam(episode)
+    make_approved_plan(episode, practitioner, total_visits=4, reassess_at_visit=2)
+    return episode
+
+
+PAGES = {
+    "exam form": lambda e: reverse("exam_edit", args=[e.pk]),
+    "plan builder": lambda e: reverse("plan_edit", args=[e.pk]),
+    "plan version": lambda e: reverse("plan_detail", args=[e.plans.order_by("version")[0].pk]),
+    "episode page with the clinical panel": lambda e: reverse("episode_detail", args=[e.pk]),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_query_count_does_not_grow_with_findings_visits_or_versions(
+    page, episode, practitioner, client_for
+):
+    client = client_for(practitioner)
+    before = queries_for(client, PAGES[page](episode))
+    grow(episode, practitioner)
+    assert queries_for(client, PAGES[page](episode)) == before
+
+
+def test_printing_a_cached_pdf_does_not_grow_with_the_number_of_visits(
+    episode, practitioner, client_for
+):
+    client = client_for(practitioner)
+    short = episode.plans.get()
+    long = make_approved_plan(make_episode(), practitioner, total_visits=12, visits_per_week=3)
+    for plan in (short, long):
+        client.get(reverse("plan_print", args=[plan.pk, "patient", "a4"]))  # render and cache
+    counts = [
+        queries_for(client, reverse("plan_print", args=[plan.pk, "patient", "a4"]))
+        for plan in (short, long)
+    ]
+    assert counts[0] == counts[1]
