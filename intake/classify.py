@@ -140,7 +140,8 @@ class Root:
 
 
 def find_root(case: Case) -> Root:
-    """The one root the deficits point to; `None` when none do, or two tie."""
+    """The one root the deficits point to; `None` when none do, two tie, or the same
+    deficits are found on both sides."""
     hits: dict[str, list[tuple[str, RootRule]]] = {level: [] for level in ROOT_LEVELS}
     for rule in ROOT_RULES:
         for side in SIDES:
@@ -152,6 +153,11 @@ def find_root(case: Case) -> Root:
     if best == 0 or len(leaders) > 1:
         return Root(None, history_side, ())
     level = leaders[0]
+    by_side = {side: {rule.finding for s, rule in hits[level] if s == side} for side in SIDES}
+    if by_side["left"] and by_side["left"] == by_side["right"]:
+        # The same deficits on both sides (e.g. both ankle reflexes reduced, common with
+        # age and in stenosis) do not point to one compressed root [I].
+        return Root(None, "both", ())
     sides = {side for side, _ in hits[level]}
     side = sides.pop() if len(sides) == 1 else "both"
     evidence = tuple(f"{rule.finding}.{side}: {rule.why}" for side, rule in hits[level])

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from intake.case import MUSCLES, SIDES, Case
+from intake.case import MUSCLES, RED_FLAG_QUESTIONS, SIDES, Case
 
 EMERGENCY = "emergency"  # same day: cauda equina
 URGENT = "urgent"  # within days (some same day): infection, malignancy, fracture, deficit
@@ -56,6 +56,11 @@ class FlagRule:
 
 def _answered_yes(question: str) -> Callable[[Case], bool]:
     return lambda c: getattr(c.history.red_flags, question) is True
+
+
+def unasked_questions(c: Case) -> tuple[str, ...]:
+    """The red-flag screen's questions with no answer yet (absent is not "no")."""
+    return tuple(q for q in RED_FLAG_QUESTIONS if getattr(c.history.red_flags, q) is None)
 
 
 def _weak_key_muscles(c: Case) -> tuple[str, ...]:
@@ -169,6 +174,20 @@ AMBER_FLAG_RULES: tuple[FlagRule, ...] = (
     FlagRule("osteoporosis", "history.conditions",
              "Osteoporosis: minor trauma or lifting can fracture", f"{G}; {A}",
              lambda c: c.history.has_condition("osteoporosis")),
+    FlagRule("red_flag_screen_incomplete", "history.red_flags",
+             "Not every red-flag question has been answered: ask each one explicitly "
+             "before treating", f"NICE CKS Sciatica (ask red-flag questions explicitly); {L}",
+             lambda c: bool(unasked_questions(c))),
+    FlagRule("bilateral_symptoms", "history.side",
+             "Symptoms in both legs: ask whether this is new, a sign of cauda equina "
+             "syndrome", CES_SOURCES,
+             lambda c: c.history.side == "both"
+             and c.history.red_flags.bilateral_leg_symptoms_new is not True),
+    FlagRule("pulses_not_checked", "history.neurogenic_claudication + exam.pedal_pulses",
+             "Claudication with foot pulses and ABI not recorded: check them to rule out "
+             "vascular claudication", "Clinical reference 2.6 step 2 [I]",
+             lambda c: c.history.neurogenic_claudication is True
+             and c.exam.pedal_pulses is None and c.exam.abi is None),
     FlagRule("diabetes", "history.conditions",
              "Diabetes is on the infection screen's list of immunosuppression", G,
              lambda c: c.history.has_condition("diabetes")),

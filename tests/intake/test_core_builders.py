@@ -25,6 +25,10 @@ def sample(name: str) -> dict[str, Any]:
     return json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))
 
 
+#: A change's value that removes the key: "not asked".
+REMOVE = object()
+
+
 def make_doc(changes: dict[str, Any] | None = None, base: dict[str, Any] = MINIMAL) -> dict:
     """A case document: `base` with dotted-path changes, e.g. {"patient.age": 70}."""
     doc = copy.deepcopy(base)
@@ -33,7 +37,10 @@ def make_doc(changes: dict[str, Any] | None = None, base: dict[str, Any] = MINIM
         node = doc
         for key in parents:
             node = node.setdefault(key, {})
-        node[last] = value
+        if value is REMOVE:
+            node.pop(last, None)
+        else:
+            node[last] = value
     return doc
 
 

@@ -108,6 +108,11 @@ AMBER = [
     ("older for fracture", {"patient.age": 70, "patient.sex": "male"}, "older_for_fracture"),
     ("osteoporosis", {"history.conditions": ["osteoporosis"]}, "osteoporosis"),
     ("diabetes", {"history.conditions": ["diabetes"]}, "diabetes"),
+    ("a red-flag question left unanswered", {"history.red_flags": {"saddle_anaesthesia": False}},
+     "red_flag_screen_incomplete"),
+    ("symptoms in both legs", {"history.side": "both"}, "bilateral_symptoms"),
+    ("claudication with pulses not checked", {"history.neurogenic_claudication": True},
+     "pulses_not_checked"),
 ]  # fmt: skip
 
 
@@ -129,6 +134,16 @@ def test_an_amber_flag_is_recorded_without_blocking_the_plan(
 )  # fmt: skip
 def test_amber_flag_boundaries_are_not_flags(changes: dict[str, Any], amber: str) -> None:
     assert amber not in [f.code for f in assessed(changes).amber_flags]
+
+
+def test_a_complete_red_flag_screen_answered_no_raises_no_screening_flag() -> None:
+    answered_no = {"history.red_flags": dict.fromkeys(RED_FLAG_QUESTIONS, False)}
+    assert "red_flag_screen_incomplete" not in [f.code for f in assessed(answered_no).amber_flags]
+
+
+def test_claudication_with_pulses_checked_raises_no_pulse_flag() -> None:
+    checked = {"history.neurogenic_claudication": True, "exam.pedal_pulses": "present"}
+    assert "pulses_not_checked" not in [f.code for f in assessed(checked).amber_flags]
 
 
 def test_three_amber_flags_in_typical_stenosis_do_not_refer() -> None:
