@@ -23,12 +23,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "clinic.add_episode",
         "clinic.change_episode",
         "clinic.record_clinical",
+        "intake.add_invitation",
     ),
     FRONT_DESK: (
         "clinic.view_patient",
         "clinic.add_patient",
         "clinic.change_patient",
         "clinic.view_episode",
+        "intake.add_invitation",
     ),
     ADMINISTRATOR: (
         "clinic.view_auditevent",

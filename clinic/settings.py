@@ -180,3 +180,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Questionnaire links
+# Days a questionnaire link stays valid; patient uploads: where they are kept (never
+# under MEDIA_ROOT, never served by URL) and how large one file may be.
+QUESTIONNAIRE_LINK_DAYS = int(os.environ.get("QUESTIONNAIRE_LINK_DAYS", "14"))
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+QUESTIONNAIRE_UPLOAD_MAX_BYTES = int(
+    os.environ.get("QUESTIONNAIRE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
+)

@@ -17,6 +17,9 @@ PAGE_SIZE = 25
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    # Practitioners start from what needs their attention (red flags, answers to review).
+    if request.user.has_perm("clinic.record_clinical"):
+        return redirect("questionnaire_dashboard")
     return redirect("patient_list")
 
 

@@ -6,13 +6,57 @@ Both keep their answers in the shape of the case format (`intake/schemas`), so t
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import os
+import secrets
+import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.core.files.storage import FileSystemStorage
+from django.db import models, transaction
+from django.utils import timezone
 
 from clinic.models import Episode
 from intake.case import CASE_FORMAT, Case, load_case
+
+
+class IntakeSettings(models.Model):
+    """Which validated questionnaires the clinic asks its patients. There is one row."""
+
+    ask_odi = models.BooleanField(
+        "ask the Oswestry Disability Index (ODI)",
+        default=True,
+        help_text="Showing the ODI in a commercial product needs a licence from Mapi "
+        "Research Trust.",
+    )
+    ask_start_back = models.BooleanField(
+        "ask the Keele STarT Back tool",
+        default=True,
+        help_text="Free for non-commercial use; commercial use: contact Keele University.",
+    )
+    ask_sbi = models.BooleanField("ask the Sciatica Bothersomeness Index (SBI)", default=True)
+
+    class Meta:
+        verbose_name = "questionnaire settings"
+        verbose_name_plural = "questionnaire settings"
+
+    def __str__(self) -> str:
+        return "Questionnaire settings"
+
+    @classmethod
+    def load(cls) -> IntakeSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class QuestionnaireQuerySet(models.QuerySet["Questionnaire"]):
+    def flagged(self) -> QuestionnaireQuerySet:
+        return self.filter(red_flag=True)
+
+    def awaiting_review(self) -> QuestionnaireQuerySet:
+        return self.filter(submitted_at__isnull=False, reviewed_at__isnull=True)
 
 
 class Questionnaire(models.Model):
@@ -23,12 +67,165 @@ class Questionnaire(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     # Answers the case format has no field for: goals, medications, consent, ...
     extra = models.JSONField(default=dict, blank=True)
+    # Kept in step with the red-flag answers when they are saved, so that the dashboard
+    # lists flagged episodes with one query.
+    red_flag = models.BooleanField("red flag reported", default=False)
+    emergency = models.BooleanField(
+        "emergency sign reported",
+        default=False,
+        help_text="A possible cauda equina sign was answered yes: the patient was told to "
+        "seek emergency care today.",
+    )
+    last_saved_at = models.DateTimeField("last saved by the patient", null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = QuestionnaireQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"Questionnaire for episode {self.episode_id}"
+
+    @property
+    def patient(self) -> Any:
+        """Whose answers these are (for the audit trail)."""
+        return self.episode.patient
+
+
+def hash_token(token: str) -> str:
+    """Only this hash of a link's token is stored: the raw token is a key to health data."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+def link_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.QUESTIONNAIRE_LINK_DAYS)
+
+
+class Invitation(models.Model):
+    """A link that lets the patient open their questionnaire, with its own key.
+
+    The raw token is shown once (when the link is made or sent again) and never stored.
+    """
+
+    class State(models.TextChoices):
+        SENT = "sent", "Sent"
+        OPENED = "opened", "Opened"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+        LOCKED = "locked", "Locked"
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(default=link_expiry)
+    sent_to = models.EmailField("sent to", blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Wrong dates of birth typed; at LOCK_AFTER the link locks until staff unlock it.
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    LOCK_AFTER = 5
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Questionnaire link {self.pk} for episode {self.questionnaire.episode_id}"
+
+    @property
+    def patient(self) -> Any:
+        return self.questionnaire.episode.patient
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    def usable(self) -> bool:
+        """Whether this link may still open the questionnaire (to answer or to confirm)."""
+        return self.revoked_at is None and self.locked_at is None and not self.is_expired
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        if self.questionnaire.submitted_at is not None:
+            return self.State.SUBMITTED
+        if self.locked_at is not None:
+            return self.State.LOCKED
+        if self.is_expired:
+            return self.State.EXPIRED
+        if self.opened_at is not None and self.questionnaire.last_saved_at is not None:
+            return self.State.IN_PROGRESS
+        if self.opened_at is not None:
+            return self.State.OPENED
+        return self.State.SENT
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under PRIVATE_MEDIA_ROOT: never served by URL, only by an audited view."""
+
+    @property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self) -> None:  # type: ignore[override]
+        return None
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Private files have no URL: use the audited download view.")
+
+
+def upload_name(instance: Upload, filename: str) -> str:
+    # A random name: the patient's file name is kept only as data, never as a path.
+    return f"questionnaire/{uuid.uuid4().hex}"
+
+
+class Upload(models.Model):
+    """A scan report or image the patient attached to the questionnaire."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="uploads"
+    )
+    file = models.FileField(upload_to=upload_name, storage=PrivateStorage())
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def patient(self) -> Any:
+        return self.questionnaire.episode.patient
 
 
 class Exam(models.Model):
@@ -53,6 +250,41 @@ class Exam(models.Model):
 
     def __str__(self) -> str:
         return f"Exam for episode {self.episode_id} (version {self.version})"
+
+
+# --- writes ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_invitation(episode: Episode, *, by: Any) -> tuple[Invitation, str]:
+    """A new link to the episode's questionnaire; any older link still open stops working.
+
+    Returns the invitation and its raw token, which is not stored anywhere.
+    """
+    questionnaire, _ = Questionnaire.objects.get_or_create(episode=episode)
+    questionnaire.invitations.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token = new_token()
+    invitation = Invitation.objects.create(
+        questionnaire=questionnaire, token_hash=hash_token(token), created_by=by
+    )
+    return invitation, token
+
+
+def renew_invitation(invitation: Invitation) -> str:
+    """Give the link a new token and a new expiry date: the old link stops working."""
+    token = new_token()
+    invitation.token_hash = hash_token(token)
+    invitation.expires_at = link_expiry()
+    invitation.save(update_fields=["token_hash", "expires_at"])
+    return token
+
+
+def save_answers(questionnaire: Questionnaire, *, red_flags: list[str], emergency: bool) -> None:
+    """Save the patient's answers as they are, with the red-flag summary the dashboard reads."""
+    questionnaire.red_flag = bool(red_flags)
+    questionnaire.emergency = emergency
+    questionnaire.last_saved_at = timezone.now()
+    questionnaire.save()
 
 
 def _related(episode: Episode, name: str) -> Any:

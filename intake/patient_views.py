@@ -1,0 +1,302 @@
+"""The patient's pages: open the link, confirm the date of birth, answer, submit.
+
+No login: the link is the key. Its token is exchanged at once for the invitation's id
+in the session, and the browser goes on to addresses without it. Every page checks that
+the session's link is still usable; an unknown, expired, revoked or locked link, and a
+spent one, all show the same neutral page. No page is cached or sends a referrer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from clinic import audit
+from clinic.models import ClinicSettings
+from intake import questionnaire as q
+from intake.forms import (
+    BirthDateForm,
+    UploadForm,
+    asked_questionnaires,
+    step_form,
+)
+from intake.models import (
+    IntakeSettings,
+    Invitation,
+    Questionnaire,
+    Upload,
+    hash_token,
+    save_answers,
+)
+
+SESSION_INVITATION = "intake_invitation"
+SESSION_VERIFIED = "intake_verified"
+
+PatientView = Callable[..., HttpResponse]
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def link_unusable(request: HttpRequest) -> HttpResponse:
+    """The one page for every link that cannot be used, whatever the reason."""
+    request.session.pop(SESSION_INVITATION, None)
+    request.session.pop(SESSION_VERIFIED, None)
+    context = {"clinic": ClinicSettings.load()}
+    return private(render(request, "intake/link_unusable.html", context, status=404))
+
+
+def _session_invitation(request: HttpRequest) -> Invitation | None:
+    invitation_id = request.session.get(SESSION_INVITATION)
+    if not isinstance(invitation_id, int):
+        return None
+    invitation = (
+        Invitation.objects.select_related("questionnaire__episode__patient")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not invitation.usable():
+        return None
+    return invitation
+
+
+def patient_page(*, verified: bool = True) -> Callable[[PatientView], PatientView]:
+    """A page of the questionnaire, reached only through the session its link opened."""
+
+    def decorate(view: PatientView) -> PatientView:
+        @login_not_required
+        @never_cache
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            invitation = _session_invitation(request)
+            if invitation is None:
+                return link_unusable(request)
+            if verified and request.session.get(SESSION_VERIFIED) != invitation.pk:
+                return private(redirect("questionnaire_check"))
+            return private(view(request, invitation, *args, **kwargs))
+
+        return wrapped
+
+    return decorate
+
+
+@login_not_required
+@never_cache
+def open_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Exchange the link's token for the session, then drop it from the address."""
+    invitation = (
+        Invitation.objects.select_related("questionnaire__episode__patient")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if (
+        invitation is None
+        or not invitation.usable()
+        or invitation.questionnaire.submitted_at is not None
+    ):
+        return link_unusable(request)
+    request.session.cycle_key()
+    request.session[SESSION_INVITATION] = invitation.pk
+    request.session.pop(SESSION_VERIFIED, None)
+    if invitation.opened_at is None:
+        Invitation.objects.filter(pk=invitation.pk).update(opened_at=timezone.now())
+    audit.record(request, "view", invitation, patient=invitation.patient, detail="link opened")
+    return private(redirect("questionnaire_check"))
+
+
+@patient_page(verified=False)
+def check_birth_date(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    """Before any name or answer is shown, the patient confirms their date of birth."""
+    if request.session.get(SESSION_VERIFIED) == invitation.pk:
+        return redirect("questionnaire_start")
+    form = BirthDateForm(request.POST or None)
+    tries_left = None
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["date"] == invitation.patient.date_of_birth:
+            request.session.cycle_key()
+            request.session[SESSION_VERIFIED] = invitation.pk
+            Invitation.objects.filter(pk=invitation.pk).update(failed_attempts=0)
+            audit.record(request, "view", invitation, detail="date of birth confirmed")
+            return redirect("questionnaire_start")
+        with transaction.atomic():
+            locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+            locked.failed_attempts = F("failed_attempts") + 1
+            locked.save(update_fields=["failed_attempts"])
+            locked.refresh_from_db(fields=["failed_attempts"])
+            if locked.failed_attempts >= Invitation.LOCK_AFTER:
+                locked.locked_at = timezone.now()
+                locked.save(update_fields=["locked_at"])
+        audit.record(request, "view", invitation, detail="wrong date of birth")
+        if locked.locked_at is not None:
+            return link_unusable(request)
+        tries_left = Invitation.LOCK_AFTER - locked.failed_attempts
+    context = {"form": form, "tries_left": tries_left, "clinic": ClinicSettings.load()}
+    return render(request, "intake/questionnaire_check.html", context)
+
+
+@patient_page()
+def start(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    questionnaire = invitation.questionnaire
+    if questionnaire.submitted_at is not None:
+        return redirect("questionnaire_done")
+    context = {
+        "questionnaire": questionnaire,
+        "patient": questionnaire.episode.patient,
+        "steps": q.STEPS,
+        "clinic": ClinicSettings.load(),
+    }
+    return render(request, "intake/questionnaire_start.html", context)
+
+
+def _step_url(slug: str) -> str:
+    return reverse("questionnaire_step", args=[slug])
+
+
+@patient_page()
+def step(request: HttpRequest, invitation: Invitation, slug: str) -> HttpResponse:
+    """One step: shown with the answers so far; saved on every POST, complete or not."""
+    if slug not in q.STEP_BY_SLUG:
+        return redirect("questionnaire_start")
+    questionnaire = invitation.questionnaire
+    if questionnaire.submitted_at is not None:
+        return redirect("questionnaire_done")
+    asked = asked_questionnaires(IntakeSettings.load())
+    if request.method == "POST":
+        with transaction.atomic():
+            questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+            questionnaire.episode = invitation.questionnaire.episode
+            form = step_form(slug, questionnaire, request.POST, asked)
+            form.is_valid()
+            form.store()
+            flags = q.red_flags_answered_yes(questionnaire.answers)
+            emergency = any(code in q.EMERGENCY_SIGNS for code in flags)
+            save_answers(questionnaire, red_flags=flags, emergency=emergency)
+        audit.record(
+            request, "change", questionnaire, patient=invitation.patient, detail=f"step {slug}"
+        )
+        if request.POST.get("autosave") == "1":
+            saved = timezone.localtime(questionnaire.last_saved_at)
+            return JsonResponse(
+                {"saved_at": f"{saved:%H:%M}", "errors": form.errors, "emergency": emergency}
+            )
+        if form.errors:
+            messages.error(request, "Please check the answers marked below.")
+            return _render_step(request, invitation, slug, form, asked)
+        return _after_save(request, questionnaire, slug, request.POST.get("go", "next"), asked)
+    form = step_form(slug, questionnaire, asked=asked)
+    return _render_step(request, invitation, slug, form, asked)
+
+
+def _after_save(
+    request: HttpRequest, questionnaire: Questionnaire, slug: str, go: str, asked: tuple[str, ...]
+) -> HttpResponse:
+    before, after = q.neighbours(slug)
+    if go == "back" and before:
+        return redirect(_step_url(before))
+    if go == "submit":
+        missing = q.missing_answers(questionnaire.answers, questionnaire.extra, asked)
+        if missing:
+            return redirect(_step_url("consent") + "?check=1")
+        questionnaire.submitted_at = timezone.now()
+        questionnaire.save(update_fields=["submitted_at", "updated_at"])
+        audit.record(request, "change", questionnaire, detail="questionnaire submitted")
+        return redirect("questionnaire_done")
+    if go == "next" and after:
+        return redirect(_step_url(after))
+    return redirect(_step_url(slug))
+
+
+def _render_step(
+    request: HttpRequest,
+    invitation: Invitation,
+    slug: str,
+    form: Any,
+    asked: tuple[str, ...],
+) -> HttpResponse:
+    questionnaire = form.questionnaire
+    before, after = q.neighbours(slug)
+    context: dict[str, Any] = {
+        "form": form,
+        "step": q.STEP_BY_SLUG[slug],
+        "number": q.step_number(slug),
+        "steps": q.STEPS,
+        "total": len(q.STEPS),
+        "before": before,
+        "after": after,
+        "questionnaire": questionnaire,
+        "clinic": ClinicSettings.load(),
+    }
+    if slug == "scans":
+        context["uploads"] = list(questionnaire.uploads.all())
+        context["upload_form"] = UploadForm(questionnaire=questionnaire)
+    if slug == "consent" and request.GET.get("check"):
+        context["missing"] = q.missing_answers(questionnaire.answers, questionnaire.extra, asked)
+    return render(request, "intake/questionnaire_step.html", context)
+
+
+@patient_page()
+@require_POST
+def upload_create(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    questionnaire = invitation.questionnaire
+    if questionnaire.submitted_at is not None:
+        return redirect("questionnaire_done")
+    form = UploadForm(request.POST, request.FILES, questionnaire=questionnaire)
+    if form.is_valid():
+        file = form.cleaned_data["file"]
+        upload = Upload(
+            questionnaire=questionnaire,
+            original_name=(file.name or "file")[-200:],
+            content_type=form.content_type,
+            size=file.size,
+        )
+        upload.file.save("upload", file, save=False)
+        upload.save()
+        audit.record(
+            request, "change", upload, patient=invitation.patient, detail="patient added a file"
+        )
+        messages.success(request, f"{upload.original_name} is added.")
+    else:
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+    return redirect(_step_url("scans"))
+
+
+@patient_page()
+@require_POST
+def upload_remove(request: HttpRequest, invitation: Invitation, pk: int) -> HttpResponse:
+    questionnaire = invitation.questionnaire
+    if questionnaire.submitted_at is not None:
+        return redirect("questionnaire_done")
+    # Only this questionnaire's files: another patient's file is simply not found.
+    upload = get_object_or_404(Upload, pk=pk, questionnaire=questionnaire)
+    audit.record(
+        request, "change", upload, patient=invitation.patient, detail="patient removed a file"
+    )
+    upload.file.delete(save=False)
+    upload.delete()
+    messages.success(request, f"{upload.original_name} is removed.")
+    return redirect(_step_url("scans"))
+
+
+@patient_page()
+def done(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    questionnaire = invitation.questionnaire
+    if questionnaire.submitted_at is None:
+        return redirect("questionnaire_start")
+    context = {"questionnaire": questionnaire, "clinic": ClinicSettings.load()}
+    return render(request, "intake/questionnaire_done.html", context)

@@ -1,0 +1,199 @@
+"""Staff pages for the questionnaire: links, review, uploads and the dashboard.
+
+A link's raw token exists only in the response that creates (or renews) it: only its
+hash is stored. So "create" and "send again" answer their POST with the link page
+itself, never cached, rather than redirecting to a page that could no longer show it.
+Posting twice just makes another link and retires the one before.
+"""
+
+from __future__ import annotations
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from clinic import audit
+from clinic.models import ClinicSettings, Episode
+from intake.models import (
+    Invitation,
+    Questionnaire,
+    Upload,
+    create_invitation,
+    renew_invitation,
+)
+
+
+def qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
+    svg = image.to_string(encoding="unicode")
+    # Sized by CSS, labelled for screen readers.
+    return svg.replace("<svg ", '<svg role="img" aria-label="QR code of the link" ', 1)
+
+
+def send_link(request: HttpRequest, invitation: Invitation, url: str) -> None:
+    patient = invitation.patient
+    clinic = ClinicSettings.load()
+    context = {"patient": patient, "url": url, "invitation": invitation, "clinic": clinic}
+    send_mail(
+        subject=f"Your questionnaire from {clinic.name}",
+        message=render_to_string("intake/invitation_email.txt", context),
+        from_email=None,
+        recipient_list=[patient.email],
+    )
+    invitation.sent_to = patient.email
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_to", "sent_at"])
+    audit.record(request, "change", invitation, detail=f"link emailed to {patient.email}")
+
+
+def _show_link(
+    request: HttpRequest, invitation: Invitation, token: str, send: bool
+) -> HttpResponse:
+    url = request.build_absolute_uri(reverse("questionnaire_link", args=[token]))
+    if send and invitation.patient.email:
+        send_link(request, invitation, url)
+    context = {
+        "invitation": invitation,
+        "episode": invitation.questionnaire.episode,
+        "patient": invitation.patient,
+        "url": url,
+        "qr": mark_safe(qr_svg(url)),  # noqa: S308 - SVG made by qrcode from our own URL
+    }
+    return render(request, "intake/invitation_link.html", context)
+
+
+@permission_required("intake.add_invitation", raise_exception=True)
+@require_POST
+@never_cache
+def invitation_create(request: HttpRequest, episode_pk: int) -> HttpResponse:
+    episode = get_object_or_404(Episode.objects.select_related("patient"), pk=episode_pk)
+    submitted = Questionnaire.objects.filter(episode=episode, submitted_at__isnull=False)
+    if submitted.exists():
+        messages.error(request, "The questionnaire is already submitted: no new link is needed.")
+        return redirect(episode)
+    invitation, token = create_invitation(episode, by=request.user)
+    invitation.questionnaire.episode = episode
+    audit.record(
+        request, "create", invitation, patient=episode.patient, detail="questionnaire link"
+    )
+    return _show_link(request, invitation, token, send=request.POST.get("send") == "1")
+
+
+def _invitation(pk: int) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.select_related("questionnaire__episode__patient"), pk=pk
+    )
+
+
+@permission_required("intake.add_invitation", raise_exception=True)
+@require_POST
+@never_cache
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new token for the same link (the old address stops working), sent again."""
+    invitation = _invitation(pk)
+    episode = invitation.questionnaire.episode
+    if invitation.revoked_at or invitation.questionnaire.submitted_at:
+        messages.error(request, "This link is closed: make a new one instead.")
+        return redirect(episode)
+    token = renew_invitation(invitation)
+    audit.record(request, "change", invitation, detail="new link made; the old one stops working")
+    return _show_link(request, invitation, token, send=request.POST.get("send") == "1")
+
+
+@permission_required("intake.add_invitation", raise_exception=True)
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation(pk)
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit.record(request, "change", invitation, detail="link revoked")
+    messages.success(request, "The link is revoked: it no longer opens the questionnaire.")
+    return redirect(invitation.questionnaire.episode)
+
+
+@permission_required("intake.add_invitation", raise_exception=True)
+@require_POST
+def invitation_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation(pk)
+    invitation.locked_at = None
+    invitation.failed_attempts = 0
+    invitation.save(update_fields=["locked_at", "failed_attempts"])
+    audit.record(request, "change", invitation, detail="link unlocked")
+    messages.success(
+        request, "The link is unlocked: the patient can try their date of birth again."
+    )
+    return redirect(invitation.questionnaire.episode)
+
+
+@permission_required("clinic.record_clinical", raise_exception=True)
+@require_POST
+def questionnaire_reviewed(request: HttpRequest, episode_pk: int) -> HttpResponse:
+    questionnaire = get_object_or_404(
+        Questionnaire.objects.select_related("episode__patient"), episode_id=episode_pk
+    )
+    if questionnaire.submitted_at is None:
+        messages.error(request, "The questionnaire is not submitted yet.")
+    elif questionnaire.reviewed_at is None:
+        questionnaire.reviewed_at = timezone.now()
+        questionnaire.reviewed_by = request.user
+        questionnaire.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
+        audit.record(request, "change", questionnaire, detail="questionnaire reviewed")
+        messages.success(request, "The questionnaire is marked as reviewed.")
+    return redirect(questionnaire.episode)
+
+
+@permission_required("clinic.record_clinical", raise_exception=True)
+@never_cache
+def upload_download(request: HttpRequest, pk: int) -> FileResponse:
+    upload = get_object_or_404(
+        Upload.objects.select_related("questionnaire__episode__patient"), pk=pk
+    )
+    audit.record(request, "export", upload, detail=f"downloaded {upload.original_name}")
+    response = FileResponse(
+        upload.file.open("rb"),
+        as_attachment=True,
+        filename=upload.original_name,
+        content_type=upload.content_type,
+    )
+    return response
+
+
+@permission_required("clinic.view_episode", raise_exception=True)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """What needs attention: red flags, answers to review, links still out."""
+    open_episodes = Q(episode__status=Episode.Status.OPEN)
+    flagged = (
+        Questionnaire.objects.flagged()
+        .filter(open_episodes)
+        .select_related("episode__patient")
+        .order_by("-emergency", "-last_saved_at", "pk")
+    )
+    to_review = (
+        Questionnaire.objects.awaiting_review()
+        .select_related("episode__patient")
+        .order_by("submitted_at", "pk")
+    )
+    links = (
+        Invitation.objects.filter(
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            questionnaire__submitted_at__isnull=True,
+        )
+        .select_related("questionnaire__episode__patient")
+        .order_by("-created_at", "-pk")
+    )
+    audit.record(request, "view", detail="questionnaire dashboard")
+    context = {"flagged": list(flagged), "to_review": list(to_review), "links": list(links)}
+    return render(request, "intake/dashboard.html", context)

@@ -1,0 +1,101 @@
+// The patient's questionnaire: save in the background while typing, show urgent advice
+// at once, and let the body map's areas be tapped. Without JavaScript every part still
+// works: the buttons save, the advice shows after saving, the areas are checkboxes.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave]");
+  if (!form) return;
+  var status = form.querySelector("[data-autosave-status]");
+  var DELAY = 3000;
+  var timer = null;
+  var dirty = false;
+  var saving = false;
+
+  function formData() {
+    var data = new FormData(form);
+    data.append("autosave", "1");
+    return data;
+  }
+
+  function save() {
+    timer = null;
+    if (!dirty || saving) return;
+    dirty = false;
+    saving = true;
+    if (status) status.textContent = "Saving…";
+    fetch(form.action, { method: "POST", body: formData(), credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
+      .then(function (result) {
+        if (status) status.textContent = "Saved at " + result.saved_at + ".";
+      })
+      .catch(function () {
+        dirty = true;
+        if (status) status.textContent = "Not saved yet: check your connection. We will try again.";
+        schedule();
+      })
+      .finally(function () { saving = false; });
+  }
+
+  function schedule() {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(save, DELAY);
+  }
+
+  function changed() {
+    dirty = true;
+    schedule();
+  }
+
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", function () {
+    dirty = false;
+    if (timer) clearTimeout(timer);
+  });
+  // Leaving by a link (the list of steps) still keeps what was typed.
+  window.addEventListener("pagehide", function () {
+    if (dirty && navigator.sendBeacon) navigator.sendBeacon(form.action, formData());
+  });
+
+  // Urgent advice as soon as an emergency sign is answered "yes".
+  var advice = document.getElementById("urgent-advice");
+  var emergency = form.querySelectorAll("input[data-emergency]");
+  function showAdvice() {
+    if (!advice || !emergency.length) return;
+    var yes = Array.prototype.some.call(emergency, function (input) {
+      return input.checked && input.value === "yes";
+    });
+    var wasHidden = advice.hidden;
+    advice.hidden = !yes;
+    if (yes && wasHidden) advice.scrollIntoView({ behavior: "smooth", block: "center" });
+  }
+  emergency.forEach(function (input) { input.addEventListener("change", showAdvice); });
+
+  // The body map: tapping an area ticks its checkbox, and the other way round.
+  var map = form.querySelector("[data-body-map]");
+  if (map) {
+    var boxes = {};
+    form.querySelectorAll("input[data-map-box]").forEach(function (box) { boxes[box.value] = box; });
+    var paint = function () {
+      map.querySelectorAll(".map-region").forEach(function (region) {
+        var box = boxes[region.getAttribute("data-value")];
+        region.classList.toggle("is-selected", Boolean(box && box.checked));
+      });
+    };
+    map.addEventListener("click", function (event) {
+      var region = event.target.closest(".map-region");
+      if (!region) return;
+      var box = boxes[region.getAttribute("data-value")];
+      if (!box) return;
+      box.checked = !box.checked;
+      box.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target.hasAttribute("data-map-box")) paint();
+    });
+    paint();
+  }
+})();

@@ -1,0 +1,216 @@
+"""Every answer lands in its case-format field; partial answers always save."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from clinic.models import Episode
+from intake.case import load_case
+from intake.models import Questionnaire, case_document
+from tests.intake.questionnaire_builders import (
+    FULL_ANSWERS,
+    FULL_CASE_HISTORY,
+    FULL_CASE_QUESTIONNAIRES,
+    answer_everything,
+    make_invitation,
+    patient_client,
+    step_url,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(step_url("consent"), {**FULL_ANSWERS["consent"], "go": "submit"})
+    assert response["Location"] == reverse("questionnaire_done")
+
+
+def test_a_full_questionnaire_becomes_the_expected_case():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    answer_everything(client)
+    submit(client)
+    episode = Episode.objects.get(pk=invitation.questionnaire.episode_id)
+    patient = episode.patient
+    expected = {
+        "format": "sciatica-case/1",
+        "patient": {
+            "age": patient.age_on(episode.opened),
+            "sex": "female",
+            "pregnant": True,
+            "gestation_weeks": 20,
+        },
+        "history": FULL_CASE_HISTORY,
+        "questionnaires": FULL_CASE_QUESTIONNAIRES,
+    }
+    assert case_document(episode) == expected
+    assert episode.case() == load_case(expected)
+
+
+def test_answers_without_a_case_format_field_are_kept_in_extra():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    answer_everything(client)
+    extra = Questionnaire.objects.get(pk=invitation.questionnaire.pk).extra
+    assert extra["goals"] == "Sit through a film again"
+    assert extra["contact"] == {"phone": "07700 900123", "email": "zoe@example.com"}
+    assert extra["pain_map"] == FULL_ANSWERS["pain"]["pain_map"]
+    assert extra["duration"] == {"number": 3.0, "unit": "weeks"}
+    assert extra["back_pain_worst"] == 5
+    assert extra["medications"] == "Apixaban; paracetamol"
+    assert extra["scans"]["kinds"] == ["mri"]
+    assert extra["consent"] == {
+        "agreed": True,
+        "signed_name": "Zoë Marchetti",
+        "signed_on": "2026-05-02",
+    }
+
+
+@pytest.mark.parametrize(
+    ("number", "unit", "weeks"),
+    [("10", "days", 1.4), ("3", "weeks", 3.0), ("6", "months", 26.0), ("2", "years", 104.0)],
+)
+def test_how_long_it_has_hurt_is_counted_in_weeks(number, unit, weeks):
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    client.post(step_url("story"), {"duration_number": number, "duration_unit": unit})
+    answers = Questionnaire.objects.get(pk=invitation.questionnaire.pk).answers
+    assert answers["history"]["duration_weeks"] == weeks
+
+
+@pytest.mark.parametrize(
+    ("choice", "stored"), [("leg", True), ("back", False), ("same", False), ("", None)]
+)
+def test_which_hurts_more_becomes_leg_pain_worse_than_back(choice, stored):
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    client.post(step_url("story"), {"leg_or_back": choice})
+    history = Questionnaire.objects.get(pk=invitation.questionnaire.pk).answers.get("history", {})
+    assert history.get("leg_pain_worse_than_back") == stored
+
+
+def test_a_half_answered_step_saves_and_moves_on():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    response = client.post(step_url("pain"), {"leg_pain_now": "6", "go": "next"})
+    assert response["Location"] == step_url("story")
+    answers = Questionnaire.objects.get(pk=invitation.questionnaire.pk).answers
+    assert answers["history"]["leg_pain_now"] == 6
+    assert "leg_pain_worst" not in answers["history"]
+
+
+def test_clearing_an_answer_removes_it_rather_than_saving_no():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    client.post(step_url("safety"), {"fever_or_chills": "no"})
+    client.post(step_url("safety"), {"fever_or_chills": ""})
+    answers = Questionnaire.objects.get(pk=invitation.questionnaire.pk).answers
+    assert "fever_or_chills" not in answers.get("history", {}).get("red_flags", {})
+
+
+def test_a_wrong_value_is_refused_with_a_message_and_the_rest_of_the_page_is_saved():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    response = client.post(
+        step_url("health"), {"gestation_weeks": "60", "medications": "Ibuprofen", "go": "next"}
+    )
+    assert response.status_code == 200
+    assert "Please check the answers marked below" in response.text
+    assert 'value="60"' in response.text
+    extra = Questionnaire.objects.get(pk=invitation.questionnaire.pk).extra
+    assert extra["medications"] == "Ibuprofen"
+
+
+def test_going_back_saves_the_page_and_shows_the_step_before():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    response = client.post(step_url("story"), {"side": "right", "go": "back"})
+    assert response["Location"] == step_url("pain")
+    page = client.get(step_url("story"))
+    assert re.search(r'name="side" value="right"[^>]*checked', page.text)
+
+
+def test_autosave_answers_with_the_time_it_saved():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    response = client.post(step_url("about"), {"goals": "Walk the dog", "autosave": "1"})
+    assert response.status_code == 200
+    assert response.json()["saved_at"]
+    assert (
+        Questionnaire.objects.get(pk=invitation.questionnaire.pk).extra["goals"] == "Walk the dog"
+    )
+
+
+def test_answers_resume_from_another_device_with_the_same_link():
+    invitation, token = make_invitation()
+    patient_client(token).post(step_url("about"), {"goals": "Walk the dog"})
+    page = patient_client(token).get(step_url("about"))
+    assert "Walk the dog" in page.text
+
+
+def test_submitting_with_answers_missing_lists_them_with_links_and_keeps_everything():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    client.post(step_url("about"), {"goals": "Walk the dog"})
+    response = client.post(step_url("consent"), {"signed_name": "Zoë", "go": "submit"})
+    assert response["Location"] == step_url("consent") + "?check=1"
+    page = client.get(response["Location"])
+    assert "a few answers are still needed" in page.text
+    assert f'href="{step_url("safety")}"' in page.text
+    assert "How long you have had this pain" in page.text
+    assert "Your agreement to the consent statement" in page.text
+    questionnaire = Questionnaire.objects.get(pk=invitation.questionnaire.pk)
+    assert questionnaire.submitted_at is None
+    assert questionnaire.extra["goals"] == "Walk the dog"
+    assert questionnaire.extra["consent"]["signed_name"] == "Zoë"
+
+
+def test_an_emergency_sign_flags_the_questionnaire_and_shows_urgent_advice_after_saving():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    response = client.post(step_url("safety"), {"bladder_dysfunction": "yes"}, follow=True)
+    assert "call your local emergency number or go to an emergency department today" in (
+        response.text.replace("<strong>", "")
+        .replace("</strong>", "")
+        .replace("Call your", "call your")
+    )
+    questionnaire = Questionnaire.objects.get(pk=invitation.questionnaire.pk)
+    assert questionnaire.emergency is True
+    assert questionnaire.red_flag is True
+
+
+@pytest.mark.parametrize(
+    ("answer", "emergency", "red_flag"),
+    [
+        ({"saddle_anaesthesia": "yes"}, True, True),
+        ({"progressive_weakness": "yes"}, True, True),
+        ({"history_of_cancer": "yes"}, False, True),
+        ({"saddle_anaesthesia": "no", "fever_or_chills": "no"}, False, False),
+    ],
+)
+def test_which_answers_flag_the_episode(answer, emergency, red_flag):
+    invitation, token = make_invitation()
+    patient_client(token).post(step_url("safety"), answer)
+    questionnaire = Questionnaire.objects.get(pk=invitation.questionnaire.pk)
+    assert (questionnaire.emergency, questionnaire.red_flag) == (emergency, red_flag)
+
+
+def test_the_questionnaires_the_clinic_turns_off_are_not_asked():
+    from intake.models import IntakeSettings
+
+    settings_row = IntakeSettings.load()
+    settings_row.ask_odi = False
+    settings_row.save()
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    page = client.get(step_url("scores"))
+    assert "odi_walking" not in page.text
+    assert "start_back_1" in page.text
+    answers = {k: v for k, v in FULL_ANSWERS.items()}
+    answers["scores"] = {k: v for k, v in FULL_ANSWERS["scores"].items() if not k.startswith("odi")}
+    answer_everything(client, answers)
+    submit(client)
+    case = Episode.objects.get(pk=invitation.questionnaire.episode_id).case()
+    assert case.questionnaires.odi is None
+    assert case.questionnaires.start_back is not None
