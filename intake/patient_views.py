@@ -43,6 +43,7 @@ from intake.models import (
 
 SESSION_INVITATION = "intake_invitation"
 SESSION_VERIFIED = "intake_verified"
+SESSION_JUST_OPENED = "intake_just_opened"
 
 PatientView = Callable[..., HttpResponse]
 
@@ -115,13 +116,17 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
     request.session.pop(SESSION_VERIFIED, None)
     if invitation.opened_at is None:
         Invitation.objects.filter(pk=invitation.pk).update(opened_at=timezone.now())
-    audit.record(request, "view", invitation, patient=invitation.patient, detail="link opened")
+    # Audited on the next page: the audit trail keeps each request's path, and this
+    # path holds the token.
+    request.session[SESSION_JUST_OPENED] = True
     return private(redirect("questionnaire_check"))
 
 
 @patient_page(verified=False)
 def check_birth_date(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     """Before any name or answer is shown, the patient confirms their date of birth."""
+    if request.session.pop(SESSION_JUST_OPENED, False):
+        audit.record(request, "view", invitation, patient=invitation.patient, detail="link opened")
     if request.session.get(SESSION_VERIFIED) == invitation.pk:
         return redirect("questionnaire_start")
     form = BirthDateForm(request.POST or None)

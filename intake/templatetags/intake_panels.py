@@ -36,13 +36,17 @@ FLAG_LABELS = {
     "fracture": "Possible fracture",
     "progressive_deficit": "Progressive neurological deficit",
 }
-# Why a missing field stops the scoring, in the practitioner's words.
-CASE_FIELDS = {"duration_weeks": "how long the pain has lasted"}
+# Why a missing field stops the scoring, in the practitioner's words. The history is
+# required only for its duration, so a missing history means a missing duration.
+CASE_FIELDS = {
+    "$.history.duration_weeks": "how long the pain has lasted",
+    "$.history": "how long the pain has lasted",
+}
 
 
 def case_problem(error: CaseError) -> str:
-    for field, words in CASE_FIELDS.items():
-        if field in error.reason:
+    for path, words in CASE_FIELDS.items():
+        if error.path == path:
             return f"Scores are not shown yet: the answers do not say {words}."
     return f"Scores are not shown yet: the answers are incomplete ({error.path}: {error.reason})."
 

@@ -1,0 +1,337 @@
+"""Staff pages for questionnaire links, review, files and the dashboard."""
+
+import io
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.models import AuditEvent
+from intake.models import Invitation, Questionnaire, Upload
+from tests.builders import make_episode, make_patient
+from tests.intake.questionnaire_builders import (
+    FULL_ANSWERS,
+    answer_everything,
+    make_invitation,
+    patient_client,
+    step_url,
+)
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+def an_invitation(**kwargs):  # type: ignore[no-untyped-def]
+    return make_invitation(**kwargs)[0]
+
+
+def submitted_questionnaire() -> Questionnaire:
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    answer_everything(client)
+    client.post(step_url("consent"), {**FULL_ANSWERS["consent"], "go": "submit"})
+    return Questionnaire.objects.get(pk=invitation.questionnaire_id)
+
+
+def an_upload() -> Upload:
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    client.post(reverse("questionnaire_upload"), {"file": named("scan.pdf", PDF)})
+    return Upload.objects.get(questionnaire=invitation.questionnaire)
+
+
+def named(name: str, content: bytes) -> io.BytesIO:
+    file = io.BytesIO(content)
+    file.name = name
+    return file
+
+
+# page: (method, url maker, a role that may not use it, a role that may, status when allowed)
+PAGES = {
+    "dashboard": (
+        "get",
+        lambda: reverse("questionnaire_dashboard"),
+        "administrator",
+        "front_desk",
+        200,
+    ),
+    "make a link": (
+        "post",
+        lambda: reverse("invitation_create", args=[make_episode().pk]),
+        "administrator",
+        "front_desk",
+        200,
+    ),
+    "send a link again": (
+        "post",
+        lambda: reverse("invitation_resend", args=[an_invitation().pk]),
+        "administrator",
+        "front_desk",
+        200,
+    ),
+    "revoke a link": (
+        "post",
+        lambda: reverse("invitation_revoke", args=[an_invitation().pk]),
+        "administrator",
+        "front_desk",
+        302,
+    ),
+    "unlock a link": (
+        "post",
+        lambda: reverse("invitation_unlock", args=[an_invitation().pk]),
+        "administrator",
+        "practitioner",
+        302,
+    ),
+    "mark answers reviewed": (
+        "post",
+        lambda: reverse("questionnaire_reviewed", args=[submitted_questionnaire().episode_id]),
+        "front_desk",
+        "practitioner",
+        302,
+    ),
+    "download a patient's file": (
+        "get",
+        lambda: reverse("upload_download", args=[an_upload().pk]),
+        "front_desk",
+        "practitioner",
+        200,
+    ),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("who", ["anonymous", "wrong role", "right role"])
+def test_who_may_use_each_staff_page(page, who, client_for, request):
+    method, url_for, wrong, right, allowed = PAGES[page]
+    url = url_for()
+    user = {"anonymous": None, "wrong role": wrong, "right role": right}[who]
+    client = client_for(request.getfixturevalue(user) if user else None)
+    response = getattr(client, method)(url)
+    if who == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    elif who == "wrong role":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == allowed
+
+
+def test_making_a_link_shows_it_once_with_a_qr_code_and_audits_it(front_desk, client_for):
+    episode = make_episode()
+    response = client_for(front_desk).post(reverse("invitation_create", args=[episode.pk]))
+    invitation = Invitation.objects.get(questionnaire__episode=episode)
+    assert "/q/" in response.text
+    assert "<svg" in response.text and "QR code of the link" in response.text
+    assert "no-store" in response["Cache-Control"]
+    event = AuditEvent.objects.get(action="create", object_type="invitation")
+    assert event.patient == episode.patient
+    assert event.user == front_desk
+    assert invitation.state == "sent"
+
+
+def test_the_link_shown_to_staff_opens_the_questionnaire(front_desk, client_for):
+    episode = make_episode()
+    response = client_for(front_desk).post(reverse("invitation_create", args=[episode.pk]))
+    start = response.text.index("/q/")
+    url = response.text[start : response.text.index('"', start)]
+    from django.test import Client
+
+    assert Client().get(url)["Location"] == reverse("questionnaire_check")
+
+
+def test_emailing_a_link_sends_it_to_the_patient_and_audits_the_sending(front_desk, client_for):
+    episode = make_episode(patient=make_patient(email="zoe@example.com"))
+    client_for(front_desk).post(reverse("invitation_create", args=[episode.pk]), {"send": "1"})
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["zoe@example.com"]
+    assert "/q/" in message.body
+    invitation = Invitation.objects.get(questionnaire__episode=episode)
+    assert invitation.sent_to == "zoe@example.com"
+    assert AuditEvent.objects.filter(detail="link emailed to zoe@example.com").exists()
+
+
+def test_sending_again_makes_a_new_address_and_the_old_one_stops_working(front_desk, client_for):
+    invitation, old_token = make_invitation()
+    client_for(front_desk).post(reverse("invitation_resend", args=[invitation.pk]))
+    from django.test import Client
+
+    assert Client().get(reverse("questionnaire_link", args=[old_token])).status_code == 404
+    assert Invitation.objects.get(pk=invitation.pk).token_hash != invitation.token_hash
+
+
+def test_a_new_link_replaces_the_older_one(front_desk, client_for):
+    first = an_invitation()
+    client_for(front_desk).post(reverse("invitation_create", args=[first.questionnaire.episode_id]))
+    assert Invitation.objects.get(pk=first.pk).state == "revoked"
+
+
+def test_revoking_a_link_is_audited_and_shown_as_revoked(front_desk, client_for):
+    invitation = an_invitation()
+    client = client_for(front_desk)
+    client.post(reverse("invitation_revoke", args=[invitation.pk]))
+    assert AuditEvent.objects.filter(detail="link revoked", user=front_desk).exists()
+    page = client.get(reverse("episode_detail", args=[invitation.questionnaire.episode_id]))
+    assert "Revoked" in page.text
+
+
+@pytest.mark.parametrize(
+    ("change", "state"),
+    [
+        ({}, "Sent"),
+        ({"opened_at": timezone.now()}, "Opened"),
+        ({"revoked_at": timezone.now()}, "Revoked"),
+        ({"expires_at": timezone.now() - timezone.timedelta(days=1)}, "Expired"),
+        ({"locked_at": timezone.now()}, "Locked"),
+    ],
+)
+def test_the_episode_page_shows_each_links_state(change, state, front_desk, client_for):
+    invitation = an_invitation(**change)
+    page = client_for(front_desk).get(
+        reverse("episode_detail", args=[invitation.questionnaire.episode_id])
+    )
+    assert f">{state}</span>" in page.text
+
+
+def test_a_link_being_answered_shows_in_progress_with_the_last_save(front_desk, client_for):
+    invitation, token = make_invitation()
+    patient_client(token).post(step_url("about"), {"goals": "Walk"})
+    page = client_for(front_desk).get(
+        reverse("episode_detail", args=[invitation.questionnaire.episode_id])
+    )
+    assert ">In progress</span>" in page.text
+    assert "last saved" in page.text
+
+
+def test_the_practitioner_sees_the_summary_with_scores_flags_and_conditions(
+    practitioner, client_for
+):
+    questionnaire = submitted_questionnaire()
+    page = client_for(practitioner).get(reverse("episode_detail", args=[questionnaire.episode_id]))
+    text = page.text
+    assert "46.7%" in text and "severe disability" in text  # 21 of 45: sex life skipped
+    assert "5/9, psychosocial 3/5" in text and "medium risk" in text
+    assert "16/24" in text
+    assert "now 7, worst 9, best 4" in text
+    assert "Conditions that matter for treatment" in text
+    assert "Pregnant</strong>, 20 weeks" in text
+    assert "Blood-thinning medicine" in text
+    assert "Red flags" not in text
+    event = AuditEvent.objects.get(object_type="questionnaire", detail="answers")
+    assert event.user == practitioner
+
+
+def test_red_flags_are_at_the_top_of_the_summary_in_red(practitioner, client_for):
+    invitation, token = make_invitation()
+    patient_client(token).post(
+        step_url("story"), {"duration_number": "2", "duration_unit": "weeks"}
+    )
+    patient_client(token).post(step_url("safety"), {"saddle_anaesthesia": "yes"})
+    page = (
+        client_for(practitioner)
+        .get(reverse("episode_detail", args=[invitation.questionnaire.episode_id]))
+        .text
+    )
+    flags = page.index("Red flags")
+    assert page.rfind("alert-danger", 0, flags) > page.index('id="intake-heading"')
+    assert "Possible cauda equina syndrome" in page
+    assert "Numbness or tingling between your legs" in page
+    assert flags < page.index("Scores")
+
+
+def test_answers_that_cannot_be_scored_yet_say_why_in_plain_words(practitioner, client_for):
+    invitation, token = make_invitation()
+    patient_client(token).post(step_url("about"), {"goals": "Walk"})
+    page = client_for(practitioner).get(
+        reverse("episode_detail", args=[invitation.questionnaire.episode_id])
+    )
+    assert page.status_code == 200
+    assert "the answers do not say how long the pain has lasted" in page.text
+
+
+def test_the_front_desk_sees_the_state_but_not_the_answers(front_desk, client_for):
+    questionnaire = submitted_questionnaire()
+    page = client_for(front_desk).get(reverse("episode_detail", args=[questionnaire.episode_id]))
+    assert "Submitted" in page.text
+    assert "Sit through a film again" not in page.text
+    assert not AuditEvent.objects.filter(object_type="questionnaire", detail="answers").exists()
+
+
+def test_marking_reviewed_takes_it_off_the_dashboard(practitioner, client_for):
+    questionnaire = submitted_questionnaire()
+    client = client_for(practitioner)
+    dashboard = reverse("questionnaire_dashboard")
+    name = questionnaire.episode.patient.full_name
+    assert name in client.get(dashboard).text
+    client.post(reverse("questionnaire_reviewed", args=[questionnaire.episode_id]))
+    questionnaire.refresh_from_db()
+    assert questionnaire.reviewed_by == practitioner
+    assert name not in client.get(dashboard).text
+
+
+def test_the_dashboard_lists_flags_answers_to_review_and_links_still_out(front_desk, client_for):
+    flagged, token = make_invitation()
+    patient_client(token).post(step_url("safety"), {"bowel_dysfunction": "yes"})
+    waiting = submitted_questionnaire()
+    out = an_invitation()
+    page = client_for(front_desk).get(reverse("questionnaire_dashboard")).text
+    flags = page[page.index("flags-heading") : page.index("review-heading")]
+    review = page[page.index("review-heading") : page.index("links-heading")]
+    links = page[page.index("links-heading") :]
+    assert flagged.patient.full_name in flags and "Emergency sign" in flags
+    assert waiting.episode.patient.full_name in review
+    assert out.patient.full_name in links
+    assert waiting.episode.patient.full_name not in links
+
+
+def queries_for(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_dashboard_query_count_does_not_grow_with_what_it_lists(practitioner, client_for):
+    client = client_for(practitioner)
+    url = reverse("questionnaire_dashboard")
+    submitted_questionnaire()
+    an_invitation()
+    with_one = queries_for(client, url)
+    for _ in range(5):
+        submitted_questionnaire()
+        invitation, token = make_invitation()
+        patient_client(token).post(step_url("safety"), {"saddle_anaesthesia": "yes"})
+    assert queries_for(client, url) == with_one
+
+
+def test_the_episode_panel_query_count_does_not_grow_with_links_or_files(practitioner, client_for):
+    invitation, token = make_invitation()
+    patient = patient_client(token)
+    answer_everything(patient)
+    client = client_for(practitioner)
+    url = reverse("episode_detail", args=[invitation.questionnaire.episode_id])
+    with_one = queries_for(client, url)
+    for _ in range(3):
+        patient.post(reverse("questionnaire_upload"), {"file": named("scan.pdf", PDF)})
+        Invitation.objects.create(questionnaire=invitation.questionnaire, token_hash=str(_) * 64)
+    assert queries_for(client, url) == with_one
+
+
+def test_a_submitted_questionnaire_gets_no_new_link(front_desk, client_for):
+    questionnaire = submitted_questionnaire()
+    client_for(front_desk).post(reverse("invitation_create", args=[questionnaire.episode_id]))
+    assert questionnaire.invitations.filter(revoked_at__isnull=True).count() == 1
+
+
+def test_practitioners_start_on_the_dashboard(practitioner, front_desk, client_for):
+    assert client_for(practitioner).get("/")["Location"] == reverse("questionnaire_dashboard")
+    assert client_for(front_desk).get("/")["Location"] == reverse("patient_list")

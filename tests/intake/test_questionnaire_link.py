@@ -1,0 +1,235 @@
+"""The link is the key: hashed, short-lived, exchanged for a session, guarded by the birth date."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.models import AuditEvent, ClinicSettings
+from intake.models import Invitation, Questionnaire, hash_token
+from tests.builders import make_episode, make_patient
+from tests.intake.questionnaire_builders import (
+    BORN,
+    answer_everything,
+    birth_date,
+    make_invitation,
+    patient_client,
+    step_url,
+)
+
+pytestmark = pytest.mark.django_db
+
+WRONG_DAY = datetime.date(1990, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def clinic_phone(db):  # type: ignore[no-untyped-def]
+    clinic = ClinicSettings.load()
+    clinic.phone = "01632 960000"
+    clinic.save()
+
+
+def open_link(token: str) -> tuple[Client, object]:
+    client = Client()
+    return client, client.get(reverse("questionnaire_link", args=[token]))
+
+
+def neutral_page() -> str:
+    _client, response = open_link("not-a-real-token")
+    assert response.status_code == 404
+    return response.content.decode()
+
+
+def spend(invitation: Invitation, token: str) -> None:
+    client = patient_client(token)
+    answer_everything(client)
+    client.post(
+        step_url("consent"),
+        {"go": "submit", "agreed": "on", "signed_name": "Z", "signed_on": "2026-05-02"},
+    )
+    assert Questionnaire.objects.get(pk=invitation.questionnaire_id).submitted_at is not None
+
+
+def wrong_tries(token: str, tries: int) -> object:
+    client, _response = open_link(token)
+    response = None
+    for _ in range(tries):
+        response = client.post(reverse("questionnaire_check"), birth_date(WRONG_DAY))
+    return response
+
+
+# Each way a link can be unusable: (make the invitation unusable, how to use it).
+UNUSABLE = {
+    "unknown": lambda inv, token: open_link(token + "x")[1],
+    "tampered": lambda inv, token: open_link(token[:-1] + ("A" if token[-1] != "A" else "B"))[1],
+    "expired": lambda inv, token: (
+        Invitation.objects.filter(pk=inv.pk).update(
+            expires_at=timezone.now() - datetime.timedelta(minutes=1)
+        ),
+        open_link(token)[1],
+    )[1],
+    "revoked": lambda inv, token: (
+        Invitation.objects.filter(pk=inv.pk).update(revoked_at=timezone.now()),
+        open_link(token)[1],
+    )[1],
+    "reused after submitting": lambda inv, token: (spend(inv, token), open_link(token)[1])[1],
+    "sixth wrong date of birth": lambda inv, token: wrong_tries(token, 6),
+    "replaced by a newer link": lambda inv, token: (
+        make_invitation(inv.questionnaire.episode),
+        open_link(token)[1],
+    )[1],
+}
+
+
+@pytest.mark.parametrize("case", UNUSABLE)
+def test_every_unusable_link_gets_the_same_neutral_page(case):
+    expected = neutral_page()
+    invitation, token = make_invitation()
+    response = UNUSABLE[case](invitation, token)
+    assert response.status_code == 404
+    assert response.content.decode() == expected
+    assert "01632 960000" in expected
+    assert invitation.patient.first_name not in expected
+
+
+def test_the_neutral_page_sends_no_referrer_and_is_not_cached():
+    _client, response = open_link("nothing")
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_good_link_is_exchanged_for_the_session_and_leaves_the_address():
+    invitation, token = make_invitation()
+    client, response = open_link(token)
+    assert response.status_code == 302
+    assert token not in response["Location"]
+    assert response["Referrer-Policy"] == "no-referrer"
+    page = client.get(response["Location"])
+    assert token not in page.content.decode()
+    assert "no-store" in page["Cache-Control"]
+    assert client.session["intake_invitation"] == invitation.pk
+    assert Invitation.objects.get(pk=invitation.pk).opened_at is not None
+
+
+def test_the_token_is_long_and_random_and_only_its_hash_is_stored():
+    invitation, token = make_invitation()
+    assert len(token) >= 43  # 32 random bytes, base64: 256 bits
+    assert invitation.token_hash == hash_token(token) != token
+    patient_client(token).post(step_url("about"), {"goals": "Walk"})
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - our own table names
+            for row in cursor.fetchall():
+                assert token not in repr(row), f"the raw token is stored in {table}"
+
+
+def test_nothing_of_the_patient_shows_before_the_date_of_birth_is_confirmed():
+    invitation, token = make_invitation()
+    client, _ = open_link(token)
+    page = client.get(reverse("questionnaire_check"))
+    assert page.status_code == 200
+    assert invitation.patient.first_name not in page.text
+    assert invitation.patient.last_name not in page.text
+    for slug in ("about", "pain", "consent"):
+        assert client.get(step_url(slug))["Location"] == reverse("questionnaire_check")
+    assert client.get(reverse("questionnaire_start"))["Location"] == reverse("questionnaire_check")
+
+
+def test_the_right_date_of_birth_opens_the_questionnaire():
+    invitation, token = make_invitation()
+    client, _ = open_link(token)
+    response = client.post(reverse("questionnaire_check"), birth_date(BORN))
+    assert response["Location"] == reverse("questionnaire_start")
+    assert f"Hello {invitation.patient.first_name}" in client.get(response["Location"]).text
+
+
+def test_a_wrong_date_of_birth_says_how_many_tries_are_left():
+    _invitation, token = make_invitation()
+    response = wrong_tries(token, 1)
+    assert response.status_code == 200
+    assert "you can try 4 more times" in response.text
+
+
+def test_five_wrong_dates_of_birth_lock_the_link_even_with_the_right_one_after():
+    invitation, token = make_invitation()
+    wrong_tries(token, 5)
+    assert Invitation.objects.get(pk=invitation.pk).locked_at is not None
+    client, response = open_link(token)
+    assert response.status_code == 404
+
+
+def test_staff_unlock_lets_the_patient_try_again(front_desk, client_for):
+    invitation, token = make_invitation()
+    wrong_tries(token, 5)
+    client_for(front_desk).post(reverse("invitation_unlock", args=[invitation.pk]))
+    assert patient_client(token).get(step_url("about")).status_code == 200
+
+
+def test_a_link_revoked_while_the_patient_is_answering_stops_working_at_once():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+    response = client.post(step_url("about"), {"goals": "Walk"})
+    assert response.status_code == 404
+    assert "goals" not in Questionnaire.objects.get(pk=invitation.questionnaire_id).extra
+
+
+def test_after_submitting_the_session_shows_a_read_only_confirmation_not_the_form():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    answer_everything(client)
+    client.post(
+        step_url("consent"),
+        {"go": "submit", "agreed": "on", "signed_name": "Z", "signed_on": "2026-05-02"},
+    )
+    assert client.get(step_url("pain"))["Location"] == reverse("questionnaire_done")
+    page = client.get(reverse("questionnaire_done"))
+    assert "your answers are with the clinic" in page.text
+    assert "<form" not in page.text
+    response = client.post(step_url("about"), {"goals": "Changed"})
+    assert response["Location"] == reverse("questionnaire_done")
+    assert Questionnaire.objects.get(pk=invitation.questionnaire_id).extra["goals"] != "Changed"
+
+
+def test_one_patients_link_never_reaches_another_patients_answers():
+    mine, my_token = make_invitation()
+    other_patient = make_patient(first_name="Quentinella", phone="07700 111222", date_of_birth=BORN)
+    theirs, their_token = make_invitation(make_episode(patient=other_patient))
+    patient_client(their_token).post(step_url("about"), {"goals": "Their secret goal"})
+    client = patient_client(my_token)
+    for slug in ("about", "pain", "story", "safety", "health", "scores", "scans", "consent"):
+        page = client.get(step_url(slug)).text
+        assert "Their secret goal" not in page
+        assert "Quentinella" not in page
+        assert "07700 111222" not in page
+    client.post(step_url("about"), {"goals": "My goal"})
+    assert (
+        Questionnaire.objects.get(pk=theirs.questionnaire_id).extra["goals"] == "Their secret goal"
+    )
+    # The session holds one invitation id, set only by opening a link: it cannot be chosen.
+    session = client.session
+    assert session["intake_invitation"] == mine.pk
+
+
+def test_a_session_cannot_be_pointed_at_another_link_by_editing_its_id():
+    mine, my_token = make_invitation()
+    theirs, _ = make_invitation(make_episode(patient=make_patient(date_of_birth=BORN)))
+    client = patient_client(my_token)
+    session = client.session
+    session["intake_invitation"] = theirs.pk
+    session.save()
+    # The birth date was confirmed for my link, not theirs: back to the check.
+    assert client.get(step_url("about"))["Location"] == reverse("questionnaire_check")
+
+
+def test_patient_saves_are_written_to_the_audit_trail_without_a_user():
+    invitation, token = make_invitation()
+    patient_client(token).post(step_url("about"), {"goals": "Walk"})
+    event = AuditEvent.objects.filter(object_type="questionnaire").latest("pk")
+    assert event.user is None
+    assert event.action == "change"
+    assert event.patient == invitation.patient
+    assert event.detail == "step about"

@@ -1,0 +1,133 @@
+"""Files from the patient: checked by content, kept privately, downloaded only by staff."""
+
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from clinic.models import AuditEvent
+from intake.models import Upload
+from tests.builders import make_episode, make_patient
+from tests.intake.questionnaire_builders import BORN, make_invitation, patient_client, step_url
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def image(kind: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, kind)
+    return buffer.getvalue()
+
+
+def named(name: str, content: bytes) -> io.BytesIO:
+    file = io.BytesIO(content)
+    file.name = name
+    return file
+
+
+def upload(client: Client, name: str, content: bytes):  # type: ignore[no-untyped-def]
+    return client.post(reverse("questionnaire_upload"), {"file": named(name, content)}, follow=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("report.pdf", PDF, "application/pdf"),
+        ("scan.JPG", image("JPEG"), "image/jpeg"),
+        ("scan.jpeg", image("JPEG"), "image/jpeg"),
+        ("scan.png", image("PNG"), "image/png"),
+    ],
+)
+def test_pdf_jpeg_and_png_files_are_accepted(name, content, content_type):
+    invitation, token = make_invitation()
+    response = upload(patient_client(token), name, content)
+    assert f"{name} is added" in response.text
+    stored = Upload.objects.get(questionnaire=invitation.questionnaire)
+    assert stored.content_type == content_type
+    assert stored.original_name == name
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("report.pdf", b"MZ\x90\x00 not a pdf at all", "not a PDF"),
+        ("report.pdf", image("PNG"), "not a PDF"),
+        ("scan.jpg", PDF, "not a JPEG image"),
+        ("scan.png", image("JPEG"), "not a PNG image"),
+        ("scan.png", b"\x89PNG\r\n\x1a\n broken", "not a PNG image"),
+        ("notes.txt", b"hello", "Please choose a PDF, JPEG or PNG file"),
+        ("script.html", b"<script>alert(1)</script>", "Please choose a PDF, JPEG or PNG file"),
+        ("noextension", PDF, "Please choose a PDF, JPEG or PNG file"),
+    ],
+)
+def test_a_file_whose_content_does_not_match_its_name_is_refused(name, content, message):
+    invitation, token = make_invitation()
+    response = upload(patient_client(token), name, content)
+    assert message in response.text
+    assert not Upload.objects.filter(questionnaire=invitation.questionnaire).exists()
+
+
+def test_a_file_over_the_size_limit_is_refused(settings):
+    settings.QUESTIONNAIRE_UPLOAD_MAX_BYTES = 100
+    invitation, token = make_invitation()
+    response = upload(patient_client(token), "report.pdf", PDF + b"0" * 200)
+    assert "too large" in response.text
+    assert not Upload.objects.exists()
+
+
+def test_files_are_kept_outside_the_media_folder_and_have_no_address(settings, tmp_path):
+    _invitation, token = make_invitation()
+    upload(patient_client(token), "report.pdf", PDF)
+    stored = Upload.objects.get()
+    path = stored.file.path
+    assert path.startswith(str(tmp_path / "private"))
+    assert not path.startswith(str(settings.MEDIA_ROOT))
+    assert "report" not in path  # a random name on disk
+    with pytest.raises(ValueError):
+        stored.file.url  # noqa: B018
+
+
+def test_staff_download_is_an_audited_attachment(practitioner, client_for):
+    _invitation, token = make_invitation()
+    upload(patient_client(token), "report.pdf", PDF)
+    stored = Upload.objects.get()
+    response = client_for(practitioner).get(reverse("upload_download", args=[stored.pk]))
+    assert response["Content-Disposition"].startswith('attachment; filename="report.pdf"')
+    assert b"".join(response.streaming_content) == PDF
+    event = AuditEvent.objects.get(action="export", object_type="upload")
+    assert event.user == practitioner
+    assert event.patient == stored.patient
+
+
+def test_the_patient_can_remove_their_own_file_but_not_another_patients():
+    mine, my_token = make_invitation()
+    theirs, their_token = make_invitation(make_episode(patient=make_patient(date_of_birth=BORN)))
+    upload(patient_client(their_token), "theirs.pdf", PDF)
+    their_file = Upload.objects.get(questionnaire=theirs.questionnaire)
+    client = patient_client(my_token)
+    response = client.post(reverse("questionnaire_upload_remove", args=[their_file.pk]))
+    assert response.status_code == 404
+    assert Upload.objects.filter(pk=their_file.pk).exists()
+    upload(client, "mine.pdf", PDF)
+    my_file = Upload.objects.get(questionnaire=mine.questionnaire)
+    client.post(reverse("questionnaire_upload_remove", args=[my_file.pk]))
+    assert not Upload.objects.filter(pk=my_file.pk).exists()
+
+
+def test_the_scans_step_lists_only_this_patients_files():
+    _theirs, their_token = make_invitation(make_episode(patient=make_patient(date_of_birth=BORN)))
+    upload(patient_client(their_token), "their-secret-scan.pdf", PDF)
+    _mine, my_token = make_invitation()
+    page = patient_client(my_token).get(step_url("scans"))
+    assert "their-secret-scan.pdf" not in page.text
+    assert "No files yet" in page.text
