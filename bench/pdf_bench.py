@@ -1,0 +1,136 @@
+"""Benchmark the printed plan: `python bench/pdf_bench.py [N]` (default 50 renders).
+
+Renders the patient copy of a typical plan (8 visits, three modalities, exercises and
+advice; two A4 pages) N times, template and PDF, without the cache, and prints the median
+time and its ratio to a one-page reference PDF (a short letter in the same stylesheet and
+fonts) rendered in the same run. Targets on the development machine: median under 300 ms,
+ratio under 6. Speed is measured here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DATABASE_URL"] = "sqlite://:memory:"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from clinic.models import Episode, Patient  # noqa: E402
+from intake.models import Exam  # noqa: E402
+from plans.models import approve_plan, record_diagnosis, save_draft  # noqa: E402
+from plans.pdf import plan_html, render_pdf  # noqa: E402
+
+PARAGRAPH = (
+    "<p>Thank you for coming to the clinic this week. This letter sums up what we talked "
+    "about, so that you have it in writing and can share it with your family or your GP if "
+    "you wish. Please bring it with you to your next appointment, together with any notes "
+    "you have made about how your leg has felt from day to day.</p>"
+)
+#: One full A4 page in the same stylesheet and fonts: a letter with a short list.
+REFERENCE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Letter</title></head>'
+    '<body class="letter"><header class="letterhead"><div class="clinic">'
+    '<div class="clinic-name">Willow Lane Acupuncture</div><div>12 Willow Lane<br>Exampleton'
+    "</div><div>Tel. 01632 960000</div></div></header>"
+    '<p class="letter-date">2 March 2026</p><h1>After your visit</h1>'
+    + PARAGRAPH
+    * 6
+    + "<ul><li>Walk a little, often.</li><li>Use a cushion on hard seats.</li>"
+    "<li>Note your leg pain each evening.</li></ul>"
+    + PARAGRAPH
+    * 3
+    + '<p class="signature">Yours sincerely,<br><br><strong>Mira Okafor</strong></p>'
+    "</body></html>"
+)
+#: A near-empty page: the fixed cost of any render, reported alongside.
+BLANK = '<!doctype html><html><head><meta charset="utf-8"><title>x</title></head><p>x</p></html>'
+
+
+def a_typical_plan():  # type: ignore[no-untyped-def]
+    call_command("migrate", verbosity=0)
+    user = get_user_model().objects.create_user("bench", first_name="Mira", last_name="Okafor")
+    patient = Patient.objects.create(
+        first_name="Zoë", last_name="Marchetti", date_of_birth=datetime.date(1986, 4, 12)
+    )
+    episode = Episode.objects.create(patient=patient, chief_complaint="Right leg pain")
+    Exam.objects.create(
+        episode=episode,
+        version=1,
+        history={"duration_weeks": 3, "side": "right", "leg_pain_worse_than_back": True,
+                 "pain_regions": ["buttock", "shin", "foot"], "leg_pain_now": 6,
+                 "aggravating": ["sitting"], "trigger": "lifting"},
+        findings={"slr": {"right": {"result": "positive", "angle_deg": 40}},
+                  "strength": {"ankle_dorsiflexion": {"right": 4, "left": 5}},
+                  "sensation": {"L5": {"right": "reduced"}}},
+    )  # fmt: skip
+    record_diagnosis(
+        episode, cause="disc_herniation", proposed_cause="disc_herniation", reason="",
+        exam_version=1, by=user,
+    )  # fmt: skip
+    fields = {
+        "modalities": [
+            {"code": "acupuncture"},
+            {"code": "electroacupuncture", "frequency_hz": 2, "minutes": 20},
+            {"code": "cupping", "method": "stationary", "area": "Lower back"},
+        ],
+        "points": ["BL23", "BL25", "GB30", "BL40", "GB34", "GB39"],
+        "session_minutes": 20,
+        "visits_per_week": 2,
+        "total_visits": 8,
+        "reassess_at_visit": 4,
+        "start_date": datetime.date(2026, 3, 2),
+        "exercises": ["Walk at an easy pace for a few minutes several times a day."],
+        "advice": ["Use a cushion on hard seats.", "Note your leg pain each evening."],
+    }
+    return approve_plan(save_draft(episode, fields=fields, by=user), by=user)
+
+
+def times_ms(run: Callable[[], object], n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        run()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    plan = a_typical_plan()
+    render_pdf(REFERENCE, "a4")  # parse the stylesheet and load the fonts once, as a server does
+
+    def the_plan() -> bytes:
+        return render_pdf(plan_html(plan, "patient", "a4"), "a4")
+
+    def the_reference() -> bytes:
+        return render_pdf(REFERENCE, "a4")
+
+    plan_median = statistics.median(times_ms(the_plan, n))
+    reference_median = statistics.median(times_ms(the_reference, n))
+    blank_median = statistics.median(times_ms(lambda: render_pdf(BLANK, "a4"), n))
+    print(f"plan PDF (patient copy, A4, 2 pages): median {plan_median:.0f} ms over {n} renders")
+    print(f"one-page reference PDF (full letter): median {reference_median:.0f} ms")
+    print(f"ratio: {plan_median / reference_median:.1f} (targets: under 300 ms, ratio under 6)")
+    print(
+        f"for scale, a near-empty page: median {blank_median:.0f} ms "
+        f"(plan / empty page: {plan_median / blank_median:.1f})"
+    )
+
+
+if __name__ == "__main__":
+    main()
