@@ -39,7 +39,7 @@ def test_the_patient_copy_says_who_what_when_and_when_to_seek_urgent_care(plan):
     for day in plan.visit_dates():
         assert day.strftime("%-d %b") in text, day
     assert "Visit 8" in text
-    assert "Review" in text  # the reassessment visit, marked in the calendar
+    assert "Visit 4: review" in text  # the reassessment visit, marked in the calendar
     for modality in ("Acupuncture", "Electroacupuncture", "Cupping"):
         assert modality in text
     assert "fade within days to a week" in text
