@@ -240,7 +240,10 @@ class StoryForm(StepForm):
     def initial_from(self, questionnaire: Questionnaire) -> dict[str, Any]:
         initial = super().initial_from(questionnaire)
         duration = questionnaire.extra.get("duration", {})
-        initial["duration_number"] = duration.get("number")
+        number = duration.get("number")
+        if isinstance(number, float) and number.is_integer():
+            number = int(number)
+        initial["duration_number"] = number
         initial["duration_unit"] = duration.get("unit", "")
         return initial
 

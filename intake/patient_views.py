@@ -17,10 +17,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from clinic import audit
@@ -46,6 +49,25 @@ SESSION_VERIFIED = "intake_verified"
 SESSION_JUST_OPENED = "intake_just_opened"
 
 PatientView = Callable[..., HttpResponse]
+
+
+class PatientCsrfMiddleware(CsrfViewMiddleware):
+    """CSRF protection for pages that send no referrer.
+
+    Under `Referrer-Policy: no-referrer` browsers post forms with `Origin: null` and no
+    Referer, which Django's origin check refuses. Here a null origin is accepted when the
+    browser says the request came from this site (`Sec-Fetch-Site`, sent whatever the
+    referrer policy) or says nothing; the CSRF token is still required, and the session
+    cookie (SameSite=Lax) is not sent on another site's form anyway.
+    """
+
+    def _origin_verified(self, request: HttpRequest) -> bool:
+        if request.META.get("HTTP_ORIGIN") == "null":
+            return request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") == "same-origin"
+        return super()._origin_verified(request)
+
+
+patient_csrf_protect = decorator_from_middleware(PatientCsrfMiddleware)
 
 
 def private(response: HttpResponse) -> HttpResponse:
@@ -80,8 +102,10 @@ def patient_page(*, verified: bool = True) -> Callable[[PatientView], PatientVie
     """A page of the questionnaire, reached only through the session its link opened."""
 
     def decorate(view: PatientView) -> PatientView:
+        @csrf_exempt  # checked by patient_csrf_protect instead
         @login_not_required
         @never_cache
+        @patient_csrf_protect
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             invitation = _session_invitation(request)
