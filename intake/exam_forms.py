@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 
@@ -398,10 +399,13 @@ def _sides(prefix: str, label: str, *, extra: tuple[str, str] | None = None) -> 
     if extra:
         row.fields.append(
             Div(
-                Div(css_class="col-12 col-md-4"),
+                Div(
+                    HTML('<span class="exam-test">SLR angle (degrees)</span>'),
+                    css_class="col-12 col-md-4",
+                ),
                 Div(extra[0], css_class="col-6 col-md-4"),
                 Div(extra[1], css_class="col-6 col-md-4"),
-                css_class="row g-2 w-100 mx-0",
+                css_class="row g-2 w-100 mx-0 exam-row",
             )
         )
     return row
@@ -480,10 +484,11 @@ class ExamForm(forms.Form):
                 ),
                 _pair("duration_weeks", "side"),
                 _pair("onset", "trigger"),
-                "pain_regions",
+                InlineCheckboxes("pain_regions"),
                 _pair("leg_pain_worse_than_back", "neurogenic_claudication"),
-                "symptoms",
-                _pair("aggravating", "relieving"),
+                InlineCheckboxes("symptoms"),
+                InlineCheckboxes("aggravating"),
+                InlineCheckboxes("relieving"),
                 _pair("leg_pain_now", "leg_pain_worst"),
                 _pair("leg_pain_best", "back_pain_now"),
             ),
@@ -491,7 +496,11 @@ class ExamForm(forms.Form):
                 "Red-flag questions",
                 *(_pair(*pair) for pair in _pairs([f"rf_{q}" for q in RED_FLAG_QUESTIONS])),
             ),
-            Fieldset("Conditions and contributing factors", _pair("conditions", "contributing")),
+            Fieldset(
+                "Conditions and contributing factors",
+                InlineCheckboxes("conditions"),
+                InlineCheckboxes("contributing"),
+            ),
             Fieldset("TCM notes (optional)", _pair("tcm_tongue", "tcm_pulse"), "tcm_pattern"),
             Submit("save", "Save exam"),
         )

@@ -21,6 +21,11 @@ CUPPING_METHODS = [
 CUPPING_METHOD_NAMES = dict(CUPPING_METHODS)
 # Electroacupuncture frequency: the app accepts 1-100 Hz [I]; no source read gives a range.
 EA_HZ_RANGE = (1, 100)
+# A plain button: crispy's Submit always adds btn-primary, which would hide the outline.
+SAVE_DRAFT = HTML(
+    '<button type="submit" name="save" value="1" class="btn btn-outline-primary">'
+    "Save draft</button>"
+)
 DEFAULT_AREAS = {
     "cupping": "Lower back and buttock on the painful side",
     "gua_sha": "Buttock and back of the thigh on the painful side",
@@ -161,7 +166,7 @@ class PlanForm(forms.Form):
                 css_class="row",
             ),
             HTML('<div class="d-flex flex-wrap gap-2 mt-2">'),
-            Submit("save", "Save draft", css_class="btn-outline-primary"),
+            SAVE_DRAFT,
             Submit("approve", "Approve plan"),
             HTML("</div>"),
         )
@@ -303,7 +308,7 @@ class ReferralForm(forms.Form):
     letter = forms.CharField(
         label="Letter",
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 12}),
         help_text="The findings are printed under the letter.",
     )
 
@@ -319,7 +324,7 @@ class ReferralForm(forms.Form):
             ),
             "letter",
             HTML('<div class="d-flex flex-wrap gap-2">'),
-            Submit("save", "Save draft", css_class="btn-outline-primary"),
+            SAVE_DRAFT,
             Submit("approve", "Approve letter"),
             HTML("</div>"),
         )

@@ -35,6 +35,7 @@ from plans.models import (
 )
 from plans.pdf import FLAG_NAMES, plan_html, plan_pdf, variants_for
 from plans.propose import assessment_document
+from plans.templatetags.plans_panels import finding_why
 
 CLINICAL = "clinic.record_clinical"
 
@@ -251,6 +252,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "refer": refer,
         "draft": draft,
+        "latest": latest,
         "diagnosis": episode.diagnoses.select_related("recorded_by").first(),
         **_assessment_context(assessed),
     }
@@ -265,7 +267,7 @@ def _referral_initial(draft: TreatmentPlan | None, result: dict[str, Any]) -> di
     lines = [
         "I saw your patient today for sciatica. Before any treatment, the screening found:",
         "",
-        *(f"- {FLAG_NAMES.get(f['code'], f['code'])}: {'; '.join(f['evidence'])}" for f in flags),
+        *(f"- {FLAG_NAMES.get(f['code'], f['code'])}: {finding_why(f['evidence'])}" for f in flags),
         "",
         "I have not started acupuncture treatment and would be grateful for your assessment.",
     ]

@@ -44,3 +44,9 @@ def get(mapping: dict, key: Any) -> Any:
 def words(code: Any) -> str:
     """A stored code as words: "bed_bound" -> "bed bound"."""
     return str(code).replace("_", " ") if code is not None else ""
+
+
+@register.filter
+def finding_why(evidence: list[str]) -> str:
+    """Red-flag evidence ("history.red_flags.x: Why") as the reasons alone, joined."""
+    return "; ".join(str(e).split(": ", 1)[-1] for e in evidence or ())
