@@ -293,9 +293,9 @@ class PlanForm(forms.Form):
 
 
 URGENCIES = [
-    ("emergency", "Emergency: same day"),
-    ("urgent", "Urgent: within days"),
-    ("routine", "Routine: GP review"),
+    ("emergency", "Emergency (same day)"),
+    ("urgent", "Urgent (within days)"),
+    ("routine", "Routine (GP review)"),
 ]
 URGENCY_NAMES = dict(URGENCIES)
 

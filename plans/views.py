@@ -35,7 +35,6 @@ from plans.models import (
 )
 from plans.pdf import FLAG_NAMES, plan_html, plan_pdf, variants_for
 from plans.propose import assessment_document
-from plans.templatetags.plans_panels import finding_why
 
 CLINICAL = "clinic.record_clinical"
 
@@ -264,10 +263,10 @@ def _referral_initial(draft: TreatmentPlan | None, result: dict[str, Any]) -> di
         return {"refer_to": draft.refer_to, "urgency": draft.urgency, "letter": draft.letter}
     flags = result["red_flags"] + result["gp_flags"]
     emergency = result["disposition"] == "refer_emergency"
+    names = ", ".join(FLAG_NAMES.get(f["code"], f["code"]).lower() for f in flags)
     lines = [
-        "I saw your patient today for sciatica. Before any treatment, the screening found:",
-        "",
-        *(f"- {FLAG_NAMES.get(f['code'], f['code'])}: {finding_why(f['evidence'])}" for f in flags),
+        f"I saw your patient today for sciatica. The screening before treatment raised "
+        f"concern about: {names}. The findings are listed below.",
         "",
         "I have not started acupuncture treatment and would be grateful for your assessment.",
     ]

@@ -188,7 +188,7 @@ def test_a_red_flag_offers_a_referral_letter_instead_of_a_plan(practitioner, cli
     page = client.get(reverse("plan_edit", args=[episode.pk]))
     assert "a referral letter takes the place of a plan" in page.text
     assert page.context["form"].initial["urgency"] == "emergency"
-    assert "Possible cauda equina syndrome" in page.context["form"].initial["letter"]
+    assert "possible cauda equina syndrome" in page.context["form"].initial["letter"]
     client.post(
         reverse("plan_edit", args=[episode.pk]),
         {"refer_to": "Emergency department", "urgency": "emergency", "letter": "Please see.",

@@ -77,7 +77,7 @@ def test_the_referral_letter_names_the_red_flags(practitioner, client_for):
     text = pdf_text(plan_pdf(letter, "referral", "a4"))
     assert "Henrik Solberg" in text
     assert "Dr Amara, Riverside Surgery" in text
-    assert "Urgent: within days" in text
+    assert "Urgent (within days)" in text
     assert "Possible malignancy" in text
     assert "Please review this week." in text
 
