@@ -51,6 +51,14 @@ def case_problem(error: CaseError) -> str:
     return f"Scores are not shown yet: the answers are incomplete ({error.path}: {error.reason})."
 
 
+def nprs(answers: dict[str, Any], now: str, worst: str, best: str) -> str:
+    def shown(key: str) -> str:
+        value = answers.get(key)
+        return "–" if value is None else str(value)
+
+    return f"now {shown(now)}, worst {shown(worst)}, best {shown(best)}"
+
+
 def answer_summary(episode: Episode, questionnaire: Questionnaire) -> dict[str, Any]:
     """What the practitioner sees first: flags, scores with bands, the body map, the story."""
     answers, extra = questionnaire.answers, questionnaire.extra
@@ -69,6 +77,13 @@ def answer_summary(episode: Episode, questionnaire: Questionnaire) -> dict[str, 
             "regions": [q.PAIN_REGIONS[c] for c in history.get("pain_regions", [])],
         },
         "history": history,
+        "pain": [
+            ("Leg pain", nprs(history, "leg_pain_now", "leg_pain_worst", "leg_pain_best")),
+            (
+                "Back pain",
+                nprs(history | extra, "back_pain_now", "back_pain_worst", "back_pain_best"),
+            ),
+        ],
         "onset": q.ONSETS.get(history.get("onset", "")),
         "trigger": q.TRIGGERS.get(history.get("trigger", "")),
         "side": q.SIDES.get(history.get("side", "")),

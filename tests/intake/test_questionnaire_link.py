@@ -233,3 +233,30 @@ def test_patient_saves_are_written_to_the_audit_trail_without_a_user():
     assert event.action == "change"
     assert event.patient == invitation.patient
     assert event.detail == "step about"
+
+
+def csrf_client(token: str) -> tuple[Client, str]:
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("questionnaire_link", args=[token]))
+    page = client.get(reverse("questionnaire_check"))
+    return client, page.context["csrf_token"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "with_token", "status"),
+    [
+        ({"HTTP_ORIGIN": "null", "HTTP_SEC_FETCH_SITE": "same-origin"}, True, 302),
+        ({"HTTP_ORIGIN": "null"}, True, 302),
+        ({"HTTP_ORIGIN": "null", "HTTP_SEC_FETCH_SITE": "cross-site"}, True, 403),
+        ({"HTTP_ORIGIN": "https://evil.example"}, True, 403),
+        ({"HTTP_ORIGIN": "null", "HTTP_SEC_FETCH_SITE": "same-origin"}, False, 403),
+    ],
+)
+def test_forms_sent_without_a_referrer_still_need_the_csrf_token_and_this_site(
+    headers, with_token, status
+):
+    _invitation, token = make_invitation()
+    client, csrf = csrf_client(token)
+    data = birth_date(BORN) | ({"csrfmiddlewaretoken": csrf} if with_token else {})
+    response = client.post(reverse("questionnaire_check"), data, **headers)
+    assert response.status_code == status
