@@ -8,6 +8,9 @@ Posting twice just makes another link and retires the one before.
 
 from __future__ import annotations
 
+import logging
+import smtplib
+
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
@@ -33,6 +36,8 @@ from intake.models import (
     renew_invitation,
 )
 
+logger = logging.getLogger(__name__)
+
 
 def qr_svg(url: str) -> str:
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
@@ -45,12 +50,21 @@ def send_link(request: HttpRequest, invitation: Invitation, url: str) -> None:
     patient = invitation.patient
     clinic = ClinicSettings.load()
     context = {"patient": patient, "url": url, "invitation": invitation, "clinic": clinic}
-    send_mail(
-        subject=f"Your questionnaire from {clinic.name}",
-        message=render_to_string("intake/invitation_email.txt", context),
-        from_email=None,
-        recipient_list=[patient.email],
-    )
+    try:
+        send_mail(
+            subject=f"Your questionnaire from {clinic.name}",
+            message=render_to_string("intake/invitation_email.txt", context),
+            from_email=None,
+            recipient_list=[patient.email],
+        )
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Questionnaire link email to patient %s failed", patient.pk)
+        messages.error(
+            request,
+            "The email could not be sent. Give the patient the link or QR code below, "
+            "or try again later.",
+        )
+        return
     invitation.sent_to = patient.email
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_to", "sent_at"])

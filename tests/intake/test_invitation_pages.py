@@ -335,3 +335,19 @@ def test_a_submitted_questionnaire_gets_no_new_link(front_desk, client_for):
 def test_practitioners_start_on_the_dashboard(practitioner, front_desk, client_for):
     assert client_for(practitioner).get("/")["Location"] == reverse("questionnaire_dashboard")
     assert client_for(front_desk).get("/")["Location"] == reverse("patient_list")
+
+
+def test_an_email_that_cannot_be_sent_still_shows_the_link_with_a_message(
+    front_desk, client_for, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = 9  # nothing listens here
+    episode = make_episode(patient=make_patient(email="zoe@example.com"))
+    response = client_for(front_desk).post(
+        reverse("invitation_create", args=[episode.pk]), {"send": "1"}
+    )
+    assert response.status_code == 200
+    assert "The email could not be sent" in response.text
+    assert "/q/" in response.text
+    assert Invitation.objects.get(questionnaire__episode=episode).sent_at is None
