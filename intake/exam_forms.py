@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.bootstrap import InlineCheckboxes
+from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 
@@ -186,6 +186,17 @@ def _tri(name: str, path: tuple[str, ...], label: str) -> Spec:
     return Spec(name, path, _select(label, YES_NO), _yes_no, _from_bool)
 
 
+#: Ticked alone, "none of these" records that the health questions were asked (an empty
+#: list), which is not the same as never asked (no list at all).
+NONE_OF_THESE = "none_of_these"
+
+
+def _conditions_json(value: list[str] | None) -> list[str] | None:
+    if not value:
+        return None
+    return [v for v in value if v != NONE_OF_THESE]
+
+
 def _mrc_json(value: str) -> int | None:
     return int(value) if value not in ("", None) else None
 
@@ -343,7 +354,13 @@ def _build_specs() -> list[Spec]:
     for question, label in RED_FLAG_NAMES.items():
         specs.append(_tri(f"rf_{question}", (h, "red_flags", question), label))
     specs += [
-        Spec("conditions", (h, "conditions"), _checkboxes("Medical conditions", CONDITIONS)),
+        Spec(
+            "conditions",
+            (h, "conditions"),
+            _checkboxes("Medical conditions", (*CONDITIONS, NONE_OF_THESE)),
+            _conditions_json,
+            lambda v: list(v) or [NONE_OF_THESE],
+        ),
         Spec(
             "contributing", (h, "contributing"), _checkboxes("Contributing factors", CONTRIBUTING)
         ),

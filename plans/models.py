@@ -338,6 +338,12 @@ def approve_plan(plan: TreatmentPlan, *, by: Any) -> TreatmentPlan:
             problems.append("The assessment refers this patient on: write a referral letter.")
         if diagnosis is None:
             problems.append("Confirm or override the working diagnosis first.")
+        if "red_flag_screen_incomplete" in {f["code"] for f in assessment["amber_flags"]}:
+            # NICE CKS: red-flag questions are asked explicitly, never assumed "no".
+            problems.append(
+                "Ask every red-flag question (the safety questions in the history) "
+                "before approving a plan."
+            )
         excluded = {e["modality"] for e in (assessment["plan"] or {}).get("excluded", [])}
         for code in plan.modality_codes:
             if code in excluded and not plan.overrides.get(code):

@@ -6,6 +6,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from clinic.models import AuditEvent
+from intake.case import RED_FLAG_QUESTIONS
 from plans.models import TreatmentPlan
 from tests.browser.conftest import sign_in
 from tests.builders import make_episode, make_patient
@@ -24,6 +25,8 @@ def record_an_l5_disc_exam(page: Page) -> None:
     page.get_by_label("Great toe extension (L5), right").select_option("4")
     page.get_by_label("Sensation L5, right").select_option("reduced")
     page.get_by_label("Heel walking, right").select_option("difficult")
+    for question in RED_FLAG_QUESTIONS:
+        page.locator(f"select[name=rf_{question}]").select_option("no")
 
 
 def open_the_exam(page: Page, episode_url: str) -> None:

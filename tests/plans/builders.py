@@ -5,6 +5,7 @@ import datetime
 from typing import Any
 
 from clinic.models import Episode
+from intake.case import RED_FLAG_QUESTIONS
 from intake.models import Exam
 from plans.models import (
     Diagnosis,
@@ -30,6 +31,8 @@ L5_DISC_HISTORY: dict[str, Any] = {
     "leg_pain_now": 6,
     "leg_pain_worst": 8,
     "back_pain_now": 3,
+    "red_flags": dict.fromkeys(RED_FLAG_QUESTIONS, False),
+    "conditions": [],
 }
 #: Positive SLR and slump on the right, with an L5 deficit: weak dorsiflexion and great
 #: toe extension, numb dorsum of the foot, difficult heel walking.

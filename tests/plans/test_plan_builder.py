@@ -112,6 +112,18 @@ def test_a_plan_is_not_approved_before_the_working_diagnosis(practitioner, clien
     assert TreatmentPlan.objects.get().status == "draft"
 
 
+def test_a_plan_is_not_approved_while_a_red_flag_question_is_unanswered(practitioner, client_for):
+    episode = make_episode()
+    history = {**L5_DISC_HISTORY, "red_flags": {"saddle_anaesthesia": False}}
+    make_exam(episode, history=history)
+    make_diagnosis(episode, practitioner)
+    response = client_for(practitioner).post(
+        reverse("plan_edit", args=[episode.pk]), {**GOOD_PLAN, "approve": "1"}, follow=True
+    )
+    assert "Ask every red-flag question" in response.text
+    assert TreatmentPlan.objects.get().status == "draft"
+
+
 def pacemaker_episode(practitioner):  # type: ignore[no-untyped-def]
     episode = make_episode()
     make_exam(episode, history={**L5_DISC_HISTORY, "conditions": ["pacemaker"]})
