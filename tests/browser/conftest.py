@@ -53,7 +53,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
+    context = browser.new_context(
+        viewport=DESKTOP, base_url=live_server.url, reduced_motion="reduce"
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
@@ -62,7 +64,9 @@ def page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-un
 
 @pytest.fixture
 def phone_page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, is_mobile=True)
+    context = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, is_mobile=True, reduced_motion="reduce"
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
