@@ -1,0 +1,179 @@
+"""Load a fictional demo clinic: one login per role, made-up patients, and care under way.
+
+Idempotent: running it again changes nothing that is already there. Every name,
+date and number here is invented. It lives in `plans`, the app that may use all others.
+
+- Zoë Marchetti: the questionnaire is submitted and waits for the practitioner's review.
+- Daniel Osei: examined (an L5 disc herniation is likely), diagnosis confirmed, plan
+  approved and ready to print.
+- Henrik Solberg: answered "yes" to a bladder question: a red flag on the dashboard.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from clinic.models import ClinicSettings, Episode, Patient, fold
+from clinic.roles import ADMINISTRATOR, FRONT_DESK, PRACTITIONER
+from intake.case import RED_FLAG_QUESTIONS
+from intake.models import Questionnaire
+from plans.forms import PlanForm
+from plans.models import approve_plan, record_diagnosis, save_draft, save_exam
+from plans.propose import assessment_document
+
+# (username, password, first name, last name, role, is Django admin staff)
+DEMO_USERS = [
+    ("practitioner", "demo-practitioner", "Mira", "Okafor", PRACTITIONER, False),
+    ("frontdesk", "demo-frontdesk", "Tom", "Reyes", FRONT_DESK, False),
+    ("admin", "demo-admin", "Ada", "Lindqvist", ADMINISTRATOR, True),
+]
+
+DEMO_PATIENTS = [
+    ("Zoë", "Marchetti", datetime.date(1986, 4, 12), "female", "07700 900123"),
+    ("Daniel", "Osei", datetime.date(1971, 9, 30), "male", "07700 900456"),
+    ("Priya", "Natarajan", datetime.date(1992, 1, 5), "female", "07700 900789"),
+    ("Henrik", "Solberg", datetime.date(1958, 11, 23), "male", "07700 900321"),
+]
+
+
+NO_RED_FLAGS = dict.fromkeys(RED_FLAG_QUESTIONS, False)
+L5_HISTORY = {
+    "duration_weeks": 3,
+    "onset": "sudden",
+    "trigger": "lifting",
+    "side": "right",
+    "pain_regions": ["buttock", "posterior_thigh", "shin", "foot"],
+    "leg_pain_worse_than_back": True,
+    "symptoms": ["numbness", "tingling"],
+    "aggravating": ["sitting", "coughing_sneezing"],
+    "relieving": ["lying_down"],
+    "neurogenic_claudication": False,
+    "leg_pain_now": 6,
+    "leg_pain_worst": 8,
+    "leg_pain_best": 3,
+    "back_pain_now": 3,
+    "red_flags": NO_RED_FLAGS,
+    "conditions": [],
+    "contributing": ["sedentary_work"],
+}
+L5_FINDINGS = {
+    "slr": {"right": {"result": "positive", "angle_deg": 40}, "left": {"result": "negative"}},
+    "slump": {"right": {"result": "positive"}},
+    "strength": {
+        "ankle_dorsiflexion": {"right": 4, "left": 5},
+        "great_toe_extension": {"right": 4, "left": 5},
+    },
+    "sensation": {"L5": {"right": "reduced", "left": "normal"}},
+    "heel_walk": {"right": "difficult", "left": "normal"},
+}
+ODI = {
+    "pain_intensity": 3, "personal_care": 1, "lifting": 3, "walking": 2, "sitting": 3,
+    "standing": 2, "sleeping": 2, "sex_life": None, "social_life": 2, "travelling": 3,
+}  # fmt: skip
+
+
+def submitted_questionnaire(episode: Episode, _by: object) -> None:
+    Questionnaire.objects.create(
+        episode=episode,
+        answers={
+            "patient": {"pregnant": False},
+            "history": {**L5_HISTORY, "side": "left", "duration_weeks": 8},
+            "questionnaires": {"odi": ODI},
+        },
+        extra={"goals": "Sit through a working day and walk the dog again."},
+        last_saved_at=timezone.now(),
+        submitted_at=timezone.now(),
+    )
+
+
+def approved_plan(episode: Episode, by: object) -> None:
+    parts = {"findings": L5_FINDINGS, "imaging": {}, "history": L5_HISTORY, "tcm_notes": {}}
+    exam = save_exam(episode, parts=parts, opened_at_version=0, by=by)
+    proposal = assessment_document(episode.case())
+    cause = proposal["causes"][0]["code"]
+    record_diagnosis(
+        episode, cause=cause, proposed_cause=cause, reason="", exam_version=exam.version, by=by
+    )
+    initial = PlanForm.initial_from_proposal(proposal["plan"], timezone.localdate())
+    form = PlanForm(initial, excluded={})
+    if not form.is_valid():
+        raise CommandError(f"The demo plan is not valid: {form.errors.as_text()}")
+    approve_plan(save_draft(episode, fields=form.plan_fields(), by=by), by=by)
+
+
+def red_flag_questionnaire(episode: Episode, _by: object) -> None:
+    history = {"duration_weeks": 1, "red_flags": {**NO_RED_FLAGS, "bladder_dysfunction": True}}
+    Questionnaire.objects.create(
+        episode=episode,
+        answers={"history": history},
+        red_flag=True,
+        emergency=True,
+        last_saved_at=timezone.now(),
+    )
+
+
+DEMO_CARE = {
+    "Marchetti": submitted_questionnaire,
+    "Osei": approved_plan,
+    "Solberg": red_flag_questionnaire,
+}
+
+
+class Command(BaseCommand):
+    help = "Load a fictional demo clinic with one login per role (for trying the app)."
+
+    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load even when DEBUG is off (never on a clinic's real database).",
+        )
+
+    def handle(self, *args, allow_production: bool = False, **options) -> None:  # type: ignore[no-untyped-def]
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("Refusing to load demo logins with DEBUG off.")
+        clinic = ClinicSettings.load()
+        if clinic.name == ClinicSettings._meta.get_field("name").default:
+            clinic.name = "Willow Lane Acupuncture (demo)"
+            clinic.address = "12 Willow Lane\nExampleton EX1 2AB"
+            clinic.phone = "01632 960000"
+            clinic.email = "hello@willowlane.example"
+            clinic.print_footer = "Willow Lane Acupuncture is a fictional clinic for demonstration."
+            clinic.save()
+
+        users = {}
+        for username, password, first, last, role, staff in DEMO_USERS:
+            user, created = get_user_model().objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "is_staff": staff},
+            )
+            if created:
+                user.set_password(password)
+                user.save()
+            user.groups.add(Group.objects.get(name=role))
+            users[role] = user
+
+        for first, last, born, sex, phone in DEMO_PATIENTS:
+            patient, created = Patient.objects.get_or_create(
+                first_name=first,
+                last_name=last,
+                date_of_birth=born,
+                defaults={"sex": sex, "phone": phone, "email": f"{fold(first)}@example.com"},
+            )
+            if created and last in DEMO_CARE:
+                episode = Episode.objects.create(
+                    patient=patient,
+                    practitioner=users[PRACTITIONER],
+                    chief_complaint="Pain from the buttock down the back of the leg",
+                )
+                DEMO_CARE[last](episode, users[PRACTITIONER])
+
+        self.stdout.write(
+            self.style.SUCCESS("Demo clinic loaded. Sign in at http://127.0.0.1:8000/")
+        )
+        for username, password, *_rest, role, _staff in DEMO_USERS:
+            self.stdout.write(f"  {role:<13} {username} / {password}")

@@ -1,0 +1,56 @@
+"""`manage.py load_demo`: the fictional clinic that `make run` shows a newcomer."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from clinic.models import Episode, Patient
+from intake.models import Questionnaire
+from plans.models import TreatmentPlan
+from plans.pdf import plan_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def test_loading_the_demo_twice_changes_nothing(settings):
+    load_demo(settings)
+    counts = (Patient.objects.count(), Episode.objects.count(), TreatmentPlan.objects.count())
+    load_demo(settings)
+    assert counts == (4, 3, 1)
+    assert (Patient.objects.count(), Episode.objects.count()) == counts[:2]
+    assert TreatmentPlan.objects.count() == 1
+
+
+def test_the_demo_has_one_login_per_role(settings, client):
+    load_demo(settings)
+    for username, password in [
+        ("practitioner", "demo-practitioner"),
+        ("frontdesk", "demo-frontdesk"),
+        ("admin", "demo-admin"),
+    ]:
+        user = get_user_model().objects.get(username=username)
+        assert user.groups.count() == 1
+        assert client.login(username=username, password=password)
+
+
+def test_the_demo_shows_care_at_each_stage(settings):
+    load_demo(settings)
+    plan = TreatmentPlan.objects.get(episode__patient__last_name="Osei")
+    assert plan.status == "approved"
+    assert "electroacupuncture" in plan.modality_codes
+    assert b"%PDF" in plan_pdf(plan, "patient", "a4")[:8]
+    assert Questionnaire.objects.awaiting_review().get().patient.last_name == "Marchetti"
+    assert Questionnaire.objects.flagged().get().patient.last_name == "Solberg"
+
+
+def test_the_demo_is_refused_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("load_demo")
