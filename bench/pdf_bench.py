@@ -31,6 +31,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from clinic.models import Episode, Patient  # noqa: E402
+from intake.case import RED_FLAG_QUESTIONS  # noqa: E402
 from intake.models import Exam  # noqa: E402
 from plans.models import approve_plan, record_diagnosis, save_draft  # noqa: E402
 from plans.pdf import plan_html, render_pdf  # noqa: E402
@@ -73,7 +74,8 @@ def a_typical_plan():  # type: ignore[no-untyped-def]
         version=1,
         history={"duration_weeks": 3, "side": "right", "leg_pain_worse_than_back": True,
                  "pain_regions": ["buttock", "shin", "foot"], "leg_pain_now": 6,
-                 "aggravating": ["sitting"], "trigger": "lifting"},
+                 "aggravating": ["sitting"], "trigger": "lifting", "conditions": [],
+                 "red_flags": dict.fromkeys(RED_FLAG_QUESTIONS, False)},
         findings={"slr": {"right": {"result": "positive", "angle_deg": 40}},
                   "strength": {"ankle_dorsiflexion": {"right": 4, "left": 5}},
                   "sensation": {"L5": {"right": "reduced"}}},
