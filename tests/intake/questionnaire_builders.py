@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from clinic.models import Episode
+from intake.case import RED_FLAG_QUESTIONS
 from intake.models import Invitation, create_invitation
 from tests.builders import make_episode, make_patient
 
@@ -72,26 +73,7 @@ FULL_ANSWERS: dict[str, dict[str, Any]] = {
         "walking_distance": "over_1km",
         "standing_time": "over_30min",
     },
-    "safety": {
-        code: "no"
-        for code in (
-            "saddle_anaesthesia",
-            "bladder_dysfunction",
-            "bowel_dysfunction",
-            "sexual_dysfunction_new",
-            "bilateral_leg_symptoms_new",
-            "progressive_weakness",
-            "fever_or_chills",
-            "unexplained_weight_loss",
-            "history_of_cancer",
-            "iv_drug_use",
-            "immunosuppression",
-            "long_term_corticosteroids",
-            "significant_trauma",
-            "night_pain_unrelieved",
-            "recent_spinal_procedure",
-        )
-    },
+    "safety": dict.fromkeys(RED_FLAG_QUESTIONS, "no"),
     "health": {
         "conditions": ["anticoagulants", "diabetes"],
         "pregnant": "yes",
