@@ -18,6 +18,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 
 from intake.case import DERMATOMES, MUSCLES, RED_FLAG_QUESTIONS, REFLEXES
+from intake.models import EXAM_PARTS
 
 NOT_TESTED = ("", "Not tested")
 NOT_ASKED = ("", "Not asked")
@@ -354,6 +355,12 @@ def _build_specs() -> list[Spec]:
     for question, label in RED_FLAG_NAMES.items():
         specs.append(_tri(f"rf_{question}", (h, "red_flags", question), label))
     specs += [
+        _tri("pregnant", ("patient", "pregnant"), "Pregnant"),
+        Spec(
+            "gestation_weeks",
+            ("patient", "gestation_weeks"),
+            _number("Weeks of pregnancy", 0, 42),
+        ),
         Spec(
             "conditions",
             (h, "conditions"),
@@ -374,7 +381,7 @@ def _build_specs() -> list[Spec]:
 SPECS = _build_specs()
 SPECS_BY_NAME = {spec.name: spec for spec in SPECS}
 LABELS_BY_PATH = {spec.path: spec.field().label for spec in SPECS}
-PARTS = ("findings", "imaging", "history", "tcm_notes")
+PARTS = EXAM_PARTS
 
 
 def _get(tree: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -516,6 +523,7 @@ class ExamForm(forms.Form):
             Fieldset(
                 "Conditions and contributing factors",
                 InlineCheckboxes("conditions"),
+                _pair("pregnant", "gestation_weeks"),
                 InlineCheckboxes("contributing"),
             ),
             Fieldset("TCM notes (optional)", _pair("tcm_tongue", "tcm_pulse"), "tcm_pattern"),

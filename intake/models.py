@@ -228,6 +228,10 @@ class Upload(models.Model):
         return self.questionnaire.episode.patient
 
 
+#: The parts of an exam, each in the case format's shape.
+EXAM_PARTS = ("patient", "findings", "imaging", "history", "tcm_notes")
+
+
 class Exam(models.Model):
     """The practitioner's examination, and any history taken in the room.
 
@@ -236,6 +240,8 @@ class Exam(models.Model):
     """
 
     episode = models.OneToOneField(Episode, on_delete=models.PROTECT, related_name="exam")
+    # The case format's "patient" items asked in the room (pregnancy); sex comes from Patient.
+    patient = models.JSONField(default=dict, blank=True)
     findings = models.JSONField(default=dict, blank=True)  # the case format's "exam"
     imaging = models.JSONField(default=dict, blank=True)  # the case format's "imaging"
     # History taken in the room: the case format's "history" keys, each of which
@@ -307,6 +313,7 @@ def case_document(episode: Episode) -> dict[str, Any]:
     if episode.patient.sex:
         patient["sex"] = episode.patient.sex
     patient.update(answers.get("patient", {}))
+    patient.update(exam.patient if exam else {})
     document: dict[str, Any] = {"format": CASE_FORMAT, "patient": patient}
     history = {**answers.get("history", {}), **(exam.history if exam else {})}
     if history:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from clinic.models import Episode
 from intake.case import CaseError
 from intake.classify import CAUSE_NAMES, CAUSES
-from intake.models import Exam, case_document
+from intake.models import EXAM_PARTS, Exam, case_document
 from plans.propose import (
     SESSION_RANGE,
     TOTAL_VISITS_RANGE,
@@ -50,6 +50,7 @@ class ExamRevision(models.Model):
 
     exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField()
+    patient = models.JSONField(default=dict)
     findings = models.JSONField(default=dict)
     imaging = models.JSONField(default=dict)
     history = models.JSONField(default=dict)
@@ -68,15 +69,7 @@ class ExamRevision(models.Model):
         return f"Exam {self.exam_id} version {self.version}"
 
     def parts(self) -> dict[str, dict[str, Any]]:
-        return {
-            "findings": self.findings,
-            "imaging": self.imaging,
-            "history": self.history,
-            "tcm_notes": self.tcm_notes,
-        }
-
-
-EXAM_PARTS = ("findings", "imaging", "history", "tcm_notes")
+        return {part: getattr(self, part) for part in EXAM_PARTS}
 
 
 class ExamConflict(Exception):

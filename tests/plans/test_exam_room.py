@@ -7,6 +7,7 @@ from clinic.models import AuditEvent
 from intake.exam_forms import SPECS, ExamForm, initial_from
 from intake.models import Exam, Questionnaire
 from plans.models import Diagnosis, ExamRevision
+from plans.propose import assessment_document
 from tests.builders import make_episode, make_user
 from tests.plans.builders import L5_DISC_FINDINGS, L5_DISC_HISTORY, make_exam
 
@@ -197,3 +198,18 @@ def test_overriding_the_diagnosis_needs_a_reason(practitioner, client_for):
     assert diagnosis.overridden
     assert diagnosis.proposed_cause == "disc_herniation"
     assert diagnosis.reason == "Pain reproduced at piriformis"
+
+
+def test_pregnancy_recorded_in_the_room_excludes_electroacupuncture(practitioner, client_for):
+    episode = make_episode()
+    post_exam(client_for(practitioner), episode, 0, pregnant="yes", gestation_weeks="20")
+    assert Exam.objects.get(episode=episode).patient == {"pregnant": True, "gestation_weeks": 20}
+    proposal = assessment_document(episode.case())["plan"]
+    assert "electroacupuncture" in {e["modality"] for e in proposal["excluded"]}
+
+
+def test_the_room_answer_on_pregnancy_overrides_the_questionnaires(practitioner, client_for):
+    episode = make_episode()
+    Questionnaire.objects.create(episode=episode, answers={"patient": {"pregnant": True}})
+    post_exam(client_for(practitioner), episode, 0, pregnant="no")
+    assert episode.case().patient.pregnant is False

@@ -91,7 +91,13 @@ def submitted_questionnaire(episode: Episode, _by: object) -> None:
 
 
 def approved_plan(episode: Episode, by: object) -> None:
-    parts = {"findings": L5_FINDINGS, "imaging": {}, "history": L5_HISTORY, "tcm_notes": {}}
+    parts = {
+        "patient": {},
+        "findings": L5_FINDINGS,
+        "imaging": {},
+        "history": L5_HISTORY,
+        "tcm_notes": {},
+    }
     exam = save_exam(episode, parts=parts, opened_at_version=0, by=by)
     proposal = assessment_document(episode.case())
     cause = proposal["causes"][0]["code"]
