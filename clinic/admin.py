@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from clinic.models import AuditEvent, ClinicSettings
@@ -34,3 +36,22 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffAdmin(UserAdmin):
+    """Staff accounts. Only a superuser grants superuser status or single permissions, or
+    edits a superuser: the clinic administrator manages roles through the groups."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return readonly
+        return (*readonly, "is_superuser", "user_permissions", "last_login", "date_joined")
+
+    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        users = super().get_queryset(request)
+        return users if request.user.is_superuser else users.filter(is_superuser=False)

@@ -140,6 +140,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if username:
         events = events.filter(username=username)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    filters = f"patient {patient_id or 'any'}, user {username or 'any'}"
+    audit.record(request, "view", detail=f"audit trail; {filters}")
     users = get_user_model().objects.order_by("username").values_list("username", flat=True)
     context = {"page": page, "patient_id": patient_id, "username": username, "users": users}
     return render(request, "clinic/audit_list.html", context)

@@ -271,7 +271,7 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(_inline_refs(schema, schema.get("$defs", {})))
 
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _JSON_TYPES = (
     (bool, "boolean"),
     (int, "integer"),
@@ -289,7 +289,7 @@ def json_path(parts: Iterable[str | int]) -> str:
     for part in parts:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif _IDENTIFIER.match(part):
+        elif _IDENTIFIER.fullmatch(part):
             out += f".{part}"
         else:
             out += f"[{json.dumps(part)}]"

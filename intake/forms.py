@@ -626,7 +626,13 @@ def content_type_of(upload: UploadedFile) -> str:
             with Image.open(upload) as image:
                 found = image.format
                 image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        except (
+            UnidentifiedImageError,
+            Image.DecompressionBombError,
+            OSError,
+            SyntaxError,
+            ValueError,
+        ):
             found = None
         if found != image_format:
             raise forms.ValidationError(

@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
+from django.middleware.csrf import CsrfViewMiddleware, rotate_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +47,9 @@ from intake.models import (
 SESSION_INVITATION = "intake_invitation"
 SESSION_VERIFIED = "intake_verified"
 SESSION_JUST_OPENED = "intake_just_opened"
+# The hash of the token the session was opened with: "Send again" gives the invitation a
+# new token, and sessions opened with the old one end.
+SESSION_LINK_HASH = "intake_token_hash"
 
 PatientView = Callable[..., HttpResponse]
 
@@ -95,6 +98,8 @@ def _session_invitation(request: HttpRequest) -> Invitation | None:
     )
     if invitation is None or not invitation.usable():
         return None
+    if request.session.get(SESSION_LINK_HASH) != invitation.token_hash:
+        return None
     return invitation
 
 
@@ -136,7 +141,9 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
     ):
         return link_unusable(request)
     request.session.cycle_key()
+    rotate_token(request)
     request.session[SESSION_INVITATION] = invitation.pk
+    request.session[SESSION_LINK_HASH] = invitation.token_hash
     request.session.pop(SESSION_VERIFIED, None)
     if invitation.opened_at is None:
         Invitation.objects.filter(pk=invitation.pk).update(opened_at=timezone.now())
@@ -189,6 +196,7 @@ def start(request: HttpRequest, invitation: Invitation) -> HttpResponse:
         "steps": q.STEPS,
         "clinic": ClinicSettings.load(),
     }
+    audit.record(request, "view", questionnaire, patient=invitation.patient, detail="start page")
     return render(request, "intake/questionnaire_start.html", context)
 
 
@@ -228,6 +236,7 @@ def step(request: HttpRequest, invitation: Invitation, slug: str) -> HttpRespons
             return _render_step(request, invitation, slug, form, asked)
         return _after_save(request, questionnaire, slug, request.POST.get("go", "next"), asked)
     form = step_form(slug, questionnaire, asked=asked)
+    audit.record(request, "view", questionnaire, patient=invitation.patient, detail=f"step {slug}")
     return _render_step(request, invitation, slug, form, asked)
 
 
@@ -328,4 +337,5 @@ def done(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     if questionnaire.submitted_at is None:
         return redirect("questionnaire_start")
     context = {"questionnaire": questionnaire, "clinic": ClinicSettings.load()}
+    audit.record(request, "view", questionnaire, patient=invitation.patient, detail="confirmation")
     return render(request, "intake/questionnaire_done.html", context)

@@ -118,6 +118,7 @@ def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("exam_edit", pk=episode.pk)
         else:
             messages.error(request, "Some values need checking: see the fields marked below.")
+            audit.record(request, "view", episode, detail="exam form, not saved")
     else:
         initial = initial_from(exam_parts(exam))
         initial["version"] = exam.version if exam else 0
@@ -243,6 +244,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             return _save_or_approve(request, episode, form.plan_fields())
         messages.error(request, "The plan is not saved: see the fields marked below.")
+        audit.record(request, "view", episode, detail="plan builder, not saved")
     else:
         audit.record(request, "view", episode, detail="plan builder")
     context = {

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.builders import make_episode
+from tests.builders import make_episode, make_user
 
 # page: (url name, needs an object, a role that may not open it, a role that may)
 PAGES = {
@@ -73,3 +73,27 @@ def test_front_desk_sees_no_link_to_clinical_pages(front_desk, client_for):
     assert reverse("episode_create", args=[episode.patient.pk]) not in page.text
     episode_page = client_for(front_desk).get(reverse("episode_detail", args=[episode.pk]))
     assert reverse("episode_edit", args=[episode.pk]) not in episode_page.text
+
+
+def test_the_clinic_administrator_cannot_make_anyone_a_superuser(administrator, client_for):
+    administrator.is_superuser = False
+    client = client_for(administrator)
+    url = reverse("admin:auth_user_change", args=[administrator.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="is_superuser"' not in page.text
+    assert 'name="user_permissions"' not in page.text
+
+
+def test_superusers_are_not_listed_for_the_clinic_administrator(administrator, client_for):
+    superuser = make_user(username="root-account", is_superuser=True, is_staff=True)
+    response = client_for(administrator).get(reverse("admin:auth_user_changelist"))
+    assert response.status_code == 200
+    assert superuser.username not in response.text
+
+
+def test_pages_with_patient_data_are_never_cached(front_desk, client_for):
+    episode = make_episode()
+    response = client_for(front_desk).get(reverse("patient_detail", args=[episode.patient.pk]))
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]

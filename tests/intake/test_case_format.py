@@ -294,3 +294,11 @@ def test_any_case_the_schema_accepts_gives_a_valid_assessment(doc: dict[str, Any
         barred = {e["modality"] for e in plan["excluded"]}
         assert not barred & set(plan["modalities"])
         assert not set(plan["avoid_points"]) & set(plan["points"])
+
+
+def test_a_key_with_a_line_break_is_quoted_so_the_message_stays_on_one_line() -> None:
+    document = {"format": "sciatica-case/1", "patient": {"age": 40}, "A\n": 1}
+    with pytest.raises(CaseError) as raised:
+        load_case(document)
+    assert raised.value.path == '$["A\\n"]'
+    assert "\n" not in str(raised.value)

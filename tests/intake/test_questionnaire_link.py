@@ -1,6 +1,7 @@
 """The link is the key: hashed, short-lived, exchanged for a session, guarded by the birth date."""
 
 import datetime
+import logging
 
 import pytest
 from django.db import connection
@@ -8,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.logs import RedactLinkTokens
 from clinic.models import AuditEvent, ClinicSettings
-from intake.models import Invitation, Questionnaire, hash_token
+from intake.models import Invitation, Questionnaire, hash_token, new_token, renew_invitation
 from tests.builders import make_episode, make_patient
 from tests.intake.questionnaire_builders import (
     BORN,
@@ -221,8 +223,37 @@ def test_a_session_cannot_be_pointed_at_another_link_by_editing_its_id():
     session = client.session
     session["intake_invitation"] = theirs.pk
     session.save()
-    # The birth date was confirmed for my link, not theirs: back to the check.
-    assert client.get(step_url("about"))["Location"] == reverse("questionnaire_check")
+    # The session was opened with my link's token, not theirs.
+    response = client.get(step_url("about"))
+    assert response.status_code == 404
+    assert response.content.decode() == neutral_page()
+
+
+def test_send_again_ends_the_sessions_opened_with_the_old_link():
+    invitation, old_token = make_invitation()
+    client = patient_client(old_token)
+    assert client.get(step_url("about")).status_code == 200
+    renew_invitation(invitation)
+    response = client.get(step_url("about"))
+    assert response.status_code == 404
+    assert response.content.decode() == neutral_page()
+
+
+def test_a_link_token_is_redacted_from_log_records():
+    token = new_token()
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found: %s", (f"/q/{token}/",), None
+    )
+    assert RedactLinkTokens().filter(record)
+    assert record.getMessage() == "Not Found: /q/[redacted]/"
+
+
+def test_every_log_handler_of_the_settings_redacts_link_tokens(settings):
+    config = settings.LOGGING
+    assert {"django", "django.server"} <= set(config["loggers"])
+    for handler in config["handlers"].values():
+        filters = [config["filters"][name]["()"] for name in handler["filters"]]
+        assert "clinic.logs.RedactLinkTokens" in filters
 
 
 def test_patient_saves_are_written_to_the_audit_trail_without_a_user():

@@ -77,6 +77,16 @@ def test_a_file_whose_content_does_not_match_its_name_is_refused(name, content, 
     assert not Upload.objects.filter(questionnaire=invitation.questionnaire).exists()
 
 
+def test_a_decompression_bomb_is_refused_not_an_error(monkeypatch):
+    # Pillow refuses images over twice MAX_IMAGE_PIXELS; a small limit makes a small bomb.
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 16)
+    invitation, token = make_invitation()
+    response = upload(patient_client(token), "scan.png", image("PNG"))
+    assert response.status_code == 200
+    assert "not a PNG image" in response.text
+    assert not Upload.objects.exists()
+
+
 def test_a_file_over_the_size_limit_is_refused(settings):
     settings.QUESTIONNAIRE_UPLOAD_MAX_BYTES = 100
     invitation, token = make_invitation()
