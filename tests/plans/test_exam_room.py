@@ -213,3 +213,12 @@ def test_the_room_answer_on_pregnancy_overrides_the_questionnaires(practitioner,
     Questionnaire.objects.create(episode=episode, answers={"patient": {"pregnant": True}})
     post_exam(client_for(practitioner), episode, 0, pregnant="no")
     assert episode.case().patient.pregnant is False
+
+
+def test_an_exam_sent_back_for_corrections_is_still_an_audited_view(practitioner, client_for):
+    episode = make_episode()
+    response = post_exam(client_for(practitioner), episode, 0, leg_pain_now="11")
+    assert response.status_code == 200
+    assert not Exam.objects.filter(episode=episode).exists()
+    event = AuditEvent.objects.get(patient=episode.patient)
+    assert (event.action, event.detail) == ("view", "exam form, not saved")
