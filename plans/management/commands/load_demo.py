@@ -84,7 +84,10 @@ def submitted_questionnaire(episode: Episode, _by: object) -> None:
             "history": {**L5_HISTORY, "side": "left", "duration_weeks": 8},
             "questionnaires": {"odi": ODI},
         },
-        extra={"goals": "Sit through a working day and walk the dog again."},
+        extra={
+            "goals": "Sit through a working day and walk the dog again.",
+            "pain_map": ["left_buttock", "left_posterior_thigh", "left_shin", "left_foot"],
+        },
         last_saved_at=timezone.now(),
         submitted_at=timezone.now(),
     )
