@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.builders import make_episode, make_user
+from tests.builders import PASSWORD, make_episode, make_user
 
 # page: (url name, needs an object, a role that may not open it, a role that may)
 PAGES = {
@@ -97,3 +97,19 @@ def test_pages_with_patient_data_are_never_cached(front_desk, client_for):
     response = client_for(front_desk).get(reverse("patient_detail", args=[episode.patient.pk]))
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+def test_five_wrong_passwords_pause_sign_in_for_that_account(front_desk, client):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "frontdesk", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "frontdesk", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Sign-in paused" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_wrong_password_says_so_and_keeps_the_username(front_desk, client):
+    response = client.post(reverse("login"), {"username": "frontdesk", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.text
+    assert 'value="frontdesk"' in response.text
