@@ -9,7 +9,7 @@
   var DELAY = 3000;
   var timer = null;
   var dirty = false;
-  var saving = false;
+  var saving = null; // the background save in flight, if any
 
   function formData() {
     var data = new FormData(form);
@@ -21,9 +21,8 @@
     timer = null;
     if (!dirty || saving) return;
     dirty = false;
-    saving = true;
     if (status) status.textContent = "Saving…";
-    fetch(form.action, { method: "POST", body: formData(), credentials: "same-origin" })
+    saving = fetch(form.action, { method: "POST", body: formData(), credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.json();
@@ -36,7 +35,7 @@
         if (status) status.textContent = "Not saved yet: check your connection. We will try again.";
         schedule();
       })
-      .finally(function () { saving = false; });
+      .finally(function () { saving = null; });
   }
 
   function schedule() {
@@ -51,9 +50,16 @@
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (event) {
     dirty = false;
     if (timer) clearTimeout(timer);
+    // A background save still on its way could arrive after this one and undo the last
+    // answers: send the page only once it has landed.
+    if (saving && form.requestSubmit) {
+      event.preventDefault();
+      var submitter = event.submitter;
+      saving.finally(function () { form.requestSubmit(submitter); });
+    }
   });
   // Leaving by a link (the list of steps) still keeps what was typed.
   window.addEventListener("pagehide", function () {

@@ -240,3 +240,44 @@ def test_staff_make_a_link_and_copy_it(page: Page, live_server, front_desk):
     page.get_by_role("link", name="Back to the episode").click()
     expect(page.get_by_text("Sent", exact=True)).to_be_visible()
     assert_accessible(page)
+
+
+def test_next_waits_for_a_background_save_still_on_its_way(phone_page: Page, live_server):
+    """Otherwise the older background save could land last and undo the newest answers."""
+    episode, token = new_patient_link(live_server)
+    p = phone_page
+    p.goto(f"/q/{token}/")
+    p.get_by_label("Day").fill("23")
+    p.get_by_label("Month").fill("8")
+    p.get_by_label("Year").fill("1979")
+    p.get_by_role("button", name="Continue").click()
+    p.get_by_role("link", name="Start").click()
+    expect(p.get_by_role("heading", level=1)).to_have_text("About you")
+
+    held: list = []
+    seen = {"released": False, "next_sent_while_held": None}
+
+    def hold_background_saves(route):  # type: ignore[no-untyped-def]
+        if "autosave" in (route.request.post_data or ""):
+            held.append(route)
+        else:
+            seen["next_sent_while_held"] = not seen["released"]
+            route.continue_()
+
+    p.route("**/questionnaire/about/", hold_background_saves)
+    goals = p.get_by_label("What would you most like to be able to do again?")
+    goals.fill("Walk")
+    for _ in range(100):  # the background save goes out about 3 s after typing stops
+        if held:
+            break
+        p.wait_for_timeout(100)
+    assert held, "the background save was not sent"
+    goals.fill("Walk to work and back")
+    next_step(p)
+    p.wait_for_timeout(500)  # time enough for Next to go out, were it not held back
+    seen["released"] = True
+    held[0].continue_()
+
+    expect(p.get_by_role("heading", level=1)).to_have_text("Where it hurts")
+    assert seen["next_sent_while_held"] is False
+    assert Questionnaire.objects.get(episode=episode).extra["goals"] == "Walk to work and back"
