@@ -257,6 +257,9 @@ class Exam(models.Model):
     def __str__(self) -> str:
         return f"Exam for episode {self.episode_id} (version {self.version})"
 
+    def parts(self) -> dict[str, dict[str, Any]]:
+        return {part: getattr(self, part) for part in EXAM_PARTS}
+
 
 # --- writes ------------------------------------------------------------------------------
 
@@ -300,30 +303,35 @@ def _related(episode: Episode, name: str) -> Any:
         return None
 
 
-def case_document(episode: Episode) -> dict[str, Any]:
+def case_document(
+    episode: Episode, *, exam_parts: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """The episode's facts as a `sciatica-case/1` document.
 
     Age is counted on the day the episode opened. Where the practitioner recorded a
     history item in the room, it overrides the questionnaire's answer to it.
+    `exam_parts` stands in for the saved exam (the live preview of an unsaved form).
     """
     questionnaire = _related(episode, "questionnaire")
-    exam = _related(episode, "exam")
+    if exam_parts is None:
+        exam = _related(episode, "exam")
+        exam_parts = exam.parts() if exam else {}
     answers = questionnaire.answers if questionnaire else {}
     patient: dict[str, Any] = {"age": episode.patient.age_on(episode.opened)}
     if episode.patient.sex:
         patient["sex"] = episode.patient.sex
     patient.update(answers.get("patient", {}))
-    patient.update(exam.patient if exam else {})
+    patient.update(exam_parts.get("patient", {}))
     document: dict[str, Any] = {"format": CASE_FORMAT, "patient": patient}
-    history = {**answers.get("history", {}), **(exam.history if exam else {})}
+    history = {**answers.get("history", {}), **exam_parts.get("history", {})}
     if history:
         document["history"] = history
     if answers.get("questionnaires"):
         document["questionnaires"] = answers["questionnaires"]
-    if exam and exam.findings:
-        document["exam"] = exam.findings
-    if exam and exam.imaging:
-        document["imaging"] = exam.imaging
+    if exam_parts.get("findings"):
+        document["exam"] = exam_parts["findings"]
+    if exam_parts.get("imaging"):
+        document["imaging"] = exam_parts["imaging"]
     return document
 
 

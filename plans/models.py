@@ -84,7 +84,7 @@ class ExamConflict(Exception):
 def exam_parts(exam: Exam | None) -> dict[str, dict[str, Any]]:
     if exam is None:
         return {part: {} for part in EXAM_PARTS}
-    return {part: getattr(exam, part) for part in EXAM_PARTS}
+    return exam.parts()
 
 
 @transaction.atomic

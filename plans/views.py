@@ -147,17 +147,7 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExamForm(request.POST, questionnaire_history=_questionnaire_history(episode))
     form.is_valid()  # invalid fields are left out of the preview; the form shows them on save
     form.cleaned_data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
-    document = case_document(episode)
-    parts = form.parts()
-    history = {**document.get("history", {}), **parts["history"]}
-    document.pop("exam", None)
-    document.pop("imaging", None)
-    if history:
-        document["history"] = history
-    if parts["findings"]:
-        document["exam"] = parts["findings"]
-    if parts["imaging"]:
-        document["imaging"] = parts["imaging"]
+    document = case_document(episode, exam_parts=form.parts())
     audit.record(request, "view", episode, detail="live assessment")
     context = {"preview": True, **_assessment_context(_assessment(document))}
     return render(request, "plans/_assessment.html", context)

@@ -151,8 +151,8 @@ def test_the_live_assessment_reads_the_form_as_typed_without_saving_it(practitio
     url = reverse("assessment_preview", args=[episode.pk])
     response = client_for(practitioner).post(url, {"version": "0", **L5_DISC_POST})
     assert response.status_code == 200
-    assert "Lumbar disc herniation with radiculopathy" in response.text
-    assert "likely" in response.text
+    leading = response.context["assessed"]["a"]["causes"][0]
+    assert (leading["code"], leading["likelihood"]) == ("disc_herniation", "likely")
     assert "<strong>L5</strong>, right side" in response.text
     assert "Devillé 2000" in response.text  # evidence carries its source
     assert not Exam.objects.filter(episode=episode).exists()
@@ -222,3 +222,20 @@ def test_an_exam_sent_back_for_corrections_is_still_an_audited_view(practitioner
     assert not Exam.objects.filter(episode=episode).exists()
     event = AuditEvent.objects.get(patient=episode.patient)
     assert (event.action, event.detail) == ("view", "exam form, not saved")
+
+
+def test_the_live_assessment_counts_a_pregnancy_typed_in_the_room(practitioner, client_for):
+    episode = make_episode()
+    url = reverse("assessment_preview", args=[episode.pk])
+    data = {"version": "0", **L5_DISC_POST, "pregnant": "yes", "gestation_weeks": "20"}
+    response = client_for(practitioner).post(url, data)
+    excluded = response.context["assessed"]["a"]["plan"]["excluded"]
+    assert "electroacupuncture" in {e["modality"] for e in excluded}
+
+
+def test_the_live_assessment_drops_a_finding_cleared_in_the_form(practitioner, client_for):
+    episode = make_episode()
+    make_exam(episode)  # saved with the L5 deficits and a positive SLR
+    url = reverse("assessment_preview", args=[episode.pk])
+    response = client_for(practitioner).post(url, {"version": "1", "duration_weeks": "3"})
+    assert response.context["assessed"]["a"]["root"]["level"] is None
