@@ -265,9 +265,10 @@ def test_next_waits_for_a_background_save_still_on_its_way(phone_page: Page, liv
             route.continue_()
 
     p.route("**/questionnaire/about/", hold_background_saves)
+    p.wait_for_load_state("load")  # the autosave script is listening
     goals = p.get_by_label("What would you most like to be able to do again?")
     goals.fill("Walk")
-    for _ in range(100):  # the background save goes out about 3 s after typing stops
+    for _ in range(150):  # the background save goes out about 3 s after typing stops
         if held:
             break
         p.wait_for_timeout(100)
