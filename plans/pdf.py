@@ -31,6 +31,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from clinic.models import ClinicSettings
 from intake.classify import CAUSE_NAMES
+from intake.redflags import FLAG_NAMES
 from plans.forms import CUPPING_METHOD_NAMES, URGENCY_NAMES
 from plans.models import MODALITY_NAMES, REFERRAL_NAMES, PlanPdf, TreatmentPlan
 
@@ -144,15 +145,6 @@ URGENT_SIGNS = (
     "weakness in your leg that is getting worse, or a foot that drags or slaps",
     "fever, chills or shivering together with back pain",
 )
-
-FLAG_NAMES = {
-    "cauda_equina": "Possible cauda equina syndrome",
-    "infection": "Possible spinal infection",
-    "malignancy": "Possible malignancy",
-    "fracture": "Possible fracture",
-    "progressive_deficit": "Progressive neurological deficit",
-    "vascular_claudication": "Possible vascular claudication",
-}
 
 
 def week_rows(dates: list[datetime.date], reassess: int | None) -> list[list[dict[str, Any]]]:

@@ -18,6 +18,7 @@ from intake.case import CaseError, load_case
 from intake.classify import CAUSE_NAMES
 from intake.exam_forms import ExamForm, changes, initial_from
 from intake.models import case_document
+from intake.redflags import FLAG_NAMES
 from plans.forms import DiagnosisForm, PlanForm, ReferralForm
 from plans.models import (
     MODALITY_NAMES,
@@ -33,7 +34,7 @@ from plans.models import (
     save_draft,
     save_exam,
 )
-from plans.pdf import FLAG_NAMES, plan_html, plan_pdf, variants_for
+from plans.pdf import plan_html, plan_pdf, variants_for
 from plans.propose import assessment_document
 
 CLINICAL = "clinic.record_clinical"

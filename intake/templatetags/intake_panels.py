@@ -18,6 +18,7 @@ from intake.assess import assess, scores_to_dict
 from intake.case import CaseError
 from intake.instruments import INSTRUMENTS
 from intake.models import Questionnaire
+from intake.redflags import FLAG_NAMES
 
 register = template.Library()
 
@@ -28,13 +29,6 @@ ODI_BAND_LABELS = {
     "severe": "severe disability",
     "crippled": "crippled",
     "bed_bound_or_exaggerating": "bed-bound or exaggerating",
-}
-FLAG_LABELS = {
-    "cauda_equina": "Possible cauda equina syndrome",
-    "infection": "Possible spinal infection",
-    "malignancy": "Possible malignancy",
-    "fracture": "Possible fracture",
-    "progressive_deficit": "Progressive neurological deficit",
 }
 # Why a missing field stops the scoring, in the practitioner's words. The history is
 # required only for its duration, so a missing history means a missing duration.
@@ -103,7 +97,7 @@ def answer_summary(episode: Episode, questionnaire: Questionnaire) -> dict[str, 
     summary.update(
         disposition=assessment.disposition,
         flags=[
-            {"label": FLAG_LABELS.get(flag.code, flag.code), "urgency": flag.urgency}
+            {"label": FLAG_NAMES.get(flag.code, flag.code), "urgency": flag.urgency}
             for flag in assessment.red_flags
         ],
         chronicity=assessment.chronicity,

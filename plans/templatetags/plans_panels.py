@@ -7,6 +7,7 @@ from django import template
 
 from clinic.models import Episode
 from intake.models import Exam
+from intake.redflags import DISPOSITION_NAMES, FLAG_NAMES
 from plans.models import TreatmentPlan
 
 register = template.Library()
@@ -38,6 +39,24 @@ def clinical_panel(context: template.Context, episode: Episode) -> dict:
 def get(mapping: dict, key: Any) -> Any:
     """`{{ names|get:code }}`: a dictionary lookup by a variable key."""
     return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def flag_name(code: str) -> str:
+    return FLAG_NAMES.get(code, code.replace("_", " "))
+
+
+@register.filter
+def disposition_name(code: str) -> str:
+    return DISPOSITION_NAMES.get(code, code.replace("_", " "))
+
+
+@register.filter
+def root_finding(evidence: str) -> str:
+    """ "exam.reflexes.achilles.right: Ankle reflex reduced" -> "Ankle reflex reduced, right"."""
+    path, _, why = str(evidence).partition(": ")
+    side = path.rsplit(".", 1)[-1]
+    return f"{why}, {side}" if side in ("left", "right") else why or path
 
 
 @register.filter

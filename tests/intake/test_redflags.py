@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from intake.case import RED_FLAG_QUESTIONS
-from intake.redflags import AMBER_FLAG_RULES, GP_FLAG_RULES, RED_FLAG_RULES, URGENCY
+from intake.redflags import AMBER_FLAG_RULES, FLAG_NAMES, GP_FLAG_RULES, RED_FLAG_RULES, URGENCY
 from tests.intake.test_core_builders import assessed, document, sample
 
 RED_FLAG_ANSWER = {
@@ -192,3 +192,8 @@ def test_a_red_flag_outranks_suspected_vascular_claudication() -> None:
 @pytest.mark.parametrize("rule", RED_FLAG_RULES + AMBER_FLAG_RULES + GP_FLAG_RULES)
 def test_every_flag_rule_says_why_and_cites_a_source(rule: Any) -> None:
     assert rule.why and rule.source and rule.finding
+
+
+def test_every_flag_has_a_name_for_the_practitioner() -> None:
+    codes = {rule.code for rule in RED_FLAG_RULES + AMBER_FLAG_RULES + GP_FLAG_RULES}
+    assert codes <= set(FLAG_NAMES)

@@ -54,7 +54,8 @@ def test_the_clinician_copy_adds_the_evidence_and_the_scores(plan):
     assert "Clinical summary" in text
     assert "Devillé 2000" in text
     assert "Cook LSS cluster" in text
-    assert "exam.sensation.L5.right" in text
+    assert "Reduced sensation over the dorsum of the foot and lateral calf (L5), right" in text
+    assert "exam.sensation" not in text  # findings in words, not field paths
     assert "Seek urgent care if" in text
 
 
