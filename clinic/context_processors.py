@@ -1,19 +1,14 @@
 from django.http import HttpRequest
 
-from clinic.roles import ADMINISTRATOR, FRONT_DESK, PRACTITIONER
+from clinic.roles import ADMINISTRATOR
 
 
 def clinic(request: HttpRequest) -> dict:
-    """The signed-in user's roles, for navigation by role."""
+    """The signed-in user's roles, shown beside their name in the navigation."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"roles": set()}
     roles = {group.name for group in user.groups.all()}
     if user.is_superuser:
         roles |= {ADMINISTRATOR}
-    return {
-        "roles": roles,
-        "is_practitioner": PRACTITIONER in roles,
-        "is_front_desk": FRONT_DESK in roles,
-        "is_administrator": ADMINISTRATOR in roles,
-    }
+    return {"roles": sorted(roles)}

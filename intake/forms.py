@@ -658,7 +658,3 @@ class UploadForm(forms.Form):
         if self.questionnaire.uploads.count() >= MAX_UPLOADS:
             raise forms.ValidationError(f"You can add up to {MAX_UPLOADS} files.")
         return upload
-
-
-class InvitationForm(forms.Form):
-    send = forms.BooleanField(required=False)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
@@ -281,7 +282,7 @@ def _render_step(
     }
     if slug == "scans":
         context["uploads"] = list(questionnaire.uploads.all())
-        context["upload_form"] = UploadForm(questionnaire=questionnaire)
+        context["upload_limit_mb"] = settings.QUESTIONNAIRE_UPLOAD_MAX_BYTES // (1024 * 1024)
     if slug == "consent" and request.GET.get("check"):
         context["missing"] = q.missing_answers(questionnaire.answers, questionnaire.extra, asked)
     return render(request, "intake/questionnaire_step.html", context)

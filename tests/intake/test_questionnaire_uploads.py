@@ -141,3 +141,10 @@ def test_the_scans_step_lists_only_this_patients_files():
     page = patient_client(my_token).get(step_url("scans"))
     assert "their-secret-scan.pdf" not in page.text
     assert "No files yet" in page.text
+
+
+def test_the_scans_step_states_the_clinics_own_size_limit(settings):
+    settings.QUESTIONNAIRE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+    _invitation, token = make_invitation()
+    page = patient_client(token).get(step_url("scans"))
+    assert "up to 5 MB" in page.text
