@@ -291,3 +291,42 @@ def test_forms_sent_without_a_referrer_still_need_the_csrf_token_and_this_site(
     data = birth_date(BORN) | ({"csrfmiddlewaretoken": csrf} if with_token else {})
     response = client.post(reverse("questionnaire_check"), data, **headers)
     assert response.status_code == status
+
+
+# Every patient page: (method, url name, args) reached with no session, with a session
+# whose date of birth is not yet confirmed, and with a confirmed one.
+PATIENT_PAGES = {
+    "start": ("get", "questionnaire_start", []),
+    "a step": ("get", "questionnaire_step", ["about"]),
+    "saving a step": ("post", "questionnaire_step", ["about"]),
+    "adding a file": ("post", "questionnaire_upload", []),
+    "removing a file": ("post", "questionnaire_upload_remove", [1]),
+    "the confirmation": ("get", "questionnaire_done", []),
+}
+
+
+@pytest.mark.parametrize("page", PATIENT_PAGES)
+def test_without_a_link_session_every_patient_page_is_the_neutral_page(page):
+    method, name, args = PATIENT_PAGES[page]
+    response = getattr(Client(), method)(reverse(name, args=args))
+    assert response.status_code == 404
+    assert response.content.decode() == neutral_page()
+
+
+@pytest.mark.parametrize("page", PATIENT_PAGES)
+def test_before_the_date_of_birth_every_patient_page_asks_for_it(page):
+    method, name, args = PATIENT_PAGES[page]
+    _invitation, token = make_invitation()
+    client, _ = open_link(token)
+    response = getattr(client, method)(reverse(name, args=args))
+    assert response["Location"] == reverse("questionnaire_check")
+
+
+@pytest.mark.parametrize("page", PATIENT_PAGES)
+def test_with_the_date_of_birth_confirmed_every_patient_page_answers(page):
+    method, name, args = PATIENT_PAGES[page]
+    _invitation, token = make_invitation()
+    response = getattr(patient_client(token), method)(reverse(name, args=args))
+    # The page itself answers (file 1 is not this patient's, so removing it is "not found").
+    assert response.get("Location") != reverse("questionnaire_check")
+    assert response.content.decode() != neutral_page()
