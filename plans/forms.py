@@ -11,6 +11,9 @@ from django import forms
 
 from plans.models import CAUSE_CHOICES, MODALITY_NAMES, REFERRAL_NAMES, TreatmentPlan
 from plans.propose import MODALITIES, plan_parameter_problems
+from plans.propose import SESSION_RANGE as MINUTES
+from plans.propose import TOTAL_VISITS_RANGE as VISITS
+from plans.propose import VISITS_PER_WEEK_RANGE as PER_WEEK
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CUPPING_METHODS = [
@@ -152,9 +155,18 @@ class PlanForm(forms.Form):
                     Fieldset(
                         "Dose and schedule",
                         Div(
-                            Div(Field("session_minutes", min=18, max=25), css_class="col-6"),
-                            Div(Field("visits_per_week", min=1, max=3), css_class="col-6"),
-                            Div(Field("total_visits", min=4, max=12), css_class="col-6"),
+                            Div(
+                                Field("session_minutes", min=MINUTES[0], max=MINUTES[1]),
+                                css_class="col-6",
+                            ),
+                            Div(
+                                Field("visits_per_week", min=PER_WEEK[0], max=PER_WEEK[1]),
+                                css_class="col-6",
+                            ),
+                            Div(
+                                Field("total_visits", min=VISITS[0], max=VISITS[1]),
+                                css_class="col-6",
+                            ),
                             Div(Field("reassess_at_visit", min=1), css_class="col-6"),
                             css_class="row g-2",
                         ),

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Episode
-from intake.case import CaseError
+from intake.case import CaseError, load_case
 from intake.classify import CAUSE_NAMES, CAUSES
 from intake.models import EXAM_PARTS, Exam, case_document
 from plans.propose import (
@@ -321,7 +321,7 @@ def approve_plan(plan: TreatmentPlan, *, by: Any) -> TreatmentPlan:
     episode = plan.episode
     try:
         document = case_document(episode)
-        assessment = assessment_document(episode.case())
+        assessment = assessment_document(load_case(document))
     except CaseError as error:
         raise PlanNotReady([f"The case is incomplete: {error.reason} ({error.path})."]) from None
     diagnosis = working_diagnosis(episode)
