@@ -132,16 +132,17 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("clinic.view_auditevent", raise_exception=True)
 def audit_list(request: HttpRequest) -> HttpResponse:
     """The audit trail, newest first, filtered by patient or by user. Read-only."""
-    events = AuditEvent.objects.select_related("patient")
     patient_id = request.GET.get("patient", "")
     username = request.GET.get("user", "")
+    filters = f"patient {patient_id or 'any'}, user {username or 'any'}"
+    # Recorded first: the page counts its rows before it reads them.
+    audit.record(request, "view", detail=f"audit trail; {filters}")
+    events = AuditEvent.objects.select_related("patient")
     if patient_id.isdigit():
         events = events.filter(patient_id=int(patient_id))
     if username:
         events = events.filter(username=username)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    filters = f"patient {patient_id or 'any'}, user {username or 'any'}"
-    audit.record(request, "view", detail=f"audit trail; {filters}")
     users = get_user_model().objects.order_by("username").values_list("username", flat=True)
     context = {"page": page, "patient_id": patient_id, "username": username, "users": users}
     return render(request, "clinic/audit_list.html", context)

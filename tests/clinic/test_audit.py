@@ -103,3 +103,13 @@ def test_behind_a_proxy_the_audit_trail_records_the_address_the_proxy_passes_on(
     settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     client_for(front_desk).get(reverse("patient_list"), HTTP_X_REAL_IP="203.0.113.7")
     assert AuditEvent.objects.get().ip_address == "203.0.113.7"
+
+
+def test_the_audit_trail_names_what_was_seen_in_words(administrator, practitioner, client_for):
+    episode = make_episode()
+    client_for(practitioner).get(reverse("episode_detail", args=[episode.pk]))
+    AuditEvent.objects.create(action="print", object_type="treatmentplan", object_id="7")
+    page = client_for(administrator).get(reverse("audit_list"))
+    assert "treatment plan #7" in page.text
+    assert f"episode #{episode.pk}" in page.text
+    assert "audit trail; patient any, user any" in page.text
