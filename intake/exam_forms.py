@@ -153,10 +153,32 @@ def _select(label: str, choices: list[tuple[str, str]]) -> Callable[[], forms.Fi
     return lambda: forms.ChoiceField(label=label, choices=choices, required=False)
 
 
+#: Where a code read as words is not how a clinician would say it.
+CLINICIAN_WORDS = {
+    "coughing_sneezing": "Coughing or sneezing",
+    "low_back": "Lower back",
+    "anterior_thigh": "Front of thigh",
+    "lateral_thigh": "Side of thigh",
+    "posterior_thigh": "Back of thigh",
+    "implanted_electrical_device": "Implanted stimulator or pump",
+    "anticoagulants": "Anticoagulants or antiplatelets",
+    "skin_lesion_treatment_area": "Skin lesion where we would treat",
+    "lymphoedema_leg": "Lymphoedema of the leg",
+    "sedentary_work": "Sitting work",
+    "no_regular_exercise": "No regular exercise",
+    "previous_back_injury": "Previous back injury",
+    "none_of_these": "None of these",
+}
+
+
+def _word(code: str) -> str:
+    return CLINICIAN_WORDS.get(code, code.replace("_", " ").capitalize())
+
+
 def _checkboxes(label: str, values: tuple[str, ...]) -> Callable[[], forms.Field]:
     return lambda: forms.MultipleChoiceField(
         label=label,
-        choices=[(v, v.replace("_", " ").capitalize()) for v in values],
+        choices=[(v, _word(v)) for v in values],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

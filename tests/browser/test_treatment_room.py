@@ -16,7 +16,7 @@ def record_an_l5_disc_exam(page: Page) -> None:
     page.get_by_label("Duration of this episode (weeks)").fill("3")
     page.get_by_label("Side", exact=True).select_option("right")
     page.get_by_label("Leg pain worse than back pain").select_option("yes")
-    for region in ("Buttock", "Posterior thigh", "Shin", "Foot"):
+    for region in ("Buttock", "Back of thigh", "Shin", "Foot"):
         page.get_by_label(region, exact=True).check()
     page.get_by_label("Straight leg raise (SLR), right").select_option("positive")
     page.get_by_label("SLR angle, right (degrees)").fill("40")
