@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.html import format_html
 
-from clinic.models import Episode, Patient, digits
+from clinic.models import Episode, Patient, digits, display_name
 from clinic.roles import PRACTITIONER
 
 PHONE_CHARACTERS = set("0123456789 +-().")
@@ -88,7 +88,7 @@ def practitioners() -> QuerySet:
 
 class PractitionerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:  # type: ignore[no-untyped-def]
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
 
 
 class EpisodeForm(forms.ModelForm):

@@ -25,6 +25,13 @@ def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
+def display_name(user: object) -> str:
+    """A staff member as people call them: their full name, else their username."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+
+
 class ClinicSettings(models.Model):
     """The clinic's own details, printed on letters and plans. There is one row."""
 

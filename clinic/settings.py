@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.clinic",
             ],
+            "builtins": ["clinic.templatetags.clinic_tags"],
         },
     },
 ]

@@ -21,7 +21,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import Episode
+from clinic.models import Episode, display_name
 from intake.case import CaseError, load_case
 from intake.classify import CAUSE_NAMES, CAUSES
 from intake.models import EXAM_PARTS, Exam, case_document
@@ -353,10 +353,10 @@ def approve_plan(plan: TreatmentPlan, *, by: Any) -> TreatmentPlan:
             "proposed_cause": diagnosis.proposed_cause or None,
             "overridden": diagnosis.overridden,
             "reason": diagnosis.reason,
-            "by": diagnosis.recorded_by.get_full_name() or diagnosis.recorded_by.get_username(),
+            "by": display_name(diagnosis.recorded_by),
             "at": diagnosis.recorded_at.isoformat(),
         },
-        "approved_by": by.get_full_name() or by.get_username(),
+        "approved_by": display_name(by),
     }
     TreatmentPlan.objects.filter(episode=episode, status=TreatmentPlan.Status.APPROVED).update(
         status=TreatmentPlan.Status.SUPERSEDED

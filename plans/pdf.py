@@ -29,7 +29,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from clinic.models import ClinicSettings
+from clinic.models import ClinicSettings, display_name
 from intake.classify import CAUSE_NAMES
 from intake.redflags import FLAG_NAMES
 from plans.forms import CUPPING_METHOD_NAMES, URGENCY_NAMES
@@ -184,12 +184,6 @@ def _logo_data_url(clinic: ClinicSettings) -> str | None:
     return f"data:{mime or 'image/png'};base64,{base64.b64encode(data).decode()}"
 
 
-def _who(user: Any) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
 def print_context(plan: TreatmentPlan, variant: str, paper: str) -> dict[str, Any]:
     """Everything the print templates show, from the plan and its frozen snapshot."""
     snapshot = plan.snapshot or {}
@@ -228,7 +222,7 @@ def print_context(plan: TreatmentPlan, variant: str, paper: str) -> dict[str, An
         "clinician": variant == PlanPdf.Variant.CLINICIAN,
         "clinic": clinic,
         "logo": _logo_data_url(clinic),
-        "practitioner": _who(plan.approved_by) or _who(plan.episode.practitioner),
+        "practitioner": display_name(plan.approved_by) or display_name(plan.episode.practitioner),
         "printed_on": timezone.localdate(),
         "cause": cause,
         "cause_name": CAUSE_NAMES.get(cause, "No single cause stands out") if cause else "",

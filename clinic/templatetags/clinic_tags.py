@@ -1,9 +1,11 @@
-"""Audit events store a model's code ("treatmentplan"); staff read its name ("treatment plan")."""
+"""Filters every template can use (a builtin library: see TEMPLATES in settings)."""
 
 from functools import cache
 
 from django import template
 from django.apps import apps
+
+from clinic.models import display_name as _display_name
 
 register = template.Library()
 
@@ -15,4 +17,10 @@ def _names() -> dict[str, str]:
 
 @register.filter
 def object_kind(model_name: str) -> str:
+    """Audit events store a model's code ("treatmentplan"); staff read "treatment plan"."""
     return _names().get(model_name, model_name)
+
+
+@register.filter
+def display_name(user: object) -> str:
+    return _display_name(user)
