@@ -296,11 +296,9 @@ def save_answers(questionnaire: Questionnaire, *, red_flags: list[str], emergenc
     questionnaire.save()
 
 
-def _related(episode: Episode, name: str) -> Any:
-    try:
-        return getattr(episode, name)
-    except models.ObjectDoesNotExist:
-        return None
+def related_or_none(episode: Episode, name: str) -> Any:
+    """A reverse one-to-one (questionnaire, exam), or None when there is none yet."""
+    return getattr(episode, name, None)  # RelatedObjectDoesNotExist is an AttributeError
 
 
 def case_document(
@@ -312,9 +310,9 @@ def case_document(
     history item in the room, it overrides the questionnaire's answer to it.
     `exam_parts` stands in for the saved exam (the live preview of an unsaved form).
     """
-    questionnaire = _related(episode, "questionnaire")
+    questionnaire = related_or_none(episode, "questionnaire")
     if exam_parts is None:
-        exam = _related(episode, "exam")
+        exam = related_or_none(episode, "exam")
         exam_parts = exam.parts() if exam else {}
     answers = questionnaire.answers if questionnaire else {}
     patient: dict[str, Any] = {"age": episode.patient.age_on(episode.opened)}

@@ -17,7 +17,7 @@ from clinic.models import Episode
 from intake.case import CaseError, load_case
 from intake.classify import CAUSE_NAMES
 from intake.exam_forms import ExamForm, changes, initial_from
-from intake.models import case_document
+from intake.models import case_document, related_or_none
 from intake.redflags import FLAG_NAMES
 from plans.forms import DiagnosisForm, PlanForm, ReferralForm
 from plans.models import (
@@ -46,11 +46,6 @@ def _episode(pk: int) -> Episode:
     return get_object_or_404(Episode.objects.select_related(*related), pk=pk)
 
 
-def _related(episode: Episode, name: str) -> Any:
-    """A reverse one-to-one (questionnaire, exam), or None when there is none yet."""
-    return getattr(episode, name, None)
-
-
 def _assessment(document: dict[str, Any]) -> dict[str, Any]:
     """The assessment of a case document, or what is missing before it can be assessed."""
     try:
@@ -72,7 +67,7 @@ def _assessment_context(assessed: dict[str, Any]) -> dict[str, Any]:
 
 
 def _questionnaire_history(episode: Episode) -> dict[str, Any]:
-    questionnaire = _related(episode, "questionnaire")
+    questionnaire = related_or_none(episode, "questionnaire")
     return (questionnaire.answers or {}).get("history", {}) if questionnaire else {}
 
 
@@ -82,7 +77,7 @@ def _questionnaire_history(episode: Episode) -> dict[str, Any]:
 @permission_required(CLINICAL, raise_exception=True)
 def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
     episode = _episode(pk)
-    exam = _related(episode, "exam")
+    exam = related_or_none(episode, "exam")
     said = _questionnaire_history(episode)
     conflict = None
     if request.method == "POST":
@@ -167,7 +162,7 @@ def diagnosis_record(request: HttpRequest, pk: int) -> HttpResponse:
         errors = "; ".join(e for field in form.errors.values() for e in field)
         messages.error(request, f"The diagnosis is not recorded: {errors}")
         return redirect("exam_edit", pk=episode.pk)
-    exam = _related(episode, "exam")
+    exam = related_or_none(episode, "exam")
     diagnosis = record_diagnosis(
         episode,
         cause=form.cleaned_data["cause"],

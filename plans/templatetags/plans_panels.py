@@ -8,7 +8,7 @@ from django import template
 from clinic.models import Episode
 from intake.models import Exam
 from intake.redflags import DISPOSITION_NAMES, FLAG_NAMES
-from plans.models import TreatmentPlan
+from plans.models import TreatmentPlan, working_diagnosis
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def clinical_panel(context: template.Context, episode: Episode) -> dict:
     diagnosis = None
     if clinical:
         exam = Exam.objects.filter(episode=episode).select_related("updated_by").first()
-        diagnosis = episode.diagnoses.select_related("recorded_by").first()
+        diagnosis = working_diagnosis(episode)
     return {
         "episode": episode,
         "clinical": clinical,
