@@ -133,7 +133,6 @@ class Diagnosis(models.Model):
     proposed_cause = models.CharField(
         "cause the assessment proposed", max_length=30, choices=CAUSE_CHOICES, blank=True
     )
-    overridden = models.BooleanField(default=False)
     reason = models.TextField(blank=True)
     exam_version = models.PositiveIntegerField(default=0)
     recorded_by = models.ForeignKey(
@@ -147,6 +146,11 @@ class Diagnosis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_cause_display()} (episode {self.episode_id})"
+
+    @property
+    def overridden(self) -> bool:
+        """Another cause than the assessment's (an indeterminate assessment proposes none)."""
+        return self.cause != self.proposed_cause
 
 
 def record_diagnosis(
@@ -162,7 +166,6 @@ def record_diagnosis(
         episode=episode,
         cause=cause,
         proposed_cause=proposed_cause or "",
-        overridden=cause != proposed_cause,
         reason=reason,
         exam_version=exam_version,
         recorded_by=by,
