@@ -36,6 +36,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "clinic.view_auditevent",
         "clinic.view_clinicsettings",
         "clinic.change_clinicsettings",
+        "intake.view_intakesettings",
+        "intake.change_intakesettings",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",

@@ -113,3 +113,11 @@ def test_a_wrong_password_says_so_and_keeps_the_username(front_desk, client):
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.text
     assert 'value="frontdesk"' in response.text
+
+
+def test_the_clinic_administrator_chooses_the_questionnaires_in_clinic_admin(
+    administrator, practitioner, client_for
+):
+    url = reverse("admin:intake_intakesettings_changelist")
+    assert client_for(administrator).get(url).status_code == 200
+    assert client_for(practitioner).get(url).status_code == 302  # not staff: admin login
