@@ -1,22 +1,31 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from clinic.models import AuditEvent, ClinicSettings
 
 # Patients and episodes are managed in the app, where every view is audited.
 
 
-@admin.register(ClinicSettings)
-class ClinicSettingsAdmin(admin.ModelAdmin):
-    list_display = ["name", "phone", "email"]
+class SingletonAdmin(admin.ModelAdmin):
+    """Settings with one row (a model with `load()`): the list opens that row for editing."""
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+        row = self.model.load()
+        return redirect(f"admin:{row._meta.app_label}_{row._meta.model_name}_change", row.pk)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not ClinicSettings.objects.exists()
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(ClinicSettings)
+class ClinicSettingsAdmin(SingletonAdmin):
+    pass
 
 
 @admin.register(AuditEvent)

@@ -119,5 +119,15 @@ def test_the_clinic_administrator_chooses_the_questionnaires_in_clinic_admin(
     administrator, practitioner, client_for
 ):
     url = reverse("admin:intake_intakesettings_changelist")
-    assert client_for(administrator).get(url).status_code == 200
+    assert client_for(administrator).get(url, follow=True).status_code == 200
     assert client_for(practitioner).get(url).status_code == 302  # not staff: admin login
+
+
+@pytest.mark.parametrize("settings_name", ["clinic_clinicsettings", "intake_intakesettings"])
+def test_a_settings_page_in_clinic_admin_opens_its_single_row(
+    settings_name, administrator, client_for
+):
+    client = client_for(administrator)
+    listed = client.get(reverse(f"admin:{settings_name}_changelist"))
+    assert listed.status_code == 302
+    assert client.get(listed["Location"]).status_code == 200
