@@ -1,7 +1,8 @@
 """Benchmark the clinical core: `python bench/assess_bench.py [N]` (default 10,000 cases).
 
 Reports microseconds per case for loading (JSON parse + schema validation + dataclasses),
-for `assess()` alone, and for the whole document (assess + plan + to dict), each with its
+for the findings alone (`assess_findings()`), and for the whole document (`assess()`: findings
++ plan, then to dict), each with its
 ratio to a reference run side by side: `json.loads` + `json.dumps` of the same case text.
 Speed is measured here, never asserted in tests.
 """
@@ -17,9 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from intake.assess import assess, assessment_to_dict  # noqa: E402
-from intake.case import parse_case  # noqa: E402
-from plans.propose import propose_plan  # noqa: E402
+from intake.core.assessment import assess_findings  # noqa: E402
+from intake.core.case import parse_case  # noqa: E402
+from plans.core.assessment import assess, assessment_to_dict  # noqa: E402
+from plans.core.propose import propose_plan  # noqa: E402
 
 CASES = ROOT / "tests" / "intake" / "cases"
 REPEATS = 5
@@ -40,7 +42,7 @@ def main() -> None:
     samples = [p.read_text(encoding="utf-8") for p in sorted(CASES.glob("*.json"))]
     texts = [samples[i % len(samples)] for i in range(n)]
     cases = [parse_case(t) for t in texts]
-    assessments = [assess(c) for c in cases]
+    assessments = [assess_findings(c) for c in cases]
 
     def reference() -> None:
         for t in texts:
@@ -52,12 +54,11 @@ def main() -> None:
 
     def assess_only() -> None:
         for c in cases:
-            assess(c)
+            assess_findings(c)
 
     def document() -> None:
         for c in cases:
-            a = assess(c)
-            assessment_to_dict(a, propose_plan(a, c))
+            assessment_to_dict(assess(c))
 
     def plan_only() -> None:
         for a, c in zip(assessments, cases, strict=True):
@@ -69,7 +70,7 @@ def main() -> None:
     for name, run in [
         ("reference: json.loads + json.dumps", reference),
         ("load (parse + validate + build)", load),
-        ("assess only", assess_only),
+        ("findings only (assess_findings)", assess_only),
         ("plan only (propose_plan)", plan_only),
         ("assess + plan + to dict", document),
     ]:

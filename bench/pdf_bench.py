@@ -31,7 +31,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from clinic.models import Episode, Patient  # noqa: E402
-from intake.case import RED_FLAG_QUESTIONS  # noqa: E402
+from intake.core.case import RED_FLAG_QUESTIONS  # noqa: E402
 from intake.models import Exam  # noqa: E402
 from plans.models import approve_plan, record_diagnosis, save_draft  # noqa: E402
 from plans.pdf import plan_html, render_pdf  # noqa: E402

@@ -199,7 +199,7 @@ class Episode(models.Model):
         return reverse("episode_detail", args=[self.pk])
 
     def case(self):  # type: ignore[no-untyped-def]
-        """This episode as a clinical `Case` (raises `intake.case.CaseError` when incomplete).
+        """This episode as a clinical `Case` (raises `intake.core.case.CaseError` when incomplete).
 
         The one place where clinic reaches into intake, imported here so that the
         practice-level models load without the intake app.

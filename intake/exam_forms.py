@@ -17,7 +17,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 
-from intake.case import DERMATOMES, MUSCLES, RED_FLAG_QUESTIONS, REFLEXES
+from intake.core.case import DERMATOMES, MUSCLES, RED_FLAG_QUESTIONS, REFLEXES
 from intake.models import EXAM_PARTS
 
 NOT_TESTED = ("", "Not tested")

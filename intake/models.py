@@ -1,6 +1,6 @@
 """What is learned about the patient: the questionnaire they fill and the exam in the room.
 
-Both keep their answers in the shape of the case format (`intake/schemas`), so that
+Both keep their answers in the shape of the case format (`intake/core/schemas`), so that
 `case_document(episode)` only has to put the pieces together for the clinical core.
 """
 
@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from clinic.models import Episode
-from intake.case import CASE_FORMAT, Case, load_case
+from intake.core.case import CASE_FORMAT, Case, load_case
 
 
 class IntakeSettings(models.Model):

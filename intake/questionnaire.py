@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from intake.case import ODI_SECTIONS, RED_FLAG_QUESTIONS, SBI_ITEMS
+from intake.core.case import ODI_SECTIONS, RED_FLAG_QUESTIONS, SBI_ITEMS
 
 # --- words for the case format's codes -------------------------------------------------
 

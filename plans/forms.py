@@ -9,11 +9,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 
+from plans.core.propose import MODALITIES, plan_parameter_problems
+from plans.core.propose import SESSION_RANGE as MINUTES
+from plans.core.propose import TOTAL_VISITS_RANGE as VISITS
+from plans.core.propose import VISITS_PER_WEEK_RANGE as PER_WEEK
 from plans.models import CAUSE_CHOICES, MODALITY_NAMES, REFERRAL_NAMES, TreatmentPlan
-from plans.propose import MODALITIES, plan_parameter_problems
-from plans.propose import SESSION_RANGE as MINUTES
-from plans.propose import TOTAL_VISITS_RANGE as VISITS
-from plans.propose import VISITS_PER_WEEK_RANGE as PER_WEEK
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CUPPING_METHODS = [

@@ -22,15 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Episode, display_name
-from intake.case import CaseError, load_case
-from intake.classify import CAUSE_NAMES, CAUSES
+from intake.core.case import CaseError, load_case
+from intake.core.classify import CAUSE_NAMES, CAUSES
 from intake.models import EXAM_PARTS, Exam, case_document
-from plans.propose import (
-    SESSION_RANGE,
-    TOTAL_VISITS_RANGE,
-    VISITS_PER_WEEK_RANGE,
-    assessment_document,
-)
+from plans.core.assessment import assessment_document
+from plans.core.propose import SESSION_RANGE, TOTAL_VISITS_RANGE, VISITS_PER_WEEK_RANGE
 
 MODALITY_NAMES = {
     "acupuncture": "Acupuncture",

@@ -30,8 +30,8 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from clinic.models import ClinicSettings, display_name
-from intake.classify import CAUSE_NAMES
-from intake.redflags import FLAG_NAMES
+from intake.core.classify import CAUSE_NAMES
+from intake.core.redflags import FLAG_NAMES
 from plans.forms import CUPPING_METHOD_NAMES, URGENCY_NAMES
 from plans.models import MODALITY_NAMES, REFERRAL_NAMES, PlanPdf, TreatmentPlan
 

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clinic import audit
 from clinic.models import Episode
-from intake.case import CaseError, load_case
-from intake.classify import CAUSE_NAMES
+from intake.core.case import CaseError, load_case
+from intake.core.classify import CAUSE_NAMES
+from intake.core.redflags import FLAG_NAMES
 from intake.exam_forms import ExamForm, changes, initial_from
 from intake.models import case_document, related_or_none
-from intake.redflags import FLAG_NAMES
+from plans.core.assessment import assessment_document
 from plans.forms import DiagnosisForm, PlanForm, ReferralForm
 from plans.models import (
     MODALITY_NAMES,
@@ -35,7 +36,6 @@ from plans.models import (
     save_exam,
 )
 from plans.pdf import plan_html, plan_pdf, variants_for
-from plans.propose import assessment_document
 
 CLINICAL = "clinic.record_clinical"
 

@@ -14,11 +14,11 @@ from django.http import HttpRequest
 from clinic import audit
 from clinic.models import Episode
 from intake import questionnaire as q
-from intake.assess import assess, scores_to_dict
-from intake.case import CaseError
-from intake.instruments import INSTRUMENTS
+from intake.core.assessment import assess_findings, scores_to_dict
+from intake.core.case import CaseError
+from intake.core.instruments import INSTRUMENTS
+from intake.core.redflags import FLAG_NAMES
 from intake.models import Questionnaire
-from intake.redflags import FLAG_NAMES
 
 register = template.Library()
 
@@ -90,7 +90,7 @@ def answer_summary(episode: Episode, questionnaire: Questionnaire) -> dict[str, 
     except CaseError as error:
         summary["problem"] = case_problem(error)
         return summary
-    assessment = assess(case)
+    assessment = assess_findings(case)
     scores = scores_to_dict(assessment.scores)
     if scores["odi"]:
         scores["odi"]["band_label"] = ODI_BAND_LABELS[scores["odi"]["band"]]

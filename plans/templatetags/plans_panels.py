@@ -6,8 +6,8 @@ from typing import Any
 from django import template
 
 from clinic.models import Episode
+from intake.core.redflags import DISPOSITION_NAMES, FLAG_NAMES
 from intake.models import Exam
-from intake.redflags import DISPOSITION_NAMES, FLAG_NAMES
 from plans.models import TreatmentPlan, working_diagnosis
 
 register = template.Library()

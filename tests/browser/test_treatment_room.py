@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from clinic.models import AuditEvent
-from intake.case import RED_FLAG_QUESTIONS
+from intake.core.case import RED_FLAG_QUESTIONS
 from plans.models import TreatmentPlan
 from tests.browser.conftest import sign_in
 from tests.builders import make_episode, make_patient

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from clinic.models import Episode
-from intake.case import RED_FLAG_QUESTIONS
+from intake.core.case import RED_FLAG_QUESTIONS
 from intake.models import Invitation, create_invitation
 from tests.builders import make_episode, make_patient
 

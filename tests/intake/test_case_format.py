@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from intake.assess import assessment_schema
-from intake.case import CaseError, case_schema, load_case, parse_case
-from plans.propose import assessment_document
+from intake.core.assessment import assessment_schema
+from intake.core.case import CaseError, case_schema, load_case, parse_case
+from plans.core.assessment import assessment_document
 from tests.intake.test_core_builders import CASES, MINIMAL, make_doc, sample
 
 SAMPLES = sorted(p.stem for p in CASES.glob("*.json"))

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from intake.classify import CAUSE_RULES, CAUSES, ROOT_RULES, chronicity, likelihood
+from intake.core.classify import CAUSE_RULES, CAUSES, ROOT_RULES, chronicity, likelihood
 from tests.intake.test_core_builders import assessed, document, negative, positive
 
 # Enough history for the Konno tool to be computed (claudication, factors, conditions).

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from intake.assess import Assessment, assess
-from intake.case import Case, load_case
-from plans.propose import assessment_document
+from intake.core.assessment import Findings, assess_findings
+from intake.core.case import Case, load_case
+from plans.core.assessment import assessment_document
 
 CASES = Path(__file__).resolve().parent / "cases"
 
@@ -48,8 +48,8 @@ def make_case(changes: dict[str, Any] | None = None, base: dict[str, Any] = MINI
     return load_case(make_doc(changes, base))
 
 
-def assessed(changes: dict[str, Any] | None = None, base: dict[str, Any] = MINIMAL) -> Assessment:
-    return assess(make_case(changes, base))
+def assessed(changes: dict[str, Any] | None = None, base: dict[str, Any] = MINIMAL) -> Findings:
+    return assess_findings(make_case(changes, base))
 
 
 def document(changes: dict[str, Any] | None = None, base: dict[str, Any] = MINIMAL) -> dict:

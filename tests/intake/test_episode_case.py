@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from intake.case import CaseError
+from intake.core.case import CaseError
 from intake.models import Exam, Questionnaire, case_document
 from tests.builders import make_episode, make_patient
 

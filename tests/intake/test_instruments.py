@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from intake.case import ODI_SECTIONS
-from intake.instruments import (
+from intake.core.case import ODI_SECTIONS
+from intake.core.instruments import (
     INSTRUMENTS,
     change_score,
     cook_inputs,

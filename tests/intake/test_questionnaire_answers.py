@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from clinic.models import Episode
-from intake.case import load_case
+from intake.core.case import load_case
 from intake.models import Questionnaire, case_document
 from tests.intake.questionnaire_builders import (
     FULL_ANSWERS,

@@ -6,8 +6,14 @@ from typing import Any
 
 import pytest
 
-from intake.case import RED_FLAG_QUESTIONS
-from intake.redflags import AMBER_FLAG_RULES, FLAG_NAMES, GP_FLAG_RULES, RED_FLAG_RULES, URGENCY
+from intake.core.case import RED_FLAG_QUESTIONS
+from intake.core.redflags import (
+    AMBER_FLAG_RULES,
+    FLAG_NAMES,
+    GP_FLAG_RULES,
+    RED_FLAG_RULES,
+    URGENCY,
+)
 from tests.intake.test_core_builders import assessed, document, sample
 
 RED_FLAG_ANSWER = {

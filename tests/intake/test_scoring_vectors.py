@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from intake.instruments import (
+from intake.core.instruments import (
     CookInputs,
     KonnoInputs,
     change_score,
@@ -23,7 +23,7 @@ from intake.instruments import (
     score_sbi,
     score_start_back,
 )
-from plans.propose import plan_parameter_problems
+from plans.core.propose import plan_parameter_problems
 from tests.intake.test_core_builders import document, sample
 
 HERE = Path(__file__).resolve().parent

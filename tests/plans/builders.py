@@ -5,7 +5,7 @@ import datetime
 from typing import Any
 
 from clinic.models import Episode
-from intake.case import RED_FLAG_QUESTIONS
+from intake.core.case import RED_FLAG_QUESTIONS
 from intake.models import Exam
 from plans.models import (
     Diagnosis,

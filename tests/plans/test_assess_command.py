@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from jsonschema import Draft202012Validator
 
-from intake.assess import assessment_schema
+from intake.core.assessment import assessment_schema
 from tests.intake.test_core_builders import CASES
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -6,8 +6,8 @@ from django.urls import reverse
 from clinic.models import AuditEvent
 from intake.exam_forms import SPECS, ExamForm, initial_from
 from intake.models import Exam, Questionnaire
+from plans.core.assessment import assessment_document
 from plans.models import Diagnosis, ExamRevision
-from plans.propose import assessment_document
 from tests.builders import make_episode, make_user
 from tests.plans.builders import L5_DISC_FINDINGS, L5_DISC_HISTORY, make_exam
 

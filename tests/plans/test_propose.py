@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from intake.assess import assess
-from plans.propose import (
+from intake.core.assessment import assess_findings
+from plans.core.propose import (
     CONDITION_RULES,
     MODALITIES,
     PREGNANCY_FORBIDDEN_POINTS,
@@ -35,7 +35,7 @@ def plan(changes: dict[str, Any] | None = None, base: dict[str, Any] = GLUTEAL) 
 
 def test_no_plan_when_the_assessment_refers() -> None:
     case = make_case({"history.red_flags.saddle_anaesthesia": True}, DISC)
-    assert propose_plan(assess(case), case) is None
+    assert propose_plan(assess_findings(case), case) is None
 
 
 @pytest.mark.parametrize(
@@ -310,6 +310,6 @@ def test_adjunct_referrals_where_the_rules_call_for_them(
 
 def test_the_plan_is_built_from_the_same_assessment_it_is_given() -> None:
     case = make_case({"exam.slr": positive("left")}, DISC)
-    a = assess(case)
+    a = assess_findings(case)
     proposed = propose_plan(a, case)
     assert proposed is not None and proposed.cause == a.leading_cause == "disc_herniation"

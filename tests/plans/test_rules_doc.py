@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from intake import classify, instruments, redflags
-from plans import propose, rules_doc
+from intake.core import classify, instruments, redflags
+from plans.core import propose, rules_doc
 
 
 def test_the_committed_rules_document_matches_the_generator() -> None:
     assert rules_doc.DOC_PATH.read_text(encoding="utf-8") == rules_doc.render(), (
-        "docs/clinical-rules.md is out of date: run python -m plans.rules_doc --write"
+        "docs/clinical-rules.md is out of date: run python -m plans.core.rules_doc --write"
     )
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from intake.case import CaseError, parse_case
-from plans.propose import assessment_document
+from intake.core.case import CaseError, parse_case
+from plans.core.assessment import assessment_document
 
 INVALID_CASE = 2
 

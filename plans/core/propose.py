@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from intake.assess import Assessment, assess, assessment_to_dict
-from intake.case import Case
+from intake.core.assessment import Findings
+from intake.core.case import Case
 
 MODALITIES = ("acupuncture", "electroacupuncture", "cupping", "gua_sha")
 NEEDLING = ("acupuncture", "electroacupuncture")
@@ -256,7 +256,7 @@ SEVERE = "leg NPRS 7 or more, or ODI above 40%"
 MILD = "leg NPRS 3 or less, and not severe"
 
 
-def severity(a: Assessment, case: Case) -> str:
+def severity(a: Findings, case: Case) -> str:
     """The severity column of the dose table: severe, mild or usual [I]."""
     leg = case.history.leg_pain_now
     odi = a.scores.odi
@@ -280,7 +280,7 @@ def reassess_at(total_visits: int) -> int:
     return max(2, total_visits // 2)
 
 
-def dose(a: Assessment, case: Case) -> Dose:
+def dose(a: Findings, case: Case) -> Dose:
     """Session length, frequency and course length by chronicity and severity."""
     row = _DOSE[a.chronicity]
     level = severity(a, case)
@@ -315,7 +315,7 @@ def plan_parameter_problems(
 
 @dataclass(frozen=True)
 class Context:
-    assessment: Assessment
+    assessment: Findings
     case: Case
     cause: str | None
 
@@ -521,7 +521,7 @@ CONDITIONS_NOT_ASKED = Precaution(
 )
 
 
-def propose_plan(assessment: Assessment, case: Case) -> PlanProposal | None:
+def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
     """The proposed plan, or `None` when the assessment refers instead of treating."""
     if assessment.disposition != "treat":
         return None
@@ -574,9 +574,3 @@ def propose_plan(assessment: Assessment, case: Case) -> PlanProposal | None:
         advice=tuple(r.text for r in care if r.kind == "advice"),
         referrals=tuple(referrals),
     )
-
-
-def assessment_document(case: Case) -> dict[str, Any]:
-    """Assess a case and propose its plan: the whole `sciatica-assessment/1` document."""
-    assessment = assess(case)
-    return assessment_to_dict(assessment, propose_plan(assessment, case))

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from intake.case import ODI_SECTIONS, SBI_ITEMS, SIDES, Case
+from intake.core.case import ODI_SECTIONS, SBI_ITEMS, SIDES, Case
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,9 @@
-"""`assess(case) -> Assessment`: red flags, scores, chronicity, root, ranked causes.
+"""`assess_findings(case) -> Findings`: red flags, scores, chronicity, root, ranked causes.
 
-The one entry point the pages, the PDF, `manage.py assess` and the tests share. The
-assessment document (`sciatica-assessment/1`, schema in
-`intake/schemas/sciatica-assessment-1.json`) also carries the proposed plan; the plan is
-proposed by `plans.propose` from this assessment (plans depends on intake, not the other
-way round), and handed to `assessment_to_dict()` ready to serialise.
+What the case itself says, before any plan. The whole assessment, with the proposed plan,
+is `plans.core.assessment.assess()`, which builds on this; its document
+(`sciatica-assessment/1`, schema in `intake/core/schemas/sciatica-assessment-1.json`) is
+`findings_to_dict()` with the plan added.
 
 Pure: no Django import.
 """
@@ -14,19 +13,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Protocol
+from typing import Any
 
-from intake.case import SCHEMA_DIR, Case
-from intake.classify import POSSIBLE_FROM, CauseScore, Root, chronicity, find_root, rank_causes
-from intake.instruments import Scores, score_case
-from intake.redflags import Flag, screen
+from intake.core.case import SCHEMA_DIR, Case
+from intake.core.classify import POSSIBLE_FROM, CauseScore, Root, chronicity, find_root, rank_causes
+from intake.core.instruments import Scores, score_case
+from intake.core.redflags import Flag, screen
 
 ASSESSMENT_FORMAT = "sciatica-assessment/1"
 ASSESSMENT_SCHEMA_PATH = SCHEMA_DIR / "sciatica-assessment-1.json"
 
 
 @dataclass(frozen=True, slots=True)
-class Assessment:
+class Findings:
     disposition: str  # treat, refer_emergency, refer_urgent, refer_gp
     red_flags: tuple[Flag, ...]
     amber_flags: tuple[Flag, ...]  # recorded; do not block treatment
@@ -43,11 +42,11 @@ class Assessment:
         return best.code if best.points >= POSSIBLE_FROM else None
 
 
-def assess(case: Case) -> Assessment:
+def assess_findings(case: Case) -> Findings:
     flags = screen(case)
     scores = score_case(case)
     root = find_root(case)
-    return Assessment(
+    return Findings(
         disposition=flags.disposition,
         red_flags=flags.red_flags,
         amber_flags=flags.amber_flags,
@@ -60,10 +59,6 @@ def assess(case: Case) -> Assessment:
 
 
 # --- serialising -----------------------------------------------------------------------
-
-
-class SerialisablePlan(Protocol):
-    def to_dict(self) -> dict[str, Any]: ...
 
 
 def _flag(flag: Flag) -> dict[str, Any]:
@@ -108,13 +103,9 @@ def scores_to_dict(s: Scores) -> dict[str, Any]:
     }
 
 
-def assessment_to_dict(assessment: Assessment, plan: SerialisablePlan | None) -> dict[str, Any]:
-    """The `sciatica-assessment/1` document: plain dicts, lists and scalars.
-
-    `plan` is the proposal from `plans.propose.propose_plan()` (None unless the
-    disposition is treat); it is a required argument so a plan is never dropped silently.
-    """
-    a = assessment
+def findings_to_dict(findings: Findings) -> dict[str, Any]:
+    """The `sciatica-assessment/1` document but for its "plan": plain dicts and scalars."""
+    a = findings
     return {
         "format": ASSESSMENT_FORMAT,
         "disposition": a.disposition,
@@ -136,7 +127,6 @@ def assessment_to_dict(assessment: Assessment, plan: SerialisablePlan | None) ->
             for c in a.causes
         ],
         "root": {"level": a.root.level, "side": a.root.side, "evidence": list(a.root.evidence)},
-        "plan": None if plan is None else plan.to_dict(),
     }
 
 

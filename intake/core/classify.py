@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from intake.case import SIDES, Case
-from intake.instruments import KONNO_CUTOFF, Scores
+from intake.core.case import SIDES, Case
+from intake.core.instruments import KONNO_CUTOFF, Scores
 
 #: The four causes, in the fixed order that breaks ties.
 CAUSES = ("disc_herniation", "spinal_stenosis", "deep_gluteal", "spondylolisthesis")

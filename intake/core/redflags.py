@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from intake.case import MUSCLES, RED_FLAG_QUESTIONS, SIDES, Case
+from intake.core.case import MUSCLES, RED_FLAG_QUESTIONS, SIDES, Case
 
 EMERGENCY = "emergency"  # same day: cauda equina
 URGENT = "urgent"  # within days (some same day): infection, malignancy, fracture, deficit
