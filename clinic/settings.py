@@ -5,7 +5,6 @@ Defaults are safe for production (DEBUG off, secure cookies when not debugging);
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -22,12 +21,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
-RUNNING_TESTS = "pytest" in Path(sys.argv[0]).name or "pytest" in sys.modules
 
 # Without SECRET_KEY (and DEBUG off), commands that need no secret still run (migrate,
 # assess); serving a page fails with Django's "SECRET_KEY must not be empty".
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY and (DEBUG or RUNNING_TESTS):
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -132,14 +130,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or RUNNING_TESTS
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 
-# Locally and in tests whitenoise serves files straight from static/, no collectstatic.
-WHITENOISE_USE_FINDERS = DEBUG or RUNNING_TESTS
-WHITENOISE_AUTOREFRESH = DEBUG or RUNNING_TESTS
+# Locally whitenoise serves files straight from static/, no collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -179,10 +177,6 @@ if not DEBUG:
     # Behind a TLS-terminating proxy (nginx, a load balancer) that sets this header.
     if env_bool("BEHIND_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-
-if RUNNING_TESTS:
-    SECURE_SSL_REDIRECT = False
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Behind a reverse proxy, the request header that carries the client's address for the
 # audit trail, as Django names it (X-Real-IP set by nginx: "HTTP_X_REAL_IP").
