@@ -35,7 +35,7 @@ def record(
         username=user.get_username() if user else "",
         action=action,
         patient=patient,
-        object_type=obj._meta.model_name if obj is not None else "page",
+        object_type=(obj._meta.model_name or "") if obj is not None else "page",
         object_id=str(obj.pk) if obj is not None else "",
         detail=detail[:300],
         path=request.get_full_path()[:300],

@@ -1,7 +1,10 @@
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.html import format_html
 
@@ -12,7 +15,7 @@ PHONE_CHARACTERS = set("0123456789 +-().")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(forms.ModelForm[Patient]):
     confirm_duplicate = forms.BooleanField(
         required=False,
         label="This is a different person who has the same name and date of birth",
@@ -24,7 +27,7 @@ class PatientForm(forms.ModelForm):
         widgets = {"date_of_birth": DATE_WIDGET, "notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"notes": "Administrative notes (not clinical findings)."}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.duplicates: QuerySet[Patient] = Patient.objects.none()
         self.helper = FormHelper()
@@ -54,8 +57,9 @@ class PatientForm(forms.ModelForm):
             raise forms.ValidationError("Enter a phone number using digits, spaces, + - ( ).")
         return phone
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         first, last, born = (cleaned.get(k) for k in ("first_name", "last_name", "date_of_birth"))
         if first and last and born:
             self.duplicates = Patient.objects.same_person(first, last, born).exclude(
@@ -63,6 +67,7 @@ class PatientForm(forms.ModelForm):
             )
             if self.duplicates.exists() and not cleaned.get("confirm_duplicate"):
                 existing = self.duplicates.first()
+                assert existing is not None  # exists() said so
                 self.helper.layout.insert(len(self.helper.layout) - 1, "confirm_duplicate")
                 raise forms.ValidationError(
                     format_html(
@@ -78,7 +83,7 @@ class PatientForm(forms.ModelForm):
         return cleaned
 
 
-def practitioners() -> QuerySet:
+def practitioners() -> QuerySet[User]:
     return (
         get_user_model()
         .objects.filter(groups__name=PRACTITIONER, is_active=True)
@@ -86,12 +91,12 @@ def practitioners() -> QuerySet:
     )
 
 
-class PractitionerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:  # type: ignore[no-untyped-def]
+class PractitionerChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
         return display_name(obj)
 
 
-class EpisodeForm(forms.ModelForm):
+class EpisodeForm(forms.ModelForm[Episode]):
     practitioner = PractitionerChoiceField(queryset=practitioners(), required=False)
 
     class Meta:
@@ -99,9 +104,9 @@ class EpisodeForm(forms.ModelForm):
         fields = ["chief_complaint", "practitioner", "opened", "status"]
         widgets = {"opened": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["practitioner"].queryset = practitioners()
+        self.fields["practitioner"].queryset = practitioners()  # type: ignore[attr-defined]  # a ModelChoiceField, typed as Field
         if self.instance.pk is None:
             del self.fields["status"]
         self.helper = FormHelper()

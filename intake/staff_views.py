@@ -161,7 +161,7 @@ def questionnaire_reviewed(request: HttpRequest, episode_pk: int) -> HttpRespons
         messages.error(request, "The questionnaire is not submitted yet.")
     elif questionnaire.reviewed_at is None:
         questionnaire.reviewed_at = timezone.now()
-        questionnaire.reviewed_by = request.user
+        questionnaire.reviewed_by = request.user  # type: ignore[assignment]  # signed in: a User
         questionnaire.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
         audit.record(request, "change", questionnaire, detail="questionnaire reviewed")
         messages.success(request, "The questionnaire is marked as reviewed.")

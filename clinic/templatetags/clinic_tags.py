@@ -12,7 +12,9 @@ register = template.Library()
 
 @cache
 def _names() -> dict[str, str]:
-    return {model._meta.model_name: str(model._meta.verbose_name) for model in apps.get_models()}
+    return {
+        str(model._meta.model_name): str(model._meta.verbose_name) for model in apps.get_models()
+    }
 
 
 @register.filter

@@ -132,4 +132,5 @@ def findings_to_dict(findings: Findings) -> dict[str, Any]:
 
 @cache
 def assessment_schema() -> dict[str, Any]:
-    return json.loads(ASSESSMENT_SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(ASSESSMENT_SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema

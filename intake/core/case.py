@@ -247,7 +247,8 @@ class Case:
 
 @cache
 def case_schema() -> dict[str, Any]:
-    return json.loads(CASE_SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(CASE_SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
 
 
 def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
@@ -312,14 +313,15 @@ def _explain(error: ValidationError) -> CaseError:
     """Turn one jsonschema error into a one-line path + reason."""
     path = list(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
-    kind = error.validator
+    kind = error.validator if isinstance(error.validator, str) else None  # jsonschema's Unset
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         allowed = schema.get("properties", {})
         unknown = sorted(k for k in error.instance if k not in allowed)
         key = unknown[0] if unknown else "?"
         return CaseError(json_path([*path, key]), "unknown key")
     if kind == "required" and isinstance(error.instance, dict):
-        missing = [k for k in error.validator_value if k not in error.instance]
+        required = error.validator_value if isinstance(error.validator_value, list) else []
+        missing = [k for k in required if k not in error.instance]
         key = missing[0] if missing else "?"
         return CaseError(json_path([*path, key]), "required but missing")
     return CaseError(json_path(path), _reason(kind, error.validator_value, error.instance))
