@@ -15,7 +15,7 @@ PHONE_CHARACTERS = set("0123456789 +-().")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PatientForm(forms.ModelForm[Patient]):
+class PatientForm(forms.ModelForm):
     confirm_duplicate = forms.BooleanField(
         required=False,
         label="This is a different person who has the same name and date of birth",
@@ -91,12 +91,12 @@ def practitioners() -> QuerySet[User]:
     )
 
 
-class PractitionerChoiceField(forms.ModelChoiceField[User]):
+class PractitionerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return display_name(obj)
 
 
-class EpisodeForm(forms.ModelForm[Episode]):
+class EpisodeForm(forms.ModelForm):
     practitioner = PractitionerChoiceField(queryset=practitioners(), required=False)
 
     class Meta:
