@@ -8,8 +8,9 @@ format's, so the clinical core reads the answers as they are.
 The ODI statements below are a short plain-language version written for this project,
 not the licensed ODI v2.1a wording (which Mapi Research Trust distributes under licence):
 each keeps the meaning and the order of the six levels, scored 0-5. The STarT Back items
-are Keele's wording as given in the clinical reference (section 1.5). The SBI items
-follow Patrick 1995 as summarised there (section 1.4), in plain words.
+are Keele University's wording (Hill 2008 Arthritis Rheum; Keele's "Using & scoring the
+SBST"). The SBI items follow Patrick 1995 Spine as summarised by Grøvle 2010 Eur Spine J,
+in plain words.
 """
 
 from __future__ import annotations
@@ -139,7 +140,8 @@ RED_FLAGS_NOTICED = (
     "night_pain_unrelieved",
 )
 RED_FLAGS_HISTORY = tuple(code for code in RED_FLAGS if code not in RED_FLAGS_NOTICED)
-#: Possible signs of cauda equina syndrome: same-day emergency care (clinical reference 3).
+#: Possible signs of cauda equina syndrome: same-day emergency care (NHS Lothian RefHelp,
+#: NHS Gloucestershire G-Care, NICE CKS Sciatica).
 EMERGENCY_SIGNS = (
     "saddle_anaesthesia",
     "bladder_dysfunction",

@@ -119,7 +119,7 @@ CAUSE_IN_PLAIN_WORDS = {
 }
 
 #: What to expect from each modality. The figures are from the British Acupuncture
-#: Council's patient leaflet as quoted in clinical-reference.md 4.1 [S].
+#: Council's patient leaflet as quoted on a member's site [S].
 EXPECT = {
     "acupuncture": "Fine single-use needles are placed at points on your back and leg and "
     "left in for the session. A dull ache, heaviness or tingling around a needle is usual. "

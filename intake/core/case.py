@@ -1,11 +1,10 @@
 """The case format `sciatica-case/1`: frozen dataclasses, and a loader that validates.
 
-One case holds everything known about one episode of sciatica (see
-`shared/domain/case-format.md`). The JSON Schema in `intake/core/schemas/sciatica-case-1.json`
-is the authority: `load_case()` validates against it (Draft 2020-12, unknown keys are
-errors) and answers a bad document with a `CaseError` carrying the JSON path and the
-reason. An absent finding stays `None` ("not asked / not tested"), which is never the same
-as a negative finding.
+One case holds everything known about one episode of sciatica. The JSON Schema in
+`intake/core/schemas/sciatica-case-1.json` is the authority: `load_case()` validates
+against it (Draft 2020-12, unknown keys are errors) and answers a bad document with a
+`CaseError` carrying the JSON path and the reason. An absent finding stays `None` ("not
+asked / not tested"), which is never the same as a negative finding.
 
 Pure: no Django import.
 """

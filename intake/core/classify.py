@@ -3,9 +3,12 @@
 Each row of `CAUSE_RULES` adds points to one cause when its finding is present (negative
 points are evidence against). Every cause is scored, ranked best first; ties follow the
 fixed order of `CAUSES`, never chance. The weights are a project decision [I] guided by
-the accuracy figures in `shared/domain/clinical-reference.md` section 2: a finding with a
-high likelihood ratio weighs more; a sensitive test that comes back negative counts
-against. It is a decision aid for the practitioner, not a validated algorithm.
+published accuracy figures (Devillé 2000 and van der Windt 2010 for the SLR, Konno 2007,
+Cook 2011 and Suri 2010 for stenosis, Hopayian 2010 and Martin 2014 for the deep gluteal
+syndrome, Collaer 2006 and Ahn & Jhun 2015 for spondylolisthesis): a finding with a high
+likelihood ratio weighs more; a sensitive test that comes back negative counts against.
+The rows that no study supports say "Project rule [I]". It is a decision aid for the
+practitioner, not a validated algorithm.
 
 `ROOT_RULES` read the likely nerve root (L4, L5, S1) from reflexes, myotomes, dermatomes
 and heel/toe walking (Harrison's, Engstrom & Deyo, "Lumbosacral radiculopathy").
@@ -40,7 +43,7 @@ BELOW_KNEE = frozenset({"shin", "calf", "foot", "toes"})
 
 ACUTE_BEFORE_WEEKS = 6
 CHRONIC_AFTER_WEEKS = 12
-CHRONICITY_SOURCE = "case-format.md: acute < 6 weeks, subacute 6-12, chronic > 12"
+CHRONICITY_SOURCE = "Project convention [I]: acute < 6 weeks, subacute 6-12, chronic > 12"
 
 
 def chronicity(duration_weeks: float) -> str:
@@ -258,7 +261,11 @@ DEVILLE = "Devillé 2000 Spine 25:1140"
 SURI = "Suri 2010 JAMA 304:2628"
 MARTIN = "Martin 2014 KSSTA 22:882"
 HOPAYIAN = "Hopayian 2010 Eur Spine J 19:2095 (defining quartet)"
-REF = "clinical-reference.md"
+#: A row no study supports: the project's own decision, after the studies it names.
+PROJECT = "Project rule [I]"
+#: Deep gluteal syndrome is favoured when buttock pain comes with a normal neurological
+#: examination: the project's reading of the Hopayian quartet and the Martin tests.
+DGS_LOGIC = f"{PROJECT}, after Hopayian 2010 and {MARTIN}"
 
 CAUSE_RULES: tuple[Rule, ...] = (
     # --- disc herniation with radiculopathy ------------------------------------------------
@@ -274,19 +281,20 @@ CAUSE_RULES: tuple[Rule, ...] = (
     Rule("disc_herniation", -1, "exam.slump", "Slump negative",
          "Majlesi 2008: sens 0.84 [S]", lambda f: f.negative("slump")),
     Rule("disc_herniation", +2, "history.leg_pain_worse_than_back",
-         "Leg pain worse than back pain", f"{REF} 2.6 step 3 [I]",
+         "Leg pain worse than back pain", PROJECT,
          lambda f: f.leg_worse_than_back is True),
     Rule("disc_herniation", +1, "history.pain_regions", "Pain reaches below the knee "
          "(shin, calf, foot or toes), in a root distribution", f"{HARRISON} [I]",
          lambda f: f.pain_in(*BELOW_KNEE)),
     Rule("disc_herniation", +2, "root", "Deficits point to one nerve root on one side",
-         f"{HARRISON}; {REF} 2.6 step 3", lambda f: f.unilateral_root_deficit),
+         f"{HARRISON}; {PROJECT}", lambda f: f.unilateral_root_deficit),
     Rule("disc_herniation", -2, "history.neurogenic_claudication",
          "Neurogenic claudication: a stenosis pattern rather than a disc",
-         f"{REF} 2.6 step 3 [I]", lambda f: f.claudication is True),
+         f"{PROJECT}, after {SURI} (claudication: LR 3.7 for stenosis)",
+         lambda f: f.claudication is True),
     Rule("disc_herniation", +2, "imaging.disc_herniation_level",
          "Imaging shows a disc herniation (common without symptoms too)",
-         f"{REF} 2.6 [I]", lambda f: f.case.imaging.disc_herniation_level is not None),
+         PROJECT, lambda f: f.case.imaging.disc_herniation_level is not None),
     # --- lumbar spinal stenosis ----------------------------------------------------------
     Rule("spinal_stenosis", +4, "scores.konno_lss", f"Konno support tool {KONNO_CUTOFF} or "
          "more", "Konno 2007 Eur Spine J 16:1951: sens 92.8%, spec 72.0%; LR 3.3 (Suri 2010)",
@@ -318,7 +326,7 @@ CAUSE_RULES: tuple[Rule, ...] = (
     Rule("spinal_stenosis", -1, "patient.age", "Younger than 60", f"{SURI}: LR 0.40",
          lambda f: f.case.patient.age < 60),
     Rule("spinal_stenosis", +2, "imaging.stenosis", "Imaging shows moderate or severe "
-         "stenosis", f"{REF} 2.6 [I]",
+         "stenosis", PROJECT,
          lambda f: f.case.imaging.stenosis in ("moderate", "severe")),
     # --- piriformis / deep gluteal syndrome ------------------------------------------------
     Rule("deep_gluteal", +1, "history.pain_regions", "Buttock pain", HOPAYIAN,
@@ -347,15 +355,15 @@ CAUSE_RULES: tuple[Rule, ...] = (
          lambda f: f.negative("active_piriformis")
          and not f.negative("seated_piriformis_stretch")),
     Rule("deep_gluteal", +1, "exam.reflexes + exam.strength + exam.sensation",
-         "Neurological examination normal", f"{REF} 2.4 logic hint [I]",
+         "Neurological examination normal", DGS_LOGIC,
          lambda f: f.neuro_exam_normal),
     Rule("deep_gluteal", +1, "exam.slr + exam.slump", "SLR and slump negative (a negative "
-         "SLR does not exclude it: sens 0.15)", f"{REF} 2.4 logic hint [I]; {MARTIN}",
+         "SLR does not exclude it: sens 0.15)", f"{PROJECT}; {MARTIN}: SLR sens 0.15",
          lambda f: f.negative("slr") and f.negative("slump")),
     Rule("deep_gluteal", -2, "root", "Deficits point to a nerve root: a spinal cause is "
-         "more likely", f"{REF} 2.4 logic hint [I]", lambda f: f.root.level is not None),
+         "more likely", DGS_LOGIC, lambda f: f.root.level is not None),
     Rule("deep_gluteal", +1, "history.pain_regions + history.back_pain_now",
-         "No low back pain", f"{REF} 2.4 logic hint [I]", lambda f: f.no_back_pain),
+         "No low back pain", DGS_LOGIC, lambda f: f.no_back_pain),
     # --- spondylolisthesis -----------------------------------------------------------------
     Rule("spondylolisthesis", +3, "exam.step_off", "Palpable step between spinous processes",
          "Collaer 2006 J Man Manip Ther 14:22: LR+ 4.68; Alqarni 2015",
@@ -366,14 +374,14 @@ CAUSE_RULES: tuple[Rule, ...] = (
          "Ahn & Jhun 2015 BMC Musculoskelet Disord 16:97: sens 81.3%, spec 89.1%",
          lambda f: f.case.exam.midline_sill == "present"),
     Rule("spondylolisthesis", +1, "exam.extension_provokes + history.aggravating",
-         "Back extension brings on the pain", f"{REF} 2.6 step 5 [I]",
+         "Back extension brings on the pain", PROJECT,
          lambda f: f.case.exam.extension_provokes is True
          or f.aggravated_by("bending_backward")),
     Rule("spondylolisthesis", +1, "history.leg_pain_worse_than_back",
-         "Back pain worse than leg pain", f"{REF} 2.6 step 5 [I]",
+         "Back pain worse than leg pain", PROJECT,
          lambda f: f.leg_worse_than_back is False),
     Rule("spondylolisthesis", +3, "imaging.listhesis_grade", "Imaging shows a slip "
-         "(Meyerding grade 1 or more)", f"{REF} 2.6 [I]",
+         "(Meyerding grade 1 or more)", PROJECT,
          lambda f: (f.case.imaging.listhesis_grade or 0) >= 1),
 )  # fmt: skip
 

@@ -2,9 +2,10 @@
 
 Each instrument carries its citation and its licence note, so the pages, the printed plan
 and `docs/clinical-rules.md` all say where a number comes from and what its use requires.
-Figures and rules are from `shared/domain/clinical-reference.md` sections 1 and 2; the
-reliability tags there ([R] read in the primary source, [S] secondary, [I] project
-decision) are kept in the `source` strings.
+Figures and rules are from the published sources each citation names (Fairbank 2000,
+Roland & Morris 1983, Hill 2008, Patrick 1995 and Grøvle 2010, Childs 2005, Ostelo 2008,
+Konno 2007, Cook 2011); the reliability tags ([R] read in the primary source, [S] read in
+a secondary source only, [I] project decision, [U] unverified) are kept in the strings.
 
 Pure: no Django import.
 """

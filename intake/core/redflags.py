@@ -1,13 +1,16 @@
 """Red flags: when to refer instead of treating. Pure: no models, no requests.
 
-Read from `shared/domain/clinical-reference.md` section 3 (NICE NG59 and CKS, NHS
-Gloucestershire G-Care (G), NHS Lothian RefHelp (L), AHCPR 1994 (A), Downie 2013 (D)).
+Follows NICE NG59 (2016, updated 2020) and NICE CKS Sciatica, NHS Gloucestershire G-Care
+(G), NHS Lothian RefHelp (L), AHCPR 1994 Quick Reference Guide 14 (A) and Downie 2013 BMJ
+(D).
 
 - Every answer "yes" on the red-flag screen of the intake form is a red flag on its own,
   and so are three exam signs: saddle sensory loss, a key muscle graded 3/5 or less, and
-  fever. (The project convention of `scoring-vectors.json`: any red-flag answer refers.)
+  fever. (A project rule [I]: any red-flag answer refers; the worked examples in
+  `tests/intake/scoring-vectors.json` follow it.)
 - Amber flags are recorded and shown but do not block treatment on their own; some
-  combinations of them do (section 3, "weak flags"), and those rows are red flags.
+  combinations of them do, and those rows are red flags (project rule [I], after D and G:
+  most single flags have little diagnostic value and many false positives).
 - Suspected vascular claudication is not spinal: it refers to a GP.
 
 The disposition follows the most urgent finding; a red flag suppresses the plan.
@@ -23,7 +26,8 @@ from intake.core.case import MUSCLES, RED_FLAG_QUESTIONS, SIDES, Case
 EMERGENCY = "emergency"  # same day: cauda equina
 URGENT = "urgent"  # within days (some same day): infection, malignancy, fracture, deficit
 
-#: Urgency of each red-flag code (case-format.md, section 3 of the clinical reference).
+#: Urgency of each red-flag code: NHS Lothian and G-Care, and NICE CKS Sciatica (cauda
+#: equina usually warrants immediate admission; suspected cancer, within a few days).
 URGENCY = {
     "cauda_equina": EMERGENCY,
     "infection": URGENT,
@@ -59,7 +63,7 @@ DISPOSITION_NAMES = {
     "refer_gp": "refer to the GP",
 }
 
-FEVER_C = 38.0  # [I] the usual clinical threshold for fever; the reference gives none
+FEVER_C = 38.0  # [I] the usual clinical threshold for fever; the sources give none
 KEY_MUSCLE_MAX = 3  # L: "motor deficit grade 3 or less"; foot drop = dorsiflexion <= 3
 
 G, L, A, D = (
@@ -69,6 +73,9 @@ G, L, A, D = (
     "Downie 2013 BMJ;347:f7095",
 )
 CES_SOURCES = f"{L}; {G}; {A}; NICE CKS Sciatica"
+#: Vascular claudication is the mimic the stenosis screen must not miss: calf or buttock
+#: pain on walking eased by standing still, with weak foot pulses or an ABI below 0.9.
+VASCULAR = "Project rule [I], after Suri 2010 JAMA (vascular claudication mimics LSS)"
 
 
 @dataclass(frozen=True)
@@ -192,7 +199,7 @@ AMBER_FLAG_RULES: tuple[FlagRule, ...] = (
     FlagRule("chronic_bilateral_claudication",
              "history.side + history.neurogenic_claudication",
              "Both legs, exercise-dependent, without saddle or sphincter change: typical of "
-             "spinal stenosis, not cauda equina", "clinical-reference.md section 3 [I]",
+             "spinal stenosis, not cauda equina", f"Project rule [I], after {G}; {D}",
              lambda c: c.history.side == "both" and c.history.neurogenic_claudication is True),
     FlagRule("older_for_fracture", "patient.age + patient.sex",
              "Older age raises the likelihood of fracture (men over 65, women over 75)", D,
@@ -211,7 +218,7 @@ AMBER_FLAG_RULES: tuple[FlagRule, ...] = (
              and c.history.red_flags.bilateral_leg_symptoms_new is not True),
     FlagRule("pulses_not_checked", "history.neurogenic_claudication + exam.pedal_pulses",
              "Claudication with foot pulses and ABI not recorded: check them to rule out "
-             "vascular claudication", "Clinical reference 2.6 step 2 [I]",
+             "vascular claudication", VASCULAR,
              lambda c: c.history.neurogenic_claudication is True
              and c.exam.pedal_pulses is None and c.exam.abi is None),
     FlagRule("diabetes", "history.conditions",
@@ -227,17 +234,16 @@ def _claudication(c: Case) -> bool:
 GP_FLAG_RULES: tuple[FlagRule, ...] = (
     FlagRule("vascular_claudication", "exam.pedal_pulses + history.neurogenic_claudication",
              "Claudication with reduced or absent foot pulses: suspect vascular claudication",
-             "Clinical reference 2.6 step 2 [I]; Tomkins-Lane 2016 (normal symmetric foot "
-             "pulses in LSS)",
+             f"{VASCULAR}; Tomkins-Lane 2016 (normal symmetric foot pulses in LSS)",
              lambda c: _claudication(c) and c.exam.pedal_pulses in ("reduced", "absent")),
     FlagRule("vascular_claudication", "exam.abi + history.neurogenic_claudication",
              "Claudication with an ankle-brachial index below 0.9: suspect vascular "
-             "claudication", "Clinical reference 2.6 step 2 [I]; Konno 2007 (ABI item)",
+             "claudication", f"{VASCULAR}; Konno 2007 (ABI item)",
              lambda c: _claudication(c) and c.exam.abi is not None and c.exam.abi < 0.9),
     FlagRule("vascular_claudication",
              "history.conditions + history.neurogenic_claudication",
              "Claudication in a person with known peripheral vascular disease",
-             "Clinical reference 2.6 step 2 [I]",
+             VASCULAR,
              lambda c: _claudication(c) and c.history.has_condition("peripheral_vascular_disease")),
 )  # fmt: skip
 

@@ -7,9 +7,12 @@ modalities for the leading cause, what each condition excludes or makes a precau
 the visit at which to reassess), suggested points without those a condition forbids,
 home exercises and self-care advice, and adjunct referrals.
 
-Contraindications follow `shared/domain/clinical-reference.md` section 4; the dose
-ranges are the clinic's own practice [I], checked against section 5 (NICE CG88: up to 10
-sessions over up to 12 weeks; Tu 2024: 10 sessions over 4 weeks in chronic sciatica).
+Contraindications follow WHO 1999 (Guidelines on basic training and safety in
+acupuncture), Sierpina 2005, Cummings 2011, McCulloch 2015, the AACP 2012 safe-practice
+guidelines and the NZASA Code of Safe Practice; for cupping and gua sha only practitioner
+lists were found [S], so those rows say so. The dose ranges are the clinic's own practice
+[I], checked against NICE CG88 (2009: up to 10 sessions over up to 12 weeks) and Tu 2024
+JAMA Intern Med (10 sessions over 4 weeks in chronic sciatica).
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ ACUPUNCTURE_EVIDENCE = (
 #: The trials are in sciatica, mostly from a herniated disc (Tu 2024); for the other
 #: causes acupuncture is the clinic's practice, not a tested treatment.
 UNTESTED_FOR_CAUSE = "no trial of acupuncture for this cause was read"
+#: With no leading cause the GP decides on imaging: NG59 advises against routine imaging
+#: outside specialist settings.
+NG59_IMAGING = "NICE NG59 (no routine imaging in non-specialist settings)"
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ MODALITY_ROWS: tuple[ModalityRow, ...] = (
                 f"Clinic practice [I]; {UNTESTED_FOR_CAUSE}"),
     ModalityRow(None, ("acupuncture",),
                 "Cause not yet clear: manual acupuncture only, and a GP review",
-                "clinical-reference.md 2.6 step 6 [I]"),
+                f"Project rule [I]; {NG59_IMAGING}"),
 )  # fmt: skip
 _MODALITIES_BY_CAUSE = {row.cause: row for row in MODALITY_ROWS}
 
@@ -91,7 +97,7 @@ def _pregnant(c: Case) -> bool:
 SIERPINA = "Sierpina 2005 South Med J 98:330"
 WHO = "WHO 1999 Guidelines on basic training and safety in acupuncture, 2.1"
 CUPPING_LIST = "Aboushanab 2018 via a practitioner site [S]"
-GUA_SHA_LIST = "practitioner pages [S]; clinical-reference.md 4.4"
+GUA_SHA_LIST = "practitioner pages [S]"
 
 CONDITION_RULES: tuple[ConditionRule, ...] = (
     ConditionRule("pacemaker", ("electroacupuncture",), True,
@@ -101,7 +107,7 @@ CONDITION_RULES: tuple[ConditionRule, ...] = (
                   "No electroacupuncture with an implanted stimulator or pump",
                   f"{SIERPINA}; Cummings 2011", _has("implanted_electrical_device")),
     ConditionRule("pacemaker", ("acupuncture",), False,
-                  "Do not needle near the device site", "clinical-reference.md 4.5 [I]",
+                  "Do not needle near the device site", f"Project rule [I], after {SIERPINA}",
                   _has("pacemaker")),
     ConditionRule("pacemaker", ("cupping",), False,
                   "One source lists a pacemaker as an absolute contraindication to cupping: "
@@ -111,7 +117,8 @@ CONDITION_RULES: tuple[ConditionRule, ...] = (
                   f"{WHO}; AACP 2012 safe practice guidelines", _pregnant),
     ConditionRule("pregnancy", ("cupping",), True,
                   "No cupping over the lumbosacral region or abdomen in pregnancy, and the "
-                  "sciatica treatment area is lumbosacral", "clinical-reference.md 4.3 [S/I]",
+                  "sciatica treatment area is lumbosacral",
+                  "Chinese practitioner sources (tcm-china.org); project rule [S/I]",
                   _pregnant),
     ConditionRule("pregnancy", ("gua_sha",), True,
                   "No gua sha over the lumbosacral region or abdomen in pregnancy",
@@ -148,11 +155,12 @@ CONDITION_RULES: tuple[ConditionRule, ...] = (
     ConditionRule("needle_phobia", NEEDLING, True,
                   "Needle phobia: needling is not suitable", SIERPINA, _has("needle_phobia")),
     ConditionRule("needle_phobia", SKIN, False,
-                  "Offer cupping or gua sha case by case", "clinical-reference.md 4.5 [I]",
+                  "Offer cupping or gua sha case by case", f"Project rule [I], after {SIERPINA}",
                   _has("needle_phobia")),
     ConditionRule("epilepsy", MODALITIES, False,
                   "Epilepsy: take care with every modality; uncontrolled epilepsy is listed "
-                  "against electroacupuncture", "practitioner sites [S]; reference 4.1 [I]",
+                  "against electroacupuncture",
+                  "practitioner sites [S]; a precaution, not a block: project rule [I]",
                   _has("epilepsy")),
     ConditionRule("diabetes", NEEDLING, False,
                   "Diabetes: take care with needling the feet and lower legs (circulation)",
@@ -165,7 +173,7 @@ CONDITION_RULES: tuple[ConditionRule, ...] = (
                   CUPPING_LIST, _has("peripheral_vascular_disease")),
     ConditionRule("older_age", ("cupping",), False,
                   "Aged 75 or over: thinner, more fragile skin",
-                  "clinical-reference.md 4.3 (elderly: precaution); age 75 [I]",
+                  "Project rule (elderly: precaution); age 75 [I]",
                   lambda c: c.patient.age >= 75),
 )  # fmt: skip
 
@@ -359,7 +367,7 @@ SELF_CARE: tuple[SelfCareRow, ...] = (
                 "Clinic practice [I]", _cause("deep_gluteal")),
     SelfCareRow("exercise", "Leave out exercises that arch your back backwards until we "
                 "have checked how your back responds to them.",
-                "Clinical reference 2.6 step 5 (extension-provoked pain)",
+                "Project rule [I]: extension-provoked pain counts for a slip",
                 _cause("spondylolisthesis")),
     SelfCareRow("advice", "If walking makes your legs ache or tire, sit down or lean forward "
                 "(on a shopping trolley, for example) until it settles, then carry on.",
@@ -396,7 +404,7 @@ SELF_CARE: tuple[SelfCareRow, ...] = (
                 "(NG59) does not recommend it for low back pain or sciatica; some later "
                 "trials in sciatica found it eased leg pain. We check your progress at the "
                 "reassessment visit and suggest other care if it is not helping.",
-                "NICE NG59 (2016, 2020); Lewis 2015; Tu 2024 (clinical-reference.md 5)",
+                "NICE NG59 (2016, 2020); Lewis 2015 Spine J; Tu 2024 JAMA Intern Med",
                 lambda x: True),
 )  # fmt: skip
 
@@ -430,7 +438,7 @@ REFERRAL_ROWS: tuple[ReferralRow, ...] = (
     ReferralRow("gp", "ODI above 40%: Fairbank advises a detailed investigation",
                 "Fairbank 2000 (ODI bands)", _odi_over_40),
     ReferralRow("gp", "No cause stands out: consider review and imaging",
-                "clinical-reference.md 2.6 step 6 [I]", lambda x: x.cause is None),
+                f"Project rule [I]; {NG59_IMAGING}", lambda x: x.cause is None),
     ReferralRow("gp", "Bleeding disorder: confirm it is not severe before needling",
                 SIERPINA, lambda x: x.case.history.has_condition("bleeding_disorder")),
 )  # fmt: skip
@@ -517,7 +525,7 @@ CONDITIONS_NOT_ASKED = Precaution(
     "conditions_not_asked",
     "The health questions (pacemaker, blood thinners, pregnancy, ...) have not been "
     "answered: ask them before treating",
-    "clinical-reference.md 4.5 [I]",
+    "Project rule [I]",
 )
 
 
