@@ -198,16 +198,6 @@ class Episode(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("episode_detail", args=[self.pk])
 
-    def case(self):  # type: ignore[no-untyped-def]
-        """This episode as a clinical `Case` (raises `intake.core.case.CaseError` when incomplete).
-
-        The one place where clinic reaches into intake, imported here so that the
-        practice-level models load without the intake app.
-        """
-        from intake.models import episode_case
-
-        return episode_case(self)
-
     def clean(self) -> None:
         if self.opened and self.opened > timezone.localdate():
             raise ValidationError({"opened": "An episode cannot open in the future."})

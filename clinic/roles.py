@@ -3,6 +3,9 @@
 - Practitioner: everything clinical (episodes, findings, plans) and patients.
 - Front desk: patients, questionnaire invitations and printing; nothing clinical.
 - Administrator: reads the audit trail and manages the clinic in Django admin.
+
+This module lists the clinic's own (and Django's auth) permissions. Every other app
+adds its own with `grant()` from its `AppConfig.ready()`, so clinic names no other app.
 """
 
 from typing import Any
@@ -14,8 +17,8 @@ FRONT_DESK = "Front desk"
 ADMINISTRATOR = "Administrator"
 
 # Each role's permissions as "app_label.codename".
-ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    PRACTITIONER: (
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    PRACTITIONER: [
         "clinic.view_patient",
         "clinic.add_patient",
         "clinic.change_patient",
@@ -23,27 +26,29 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "clinic.add_episode",
         "clinic.change_episode",
         "clinic.record_clinical",
-        "intake.add_invitation",
-    ),
-    FRONT_DESK: (
+    ],
+    FRONT_DESK: [
         "clinic.view_patient",
         "clinic.add_patient",
         "clinic.change_patient",
         "clinic.view_episode",
-        "intake.add_invitation",
-    ),
-    ADMINISTRATOR: (
+    ],
+    ADMINISTRATOR: [
         "clinic.view_auditevent",
         "clinic.view_clinicsettings",
         "clinic.change_clinicsettings",
-        "intake.view_intakesettings",
-        "intake.change_intakesettings",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",
         "auth.view_group",
-    ),
+    ],
 }
+
+
+def grant(role: str, *permissions: str) -> None:
+    """Give a role more permissions ("app_label.codename"); granting twice is harmless."""
+    held = ROLE_PERMISSIONS[role]
+    held.extend(name for name in permissions if name not in held)
 
 
 def ensure_roles(**kwargs: Any) -> None:

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from intake.core.case import CaseError
-from intake.models import Exam, Questionnaire, case_document
+from intake.models import Exam, Questionnaire, case_document, episode_case
 from tests.builders import make_episode, make_patient
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_an_episode_with_no_answers_is_a_case_missing_its_duration():
     episode = make_episode()
     with pytest.raises(CaseError) as raised:
-        episode.case()
+        episode_case(episode)
     assert raised.value.path == "$.history"
 
 
@@ -36,7 +36,7 @@ def test_history_taken_in_the_room_overrides_the_questionnaire_answer():
         history={"side": "right"},
         findings={"slr": {"right": {"result": "positive", "angle_deg": 40}}},
     )
-    case = episode.case()
+    case = episode_case(episode)
     assert case.history.duration_weeks == 3
     assert case.history.side == "right"
     assert case.exam.test_sides("slr", "positive") == ("right",)

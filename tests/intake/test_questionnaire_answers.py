@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from clinic.models import Episode
 from intake.core.case import load_case
-from intake.models import Questionnaire, case_document
+from intake.models import Questionnaire, case_document, episode_case
 from tests.intake.questionnaire_builders import (
     FULL_ANSWERS,
     FULL_CASE_HISTORY,
@@ -45,7 +45,7 @@ def test_a_full_questionnaire_becomes_the_expected_case():
         "questionnaires": FULL_CASE_QUESTIONNAIRES,
     }
     assert case_document(episode) == expected
-    assert episode.case() == load_case(expected)
+    assert episode_case(episode) == load_case(expected)
 
 
 def test_answers_without_a_case_format_field_are_kept_in_extra():
@@ -211,6 +211,6 @@ def test_the_questionnaires_the_clinic_turns_off_are_not_asked():
     answers["scores"] = {k: v for k, v in FULL_ANSWERS["scores"].items() if not k.startswith("odi")}
     answer_everything(client, answers)
     submit(client)
-    case = Episode.objects.get(pk=invitation.questionnaire.episode_id).case()
+    case = episode_case(Episode.objects.get(pk=invitation.questionnaire.episode_id))
     assert case.questionnaires.odi is None
     assert case.questionnaires.start_back is not None

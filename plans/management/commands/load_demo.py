@@ -20,7 +20,7 @@ from django.utils import timezone
 from clinic.models import ClinicSettings, Episode, Patient, fold
 from clinic.roles import ADMINISTRATOR, FRONT_DESK, PRACTITIONER
 from intake.core.case import RED_FLAG_QUESTIONS
-from intake.models import Questionnaire
+from intake.models import Questionnaire, episode_case
 from plans.core.assessment import assessment_document
 from plans.forms import PlanForm
 from plans.models import approve_plan, record_diagnosis, save_draft, save_exam
@@ -102,7 +102,7 @@ def approved_plan(episode: Episode, by: object) -> None:
         "tcm_notes": {},
     }
     exam = save_exam(episode, parts=parts, opened_at_version=0, by=by)
-    proposal = assessment_document(episode.case())
+    proposal = assessment_document(episode_case(episode))
     cause = proposal["causes"][0]["code"]
     record_diagnosis(
         episode, cause=cause, proposed_cause=cause, reason="", exam_version=exam.version, by=by
