@@ -11,7 +11,6 @@ urlpatterns = [
     path("patients/<int:pk>/edit/", views.patient_edit, name="patient_edit"),
     path("patients/<int:pk>/archive/", views.patient_archive, name="patient_archive"),
     path("patients/<int:patient_pk>/episodes/new/", views.episode_create, name="episode_create"),
-    path("episodes/<int:pk>/", views.episode_detail, name="episode_detail"),
     path("episodes/<int:pk>/edit/", views.episode_edit, name="episode_edit"),
     path("audit/", views.audit_list, name="audit_list"),
     path("", include("intake.urls")),

@@ -107,13 +107,6 @@ def episode_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
     return render(request, "clinic/episode_form.html", {"form": form, "patient": patient})
 
 
-@permission_required("clinic.view_episode", raise_exception=True)
-def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    episode = get_object_or_404(Episode.objects.select_related("patient", "practitioner"), pk=pk)
-    audit.record(request, "view", episode)
-    return render(request, "clinic/episode_detail.html", {"episode": episode})
-
-
 @permission_required("clinic.change_episode", raise_exception=True)
 def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
     episode = get_object_or_404(Episode.objects.select_related("patient"), pk=pk)

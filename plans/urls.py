@@ -3,6 +3,7 @@ from django.urls import path
 from plans import views
 
 urlpatterns = [
+    path("episodes/<int:pk>/", views.episode_detail, name="episode_detail"),
     path("episodes/<int:pk>/exam/", views.exam_edit, name="exam_edit"),
     path("episodes/<int:pk>/exam/assessment/", views.assessment_preview, name="assessment_preview"),
     path("episodes/<int:pk>/diagnosis/", views.diagnosis_record, name="diagnosis_record"),

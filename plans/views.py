@@ -14,11 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clinic import audit
 from clinic.models import Episode
+from intake import panels as intake_panels
 from intake.core.case import CaseError, load_case
 from intake.core.classify import CAUSE_NAMES
 from intake.core.redflags import FLAG_NAMES
 from intake.exam_forms import ExamForm, changes, initial_from
 from intake.models import case_document, related_or_none
+from plans import panels as plans_panels
 from plans.core.assessment import assessment_document
 from plans.forms import DiagnosisForm, PlanForm, ReferralForm
 from plans.models import (
@@ -69,6 +71,22 @@ def _assessment_context(assessed: dict[str, Any]) -> dict[str, Any]:
 def _questionnaire_history(episode: Episode) -> dict[str, Any]:
     questionnaire = related_or_none(episode, "questionnaire")
     return (questionnaire.answers or {}).get("history", {}) if questionnaire else {}
+
+
+# --- the episode page ------------------------------------------------------------------------
+
+
+@permission_required("clinic.view_episode", raise_exception=True)
+def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where the three apps meet: the episode, its questionnaire, its exam and plans."""
+    episode = get_object_or_404(Episode.objects.select_related("patient", "practitioner"), pk=pk)
+    audit.record(request, "view", episode)
+    context = {
+        "episode": episode,
+        "intake_panel": intake_panels.episode_panel(request, episode),
+        "clinical_panel": plans_panels.episode_panel(request, episode),
+    }
+    return render(request, "plans/episode_detail.html", context)
 
 
 # --- the exam --------------------------------------------------------------------------------

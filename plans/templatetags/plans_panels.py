@@ -1,38 +1,13 @@
-"""The clinical panel of the episode page (exam, diagnosis, plan versions), and two
-formatting filters for the clinical templates."""
+"""Formatting filters for the clinical templates. No queries: the episode page's clinical
+panel is built by `plans.panels.episode_panel`."""
 
 from typing import Any
 
 from django import template
 
-from clinic.models import Episode
 from intake.core.redflags import DISPOSITION_NAMES, FLAG_NAMES
-from intake.models import Exam
-from plans.models import TreatmentPlan, working_diagnosis
 
 register = template.Library()
-
-
-@register.inclusion_tag("plans/_episode_panel.html", takes_context=True)
-def clinical_panel(context: template.Context, episode: Episode) -> dict:
-    """Three queries whatever the number of versions: exam, latest diagnosis, plans."""
-    perms = context.get("perms")
-    clinical = bool(perms and perms["clinic"]["record_clinical"])
-    plans = episode.plans.select_related("approved_by").order_by("-version")
-    if not clinical:
-        plans = plans.exclude(status=TreatmentPlan.Status.DRAFT)
-    exam = None
-    diagnosis = None
-    if clinical:
-        exam = Exam.objects.filter(episode=episode).select_related("updated_by").first()
-        diagnosis = working_diagnosis(episode)
-    return {
-        "episode": episode,
-        "clinical": clinical,
-        "exam": exam,
-        "diagnosis": diagnosis,
-        "plans": list(plans),
-    }
 
 
 @register.filter

@@ -1,0 +1,130 @@
+"""The intake panel of the episode page: the questionnaire, its links and files, and for
+practitioners the answers summarised with their flags and scores.
+
+`episode_panel` runs a fixed number of queries: the questionnaire, its links, its files,
+and (for practitioners, when there are answers) the case the clinical core assesses.
+Reading the answers is audited here, not in the template.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from clinic import audit
+from clinic.models import Episode
+from intake import questionnaire as q
+from intake.core.assessment import assess_findings, scores_to_dict
+from intake.core.case import CaseError
+from intake.core.redflags import FLAG_NAMES
+from intake.models import Questionnaire, episode_case
+
+ODI_BAND_LABELS = {
+    "minimal": "minimal disability",
+    "moderate": "moderate disability",
+    "severe": "severe disability",
+    "crippled": "crippled",
+    "bed_bound_or_exaggerating": "bed-bound or exaggerating",
+}
+# Why a missing field stops the scoring, in the practitioner's words. The history is
+# required only for its duration, so a missing history means a missing duration.
+CASE_FIELDS = {
+    "$.history.duration_weeks": "how long the pain has lasted",
+    "$.history": "how long the pain has lasted",
+}
+
+
+def case_problem(error: CaseError) -> str:
+    for path, words in CASE_FIELDS.items():
+        if error.path == path:
+            return f"Scores are not shown yet: the answers do not say {words}."
+    return f"Scores are not shown yet: the answers are incomplete ({error.path}: {error.reason})."
+
+
+def nprs(answers: dict[str, Any], now: str, worst: str, best: str) -> str:
+    def shown(key: str) -> str:
+        value = answers.get(key)
+        return "–" if value is None else str(value)
+
+    return f"now {shown(now)}, worst {shown(worst)}, best {shown(best)}"
+
+
+def answer_summary(episode: Episode, questionnaire: Questionnaire) -> dict[str, Any]:
+    """What the practitioner sees first: flags, scores with bands, the body map, the story."""
+    answers, extra = questionnaire.answers, questionnaire.extra
+    history = answers.get("history", {})
+    summary: dict[str, Any] = {
+        "red_flag_answers": [q.RED_FLAGS[code] for code in q.red_flags_answered_yes(answers)],
+        "conditions": [q.CONDITIONS[c] for c in history.get("conditions", [])],
+        "pregnant": answers.get("patient", {}).get("pregnant"),
+        "gestation_weeks": answers.get("patient", {}).get("gestation_weeks"),
+        "pain_map": extra.get("pain_map", []),
+        "labels": {
+            "symptoms": [q.SYMPTOMS[c] for c in history.get("symptoms", [])],
+            "aggravating": [q.MOVEMENTS[c] for c in history.get("aggravating", [])],
+            "relieving": [q.MOVEMENTS[c] for c in history.get("relieving", [])],
+            "contributing": [q.CONTRIBUTING[c] for c in history.get("contributing", [])],
+            "regions": [q.PAIN_REGIONS[c] for c in history.get("pain_regions", [])],
+        },
+        "history": history,
+        "pain": [
+            ("Leg pain", nprs(history, "leg_pain_now", "leg_pain_worst", "leg_pain_best")),
+            (
+                "Back pain",
+                nprs(history | extra, "back_pain_now", "back_pain_worst", "back_pain_best"),
+            ),
+        ],
+        "onset": q.ONSETS.get(history.get("onset", "")),
+        "trigger": q.TRIGGERS.get(history.get("trigger", "")),
+        "side": q.SIDES.get(history.get("side", "")),
+        "walking": q.WALKING.get(extra.get("walking_distance", "")),
+        "standing": q.STANDING.get(extra.get("standing_time", "")),
+        "extra": extra,
+    }
+    try:
+        case = episode_case(episode)
+    except CaseError as error:
+        summary["problem"] = case_problem(error)
+        return summary
+    assessment = assess_findings(case)
+    scores = scores_to_dict(assessment.scores)
+    if scores["odi"]:
+        scores["odi"]["band_label"] = ODI_BAND_LABELS[scores["odi"]["band"]]
+    summary.update(
+        disposition=assessment.disposition,
+        flags=[
+            {"label": FLAG_NAMES.get(flag.code, flag.code), "urgency": flag.urgency}
+            for flag in assessment.red_flags
+        ],
+        chronicity=assessment.chronicity,
+        scores=scores,
+    )
+    return summary
+
+
+def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
+    """What `intake/_episode_panel.html` shows; audits the practitioner reading the answers."""
+    questionnaire = (
+        Questionnaire.objects.filter(episode=episode).select_related("reviewed_by").first()
+    )
+    invitations: list[Any] = []
+    uploads: list[Any] = []
+    summary = None
+    clinical = request.user.has_perm("clinic.record_clinical")
+    if questionnaire is not None:
+        questionnaire.episode = episode
+        invitations = list(questionnaire.invitations.all())
+        for invitation in invitations:
+            invitation.questionnaire = questionnaire
+        uploads = list(questionnaire.uploads.all())
+        if clinical and questionnaire.last_saved_at is not None:
+            summary = answer_summary(episode, questionnaire)
+            audit.record(request, "view", questionnaire, patient=episode.patient, detail="answers")
+    return {
+        "questionnaire": questionnaire,
+        "invitations": invitations,
+        "uploads": uploads,
+        "summary": summary,
+        "clinical": clinical,
+    }
