@@ -13,6 +13,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+# Re-exported: forms, plans and the PDF name staff members through the models module.
+from clinic.names import display_name as display_name
+
 
 def fold(text: str) -> str:
     """Lower-case, accent-free form of a name used for searching: "Zoë" -> "zoe"."""
@@ -23,13 +26,6 @@ def fold(text: str) -> str:
 
 def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
-
-
-def display_name(user: object) -> str:
-    """A staff member as people call them: their full name, else their username."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
 
 
 class ClinicSettings(models.Model):

@@ -5,7 +5,7 @@ from functools import cache
 from django import template
 from django.apps import apps
 
-from clinic.models import display_name as _display_name
+from clinic.names import display_name as _display_name
 
 register = template.Library()
 

@@ -1,0 +1,8 @@
+"""How the app names staff members: plain, so templates' filters can use it without models."""
+
+
+def display_name(user: object) -> str:
+    """A staff member as people call them: their full name, else their username."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
