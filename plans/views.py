@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -269,19 +270,15 @@ def _referral_initial(draft: TreatmentPlan | None, result: dict[str, Any]) -> di
         return {"refer_to": draft.refer_to, "urgency": draft.urgency, "letter": draft.letter}
     flags = result["red_flags"] + result["gp_flags"]
     emergency = result["disposition"] == "refer_emergency"
-    names = ", ".join(FLAG_NAMES.get(f["code"], f["code"]).lower() for f in flags)
-    lines = [
-        f"I saw your patient today for sciatica. The screening before treatment raised "
-        f"concern about: {names}. The findings are listed below.",
-        "",
-        "I have not started acupuncture treatment and would be grateful for your assessment.",
-    ]
+    concerns = ", ".join(FLAG_NAMES.get(f["code"], f["code"]).lower() for f in flags)
+    # The file ends with a newline; the letter the practitioner edits does not.
+    letter = render_to_string("plans/referral_letter.txt", {"concerns": concerns}).rstrip("\n")
     return {
         "refer_to": "Emergency department" if emergency else "The patient's GP",
         "urgency": {"refer_emergency": "emergency", "refer_urgent": "urgent"}.get(
             result["disposition"], "routine"
         ),
-        "letter": "\n".join(lines),
+        "letter": letter,
     }
 
 

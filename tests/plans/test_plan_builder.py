@@ -209,3 +209,16 @@ def test_a_red_flag_offers_a_referral_letter_instead_of_a_plan(practitioner, cli
     letter = TreatmentPlan.objects.get()
     assert (letter.kind, letter.status) == ("referral", "approved")
     assert letter.snapshot["assessment"]["disposition"] == "refer_emergency"
+
+
+def test_the_referral_letter_starts_with_the_flags_named_in_plain_words(practitioner, client_for):
+    episode = make_episode()
+    history = {**L5_DISC_HISTORY, "red_flags": {"bladder_dysfunction": True}}
+    make_exam(episode, history=history)
+    page = client_for(practitioner).get(reverse("plan_edit", args=[episode.pk]))
+    assert page.context["form"].initial["letter"] == (
+        "I saw your patient today for sciatica. The screening before treatment raised "
+        "concern about: possible cauda equina syndrome. The findings are listed below.\n"
+        "\n"
+        "I have not started acupuncture treatment and would be grateful for your assessment."
+    )
