@@ -23,6 +23,13 @@ def test_the_patient_list_query_count_does_not_grow_with_the_number_of_patients(
     url = reverse("patient_list")
     make_episode(patient=make_patient())
     with_one = queries_for(client, url)
+    # 1-4 the session, the user, the user's own and their groups' permissions
+    # 5 the count of patients, for the pages
+    # 6 the audit event
+    # 7 the user's groups, for the roles shown in the navigation
+    # 8 this page of patients with their episode counts
+    # 9-11 savepoint, the session saved (SESSION_SAVE_EVERY_REQUEST), release
+    assert with_one == 11
     for _ in range(20):
         make_episode(patient=make_patient())
     assert queries_for(client, url) == with_one
@@ -36,6 +43,13 @@ def test_the_patient_record_query_count_does_not_grow_with_the_number_of_episode
     make_episode(patient=patient, practitioner=practitioner)
     url = reverse("patient_detail", args=[patient.pk])
     with_one = queries_for(client, url)
+    # 1-4 the session, the user, the user's own and their groups' permissions
+    # 5 the patient
+    # 6 the audit event
+    # 7 the user's groups, for the roles shown in the navigation
+    # 8 the episodes with their practitioners
+    # 9-11 savepoint, the session saved (SESSION_SAVE_EVERY_REQUEST), release
+    assert with_one == 11
     for _ in range(10):
         make_episode(patient=patient, practitioner=practitioner)
     assert queries_for(client, url) == with_one
@@ -49,6 +63,14 @@ def test_the_audit_trail_query_count_does_not_grow_with_the_number_of_events(
     desk.get(reverse("patient_detail", args=[patients[0].pk]))
     client = client_for(administrator)
     with_one = queries_for(client, reverse("audit_list"))
+    # 1-4 the session, the user, the user's own and their groups' permissions
+    # 5 the audit event (recorded first: the page counts its own)
+    # 6 the count of events, for the pages
+    # 7 the user's groups, for the roles shown in the navigation
+    # 8 the usernames for the filter
+    # 9 this page of events with their patients
+    # 10-12 savepoint, the session saved (SESSION_SAVE_EVERY_REQUEST), release
+    assert with_one == 12
     for patient in patients:
         desk.get(reverse("patient_detail", args=[patient.pk]))
     assert queries_for(client, reverse("audit_list")) == with_one

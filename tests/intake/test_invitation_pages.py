@@ -306,6 +306,14 @@ def test_the_dashboard_query_count_does_not_grow_with_what_it_lists(practitioner
     submitted_questionnaire()
     an_invitation()
     with_one = queries_for(client, url)
+    # 1-4 the session, the user, the user's own and their groups' permissions
+    # 5 the audit event
+    # 6 open questionnaires with a red flag, with their episodes and patients
+    # 7 submitted answers waiting for review, with their episodes and patients
+    # 8 links still out, with their questionnaires, episodes and patients
+    # 9 the user's groups, for the roles shown in the navigation
+    # 10-12 savepoint, the session saved (SESSION_SAVE_EVERY_REQUEST), release
+    assert with_one == 12
     for _ in range(5):
         submitted_questionnaire()
         invitation, token = make_invitation()
@@ -320,6 +328,20 @@ def test_the_episode_panel_query_count_does_not_grow_with_links_or_files(practit
     client = client_for(practitioner)
     url = reverse("episode_detail", args=[invitation.questionnaire.episode_id])
     with_one = queries_for(client, url)
+    # 1-4 the session, the user, the user's own and their groups' permissions
+    # 5 the episode with its patient and practitioner
+    # 6 the audit event for the episode
+    # 7 the questionnaire with who reviewed it
+    # 8 its links
+    # 9 its files
+    # 10 the exam, for the case the scores come from (none yet)
+    # 11 the audit event for reading the answers
+    # 12 the exam again, with its author, for the clinical panel
+    # 13 the latest working diagnosis
+    # 14 the plan versions with their approvers
+    # 15 the user's groups, for the roles shown in the navigation
+    # 16-18 savepoint, the session saved (SESSION_SAVE_EVERY_REQUEST), release
+    assert with_one == 18
     for _ in range(3):
         patient.post(reverse("questionnaire_upload"), {"file": named("scan.pdf", PDF)})
         Invitation.objects.create(questionnaire=invitation.questionnaire, token_hash=str(_) * 64)

@@ -62,14 +62,70 @@ PAGES = {
 }
 
 
+# Every signed-in page runs 1-4: the session, the user, the user's own permissions and
+# their groups' permissions; somewhere in the page: the user's groups, for the roles shown
+# in the navigation; and last three: savepoint, the session saved (it is saved on every
+# request: SESSION_SAVE_EVERY_REQUEST), release.
+QUERIES = {
+    # 5 the episode with its patient, practitioner, questionnaire, exam and the exam's author
+    # 6 the audit event
+    # 7 the latest working diagnosis
+    # 8 the user's groups (navigation)
+    # 9-11 savepoint, session saved, release
+    "exam form": 11,
+    # 5 the episode with its patient, practitioner, questionnaire, exam and the exam's author
+    # 6 the draft being built, if any
+    # 7 the latest version
+    # 8 the audit event
+    # 9 the latest working diagnosis with who recorded it
+    # 10 the user's groups (navigation)
+    # 11-13 savepoint, session saved, release
+    "plan builder": 13,
+    # 5 the plan with its episode, patient, practitioner, author and approver
+    # 6 every version of the plan with its approver
+    # 7 the audit event
+    # 8 the user's groups (navigation)
+    # 9-11 savepoint, session saved, release
+    "plan version": 11,
+    # 5 the episode with its patient and practitioner
+    # 6 the audit event
+    # 7 the questionnaire (there is none here, so no links or files are read)
+    # 8 the exam with its author
+    # 9 the latest working diagnosis
+    # 10 the plan versions with their approvers
+    # 11 the user's groups (navigation)
+    # 12-14 savepoint, session saved, release
+    "episode page with the clinical panel": 14,
+}
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_the_query_count_does_not_grow_with_findings_visits_or_versions(
     page, episode, practitioner, client_for
 ):
     client = client_for(practitioner)
     before = queries_for(client, PAGES[page](episode))
+    assert before == QUERIES[page]
     grow(episode, practitioner)
     assert queries_for(client, PAGES[page](episode)) == before
+
+
+def test_the_episode_page_for_the_front_desk_reads_the_same_whatever_the_versions(
+    episode, practitioner, front_desk, client_for
+):
+    client = client_for(front_desk)
+    url = reverse("episode_detail", args=[episode.pk])
+    before = queries_for(client, url)
+    # 1-4 the session, the user, the user's own and their groups' permissions
+    # 5 the episode with its patient and practitioner
+    # 6 the audit event
+    # 7 the questionnaire (none here: no links or files are read)
+    # 8 the printable plan versions with their approvers (no exam, diagnosis or drafts)
+    # 9 the user's groups (navigation)
+    # 10-12 savepoint, session saved, release
+    assert before == 12
+    grow(episode, practitioner)
+    assert queries_for(client, url) == before
 
 
 def test_printing_a_cached_pdf_does_not_grow_with_the_number_of_visits(
@@ -84,4 +140,10 @@ def test_printing_a_cached_pdf_does_not_grow_with_the_number_of_visits(
         queries_for(client, reverse("plan_print", args=[plan.pk, "patient", "a4"]))
         for plan in (short, long)
     ]
+    # 1-4 the session, the user, the user's own and their groups' permissions
+    # 5 the plan with its episode, patient, practitioner, author and approver
+    # 6 the cached PDF
+    # 7 the audit event
+    # 8-10 savepoint, session saved, release
+    assert counts[0] == 10
     assert counts[0] == counts[1]
