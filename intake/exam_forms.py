@@ -17,117 +17,24 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 
-from intake.core.case import DERMATOMES, MUSCLES, RED_FLAG_QUESTIONS, REFLEXES
+from intake.core import vocabulary as vocab
 from intake.models import EXAM_PARTS
 
 NOT_TESTED = ("", "Not tested")
 NOT_ASKED = ("", "Not asked")
-RESULT = [NOT_TESTED, ("positive", "Positive"), ("negative", "Negative")]
 YES_NO = [NOT_ASKED, ("yes", "Yes"), ("no", "No")]
-REFLEX = [NOT_TESTED] + [(v, v.capitalize()) for v in ("normal", "reduced", "absent", "brisk")]
-SENSATION = [NOT_TESTED] + [(v, v.capitalize()) for v in ("normal", "reduced", "absent")]
+
+
+def _choices(terms: vocab.Vocabulary, blank: tuple[str, str] = NOT_ASKED) -> list[tuple[str, str]]:
+    return [blank, *terms.choices()]
+
+
+RESULT = _choices(vocab.RESULTS, NOT_TESTED)
+REFLEX = _choices(vocab.REFLEX_GRADES, NOT_TESTED)
+SENSATION = _choices(vocab.SENSATION_GRADES, NOT_TESTED)
 MRC = [NOT_TESTED] + [(str(g), f"{g}/5") for g in range(5, -1, -1)]
-WALK = [NOT_TESTED, ("normal", "Normal"), ("difficult", "Difficult")]
-PRESENT = [NOT_TESTED, ("present", "Present"), ("absent", "Absent")]
-
-
-def _choices(*values: str, blank: tuple[str, str] = NOT_ASKED) -> list[tuple[str, str]]:
-    return [blank] + [(v, v.replace("_", " ").capitalize()) for v in values]
-
-
-ACTIVITIES = (
-    "sitting",
-    "standing",
-    "walking",
-    "bending_forward",
-    "bending_backward",
-    "lying_down",
-    "coughing_sneezing",
-    "lifting",
-    "rest",
-)
-PAIN_REGIONS = (
-    "low_back",
-    "buttock",
-    "hip",
-    "groin",
-    "anterior_thigh",
-    "lateral_thigh",
-    "posterior_thigh",
-    "knee",
-    "shin",
-    "calf",
-    "foot",
-    "toes",
-)
-SYMPTOMS = ("numbness", "tingling", "burning", "weakness", "cramping", "shooting")
-CONDITIONS = (
-    "pacemaker",
-    "implanted_electrical_device",
-    "anticoagulants",
-    "bleeding_disorder",
-    "diabetes",
-    "epilepsy",
-    "skin_lesion_treatment_area",
-    "metal_allergy",
-    "needle_phobia",
-    "peripheral_vascular_disease",
-    "osteoporosis",
-    "lymphoedema_leg",
-)
-CONTRIBUTING = (
-    "sedentary_work",
-    "poor_ergonomics",
-    "overweight",
-    "no_regular_exercise",
-    "high_heels",
-    "soft_mattress",
-    "emotional_stress",
-    "previous_back_injury",
-    "heavy_manual_work",
-)
-
-# The side-by-side tests, grouped as the examination runs. Labels are the clinician's.
-NEURAL_TENSION = {
-    "slr": "Straight leg raise (SLR)",
-    "crossed_slr": "Crossed SLR (side = leg raised)",
-    "slump": "Slump test",
-    "femoral_nerve_stretch": "Femoral nerve stretch",
-}
-GLUTEAL = {
-    "fair": "FAIR (flexion, adduction, internal rotation)",
-    "seated_piriformis_stretch": "Seated piriformis stretch",
-    "active_piriformis": "Active piriformis test",
-    "piriformis_tenderness": "Piriformis tenderness",
-    "sciatic_notch_tenderness": "Sciatic notch tenderness",
-}
-MUSCLE_NAMES = {
-    "hip_flexion": "Hip flexion (L2-3)",
-    "knee_extension": "Knee extension (L3-4)",
-    "ankle_dorsiflexion": "Ankle dorsiflexion (L4-5)",
-    "great_toe_extension": "Great toe extension (L5)",
-    "ankle_plantarflexion": "Ankle plantarflexion (S1)",
-    "hip_abduction": "Hip abduction (L5)",
-}
-REFLEX_NAMES = {"patellar": "Knee reflex (patellar, L4)", "achilles": "Ankle reflex (Achilles, S1)"}
-RED_FLAG_NAMES = {
-    "saddle_anaesthesia": "Numbness or tingling in the saddle area",
-    "bladder_dysfunction": "New difficulty passing or controlling urine",
-    "bowel_dysfunction": "New loss of bowel control or sensation",
-    "sexual_dysfunction_new": "New sexual dysfunction",
-    "bilateral_leg_symptoms_new": "New symptoms in both legs",
-    "progressive_weakness": "Leg weakness getting worse",
-    "fever_or_chills": "Fever, chills or rigors",
-    "unexplained_weight_loss": "Unexplained weight loss",
-    "history_of_cancer": "History of cancer",
-    "iv_drug_use": "Intravenous drug use",
-    "immunosuppression": "Immunosuppression",
-    "long_term_corticosteroids": "Long-term corticosteroids",
-    "significant_trauma": "Significant trauma",
-    "night_pain_unrelieved": "Night pain not eased by any position",
-    "recent_spinal_procedure": "Recent spinal procedure",
-}
-assert tuple(RED_FLAG_NAMES) == RED_FLAG_QUESTIONS
+WALK = _choices(vocab.WALK_GRADES, NOT_TESTED)
+PRESENT = _choices(vocab.PRESENCE, NOT_TESTED)
 
 
 def _yes_no(value: str) -> bool | None:
@@ -153,32 +60,10 @@ def _select(label: str, choices: list[tuple[str, str]]) -> Callable[[], forms.Fi
     return lambda: forms.ChoiceField(label=label, choices=choices, required=False)
 
 
-#: Where a code read as words is not how a clinician would say it.
-CLINICIAN_WORDS = {
-    "coughing_sneezing": "Coughing or sneezing",
-    "low_back": "Lower back",
-    "anterior_thigh": "Front of thigh",
-    "lateral_thigh": "Side of thigh",
-    "posterior_thigh": "Back of thigh",
-    "implanted_electrical_device": "Implanted stimulator or pump",
-    "anticoagulants": "Anticoagulants or antiplatelets",
-    "skin_lesion_treatment_area": "Skin lesion where we would treat",
-    "lymphoedema_leg": "Lymphoedema of the leg",
-    "sedentary_work": "Sitting work",
-    "no_regular_exercise": "No regular exercise",
-    "previous_back_injury": "Previous back injury",
-    "none_of_these": "None of these",
-}
-
-
-def _word(code: str) -> str:
-    return CLINICIAN_WORDS.get(code, code.replace("_", " ").capitalize())
-
-
-def _checkboxes(label: str, values: tuple[str, ...]) -> Callable[[], forms.Field]:
+def _checkboxes(label: str, choices: list[tuple[str, str]]) -> Callable[[], forms.Field]:
     return lambda: forms.MultipleChoiceField(
         label=label,
-        choices=[(v, _word(v)) for v in values],
+        choices=choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -212,6 +97,7 @@ def _tri(name: str, path: tuple[str, ...], label: str) -> Spec:
 #: Ticked alone, "none of these" records that the health questions were asked (an empty
 #: list), which is not the same as never asked (no list at all).
 NONE_OF_THESE = "none_of_these"
+NONE_OF_THESE_CHOICE = (NONE_OF_THESE, "None of these")
 
 
 def _conditions_json(value: list[str] | None) -> list[str] | None:
@@ -227,52 +113,51 @@ def _mrc_json(value: str) -> int | None:
 def _build_specs() -> list[Spec]:
     specs: list[Spec] = []
     f = "findings"
-    for group in (NEURAL_TENSION, GLUTEAL, {"kemp": "Kemp test"}):
-        for test, label in group.items():
-            for side in ("left", "right"):
+    for test, label in vocab.SIDE_TESTS.choices():
+        for side in vocab.SIDES.codes:
+            specs.append(
+                Spec(
+                    f"{test}_{side}",
+                    (f, test, side, "result"),
+                    _select(f"{label}, {side}", RESULT),
+                )
+            )
+            if test == "slr":
                 specs.append(
                     Spec(
-                        f"{test}_{side}",
-                        (f, test, side, "result"),
-                        _select(f"{label}, {side}", RESULT),
+                        f"slr_{side}_angle",
+                        (f, "slr", side, "angle_deg"),
+                        _number(f"SLR angle, {side} (degrees)", 0, 120),
                     )
                 )
-                if test == "slr":
-                    specs.append(
-                        Spec(
-                            f"slr_{side}_angle",
-                            (f, "slr", side, "angle_deg"),
-                            _number(f"SLR angle, {side} (degrees)", 0, 120),
-                        )
-                    )
     specs += [
         Spec("step_off", (f, "step_off"), _select("Palpable step-off", PRESENT)),
         Spec("midline_sill", (f, "midline_sill"), _select("Low midline sill sign", PRESENT)),
         _tri("extension_provokes", (f, "extension_provokes"), "Extension provokes the pain"),
         _tri("flexion_relieves", (f, "flexion_relieves"), "Flexion relieves the pain"),
     ]
-    for reflex in REFLEXES:
-        for side in ("left", "right"):
+    for reflex, name in vocab.REFLEXES.choices():
+        for side in vocab.SIDES.codes:
             specs.append(
                 Spec(
                     f"reflex_{reflex}_{side}",
                     (f, "reflexes", reflex, side),
-                    _select(f"{REFLEX_NAMES[reflex]}, {side}", REFLEX),
+                    _select(f"{name}, {side}", REFLEX),
                 )
             )
-    for muscle in MUSCLES:
-        for side in ("left", "right"):
+    for muscle, name in vocab.MUSCLES.choices():
+        for side in vocab.SIDES.codes:
             specs.append(
                 Spec(
                     f"strength_{muscle}_{side}",
                     (f, "strength", muscle, side),
-                    _select(f"{MUSCLE_NAMES[muscle]}, {side}", MRC),
+                    _select(f"{name}, {side}", MRC),
                     _mrc_json,
                     lambda v: "" if v is None else str(v),
                 )
             )
-    for dermatome in DERMATOMES:
-        for side in ("left", "right"):
+    for dermatome in vocab.DERMATOMES.codes:
+        for side in vocab.SIDES.codes:
             specs.append(
                 Spec(
                     f"sensation_{dermatome}_{side}",
@@ -284,19 +169,19 @@ def _build_specs() -> list[Spec]:
         Spec("sensation_saddle", (f, "sensation", "saddle"), _select("Saddle sensation", SENSATION))
     )
     for walk, label in (("heel_walk", "Heel walking"), ("toe_walk", "Toe walking")):
-        for side in ("left", "right"):
+        for side in vocab.SIDES.codes:
             specs.append(Spec(f"{walk}_{side}", (f, walk, side), _select(f"{label}, {side}", WALK)))
     specs += [
         Spec(
             "romberg",
             (f, "romberg"),
-            _select("Romberg test", [NOT_TESTED, ("normal", "Normal"), ("abnormal", "Abnormal")]),
+            _select("Romberg test", _choices(vocab.ROMBERG_RESULTS, NOT_TESTED)),
         ),
         _tri("wide_based_gait", (f, "wide_based_gait"), "Wide-based gait"),
         Spec(
             "pedal_pulses",
             (f, "pedal_pulses"),
-            _select("Pedal pulses", _choices("present", "reduced", "absent", blank=NOT_TESTED)),
+            _select("Pedal pulses", _choices(vocab.PULSES, NOT_TESTED)),
         ),
         Spec(
             "abi",
@@ -309,24 +194,17 @@ def _build_specs() -> list[Spec]:
         Spec(
             "imaging_modality",
             ("imaging", "modality"),
-            _select(
-                "Imaging", [("", "None seen"), ("mri", "MRI"), ("ct", "CT"), ("xray", "X-ray")]
-            ),
+            _select("Imaging", _choices(vocab.IMAGING, ("", "None seen"))),
         ),
         Spec(
             "imaging_disc_level",
             ("imaging", "disc_herniation_level"),
-            _select(
-                "Disc herniation level", _choices("L3-L4", "L4-L5", "L5-S1", blank=("", "None"))
-            ),
+            _select("Disc herniation level", _choices(vocab.DISC_LEVELS, ("", "None"))),
         ),
         Spec(
             "imaging_stenosis",
             ("imaging", "stenosis"),
-            _select(
-                "Stenosis",
-                _choices("none", "mild", "moderate", "severe", blank=("", "Not reported")),
-            ),
+            _select("Stenosis", _choices(vocab.STENOSIS_GRADES, ("", "Not reported"))),
         ),
         Spec(
             "imaging_listhesis",
@@ -341,29 +219,26 @@ def _build_specs() -> list[Spec]:
             (h, "duration_weeks"),
             _number("Duration of this episode (weeks)", 0, 6000, decimal=True),
         ),
-        Spec("onset", (h, "onset"), _select("Onset", _choices("sudden", "gradual"))),
+        Spec("onset", (h, "onset"), _select("Onset", _choices(vocab.ONSETS))),
+        Spec("trigger", (h, "trigger"), _select("Trigger", _choices(vocab.TRIGGERS))),
+        Spec("side", (h, "side"), _select("Side", _choices(vocab.LEG_SIDES))),
         Spec(
-            "trigger",
-            (h, "trigger"),
-            _select(
-                "Trigger",
-                _choices(
-                    "lifting", "trauma", "prolonged_sitting", "pregnancy", "sport", "none", "other"
-                ),
-            ),
+            "pain_regions",
+            (h, "pain_regions"),
+            _checkboxes("Where the pain is", vocab.PAIN_REGIONS.choices()),
         ),
-        Spec(
-            "side", (h, "side"), _select("Side", _choices("left", "right", "both", "alternating"))
-        ),
-        Spec("pain_regions", (h, "pain_regions"), _checkboxes("Where the pain is", PAIN_REGIONS)),
         _tri(
             "leg_pain_worse_than_back",
             (h, "leg_pain_worse_than_back"),
             "Leg pain worse than back pain",
         ),
-        Spec("symptoms", (h, "symptoms"), _checkboxes("Symptoms", SYMPTOMS)),
-        Spec("aggravating", (h, "aggravating"), _checkboxes("Made worse by", ACTIVITIES)),
-        Spec("relieving", (h, "relieving"), _checkboxes("Eased by", ACTIVITIES)),
+        Spec("symptoms", (h, "symptoms"), _checkboxes("Symptoms", vocab.SYMPTOMS.choices())),
+        Spec(
+            "aggravating",
+            (h, "aggravating"),
+            _checkboxes("Made worse by", vocab.ACTIVITIES.choices()),
+        ),
+        Spec("relieving", (h, "relieving"), _checkboxes("Eased by", vocab.ACTIVITIES.choices())),
         _tri(
             "neurogenic_claudication",
             (h, "neurogenic_claudication"),
@@ -374,7 +249,7 @@ def _build_specs() -> list[Spec]:
         Spec("leg_pain_best", (h, "leg_pain_best"), _number("Leg pain at best (0-10)", 0, 10)),
         Spec("back_pain_now", (h, "back_pain_now"), _number("Back pain now (0-10)", 0, 10)),
     ]
-    for question, label in RED_FLAG_NAMES.items():
+    for question, label in vocab.RED_FLAG_QUESTIONS.choices():
         specs.append(_tri(f"rf_{question}", (h, "red_flags", question), label))
     specs += [
         _tri("pregnant", ("patient", "pregnant"), "Pregnant"),
@@ -386,12 +261,14 @@ def _build_specs() -> list[Spec]:
         Spec(
             "conditions",
             (h, "conditions"),
-            _checkboxes("Medical conditions", (*CONDITIONS, NONE_OF_THESE)),
+            _checkboxes("Medical conditions", [*vocab.CONDITIONS.choices(), NONE_OF_THESE_CHOICE]),
             _conditions_json,
             lambda v: list(v) or [NONE_OF_THESE],
         ),
         Spec(
-            "contributing", (h, "contributing"), _checkboxes("Contributing factors", CONTRIBUTING)
+            "contributing",
+            (h, "contributing"),
+            _checkboxes("Contributing factors", vocab.CONTRIBUTING.choices()),
         ),
         Spec("tcm_tongue", ("tcm_notes", "tongue"), _text("Tongue")),
         Spec("tcm_pulse", ("tcm_notes", "pulse"), _text("Pulse")),
@@ -492,23 +369,25 @@ class ExamForm(forms.Form):
         )
         neural = [
             _sides(t, label, extra=("slr_left_angle", "slr_right_angle") if t == "slr" else None)
-            for t, label in NEURAL_TENSION.items()
+            for t, label in vocab.NEURAL_TENSION_TESTS.choices()
         ]
         return Layout(
             "version",
             Fieldset("Neural tension tests", headings, *neural),
-            Fieldset("Gluteal tests", *(_sides(t, label) for t, label in GLUTEAL.items())),
+            Fieldset(
+                "Gluteal tests", *(_sides(t, label) for t, label in vocab.GLUTEAL_TESTS.choices())
+            ),
             Fieldset(
                 "Lumbar spine",
                 _pair("step_off", "midline_sill"),
                 _pair("extension_provokes", "flexion_relieves"),
-                _sides("kemp", "Kemp test"),
+                *(_sides(t, label) for t, label in vocab.LUMBAR_TESTS.choices()),
             ),
             Fieldset(
                 "Neurology",
-                *(_sides(f"reflex_{r}", REFLEX_NAMES[r]) for r in REFLEXES),
-                *(_sides(f"strength_{m}", MUSCLE_NAMES[m]) for m in MUSCLES),
-                *(_sides(f"sensation_{d}", f"Sensation {d}") for d in DERMATOMES),
+                *(_sides(f"reflex_{r}", name) for r, name in vocab.REFLEXES.choices()),
+                *(_sides(f"strength_{m}", name) for m, name in vocab.MUSCLES.choices()),
+                *(_sides(f"sensation_{d}", f"Sensation {d}") for d in vocab.DERMATOMES.codes),
                 _pair("sensation_saddle", "romberg"),
                 _sides("heel_walk", "Heel walking"),
                 _sides("toe_walk", "Toe walking"),
@@ -540,7 +419,10 @@ class ExamForm(forms.Form):
             ),
             Fieldset(
                 "Red-flag questions",
-                *(_pair(*pair) for pair in _pairs([f"rf_{q}" for q in RED_FLAG_QUESTIONS])),
+                *(
+                    _pair(*pair)
+                    for pair in _pairs([f"rf_{q}" for q in vocab.RED_FLAG_QUESTIONS.codes])
+                ),
             ),
             Fieldset(
                 "Conditions and contributing factors",
@@ -563,7 +445,7 @@ class ExamForm(forms.Form):
                 value = sorted(value, key=_order(spec.name))
             _put(out, spec.path, value)
         # An SLR angle is only recorded with a result: the case format requires one.
-        for side in ("left", "right"):
+        for side in vocab.SIDES.codes:
             slr = _get(out, ("findings", "slr", side))
             if slr is not None and "result" not in slr:
                 del out["findings"]["slr"][side]
@@ -573,7 +455,7 @@ class ExamForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        for side in ("left", "right"):
+        for side in vocab.SIDES.codes:
             if cleaned.get(f"slr_{side}_angle") is not None and not cleaned.get(f"slr_{side}"):
                 self.add_error(f"slr_{side}_angle", "Record the SLR result with its angle.")
         return cleaned

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
+from clinic.models import Patient
 from intake import questionnaire as q
 from intake.models import IntakeSettings, Questionnaire
 
@@ -127,7 +128,7 @@ class AboutForm(StepForm):
     email = forms.EmailField(label="Email address", required=False)
     sex = radio(
         "Sex",
-        [("female", "Female"), ("male", "Male"), ("other", "Other")],
+        Patient.Sex.choices,
         help_text="Some conditions are more common in one sex, so we ask.",
     )
     goals = text(

@@ -15,18 +15,13 @@ from django.http import HttpRequest
 from clinic import audit
 from clinic.models import Episode
 from intake import questionnaire as q
+from intake.core import vocabulary
 from intake.core.assessment import assess_findings, scores_to_dict
 from intake.core.case import CaseError
 from intake.core.redflags import FLAG_NAMES
 from intake.models import Questionnaire, episode_case
 
-ODI_BAND_LABELS = {
-    "minimal": "minimal disability",
-    "moderate": "moderate disability",
-    "severe": "severe disability",
-    "crippled": "crippled",
-    "bed_bound_or_exaggerating": "bed-bound or exaggerating",
-}
+ODI_BAND_LABELS = dict(vocabulary.ODI_BANDS.choices())
 # Why a missing field stops the scoring, in the practitioner's words. The history is
 # required only for its duration, so a missing history means a missing duration.
 CASE_FIELDS = {

@@ -19,68 +19,27 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from intake.core import vocabulary as v
 from intake.core.case import ODI_SECTIONS, RED_FLAG_QUESTIONS, SBI_ITEMS
 
 # --- words for the case format's codes -------------------------------------------------
+# The codes and the patient's words are the vocabulary's; these are its patient choices.
 
-PAIN_REGIONS = {
-    "low_back": "Lower back",
-    "buttock": "Buttock",
-    "hip": "Side of the hip",
-    "groin": "Groin",
-    "anterior_thigh": "Front of the thigh",
-    "lateral_thigh": "Outer thigh",
-    "posterior_thigh": "Back of the thigh",
-    "knee": "Knee",
-    "shin": "Shin",
-    "calf": "Calf",
-    "foot": "Foot",
-    "toes": "Toes",
-}
+PAIN_REGIONS = dict(v.PAIN_REGIONS.choices("patient"))
 #: The lower back is drawn across the middle; every other region on each side.
-MAP_SIDES = {"left": "Left", "right": "Right"}
-PAIN_MAP = {"low_back": "Lower back"} | {
+MAP_SIDES = dict(v.SIDES.choices("patient"))
+PAIN_MAP = {"low_back": PAIN_REGIONS["low_back"]} | {
     f"{side}_{region}": f"{side_label} {label.lower()}"
     for side, side_label in MAP_SIDES.items()
     for region, label in PAIN_REGIONS.items()
     if region != "low_back"
 }
 
-SYMPTOMS = {
-    "numbness": "Numbness",
-    "tingling": "Tingling or pins and needles",
-    "burning": "Burning",
-    "weakness": "Weakness in the leg or foot",
-    "cramping": "Cramping",
-    "shooting": "Shooting or electric-shock pain",
-}
-MOVEMENTS = {
-    "sitting": "Sitting",
-    "standing": "Standing",
-    "walking": "Walking",
-    "bending_forward": "Bending forward",
-    "bending_backward": "Leaning backwards",
-    "lying_down": "Lying down",
-    "coughing_sneezing": "Coughing or sneezing",
-    "lifting": "Lifting",
-    "rest": "Resting",
-}
-ONSETS = {"sudden": "Suddenly", "gradual": "Gradually, over days or weeks"}
-TRIGGERS = {
-    "lifting": "Lifting something",
-    "trauma": "A fall or an accident",
-    "prolonged_sitting": "Sitting for a long time",
-    "pregnancy": "Pregnancy",
-    "sport": "Sport or exercise",
-    "none": "Nothing I can think of",
-    "other": "Something else",
-}
-SIDES = {
-    "left": "Left leg",
-    "right": "Right leg",
-    "both": "Both legs",
-    "alternating": "It moves from one leg to the other",
-}
+SYMPTOMS = dict(v.SYMPTOMS.choices("patient"))
+MOVEMENTS = dict(v.ACTIVITIES.choices("patient"))
+ONSETS = dict(v.ONSETS.choices("patient"))
+TRIGGERS = dict(v.TRIGGERS.choices("patient"))
+SIDES = dict(v.LEG_SIDES.choices("patient"))
 LEG_OR_BACK = {"leg": "My leg", "back": "My back", "same": "About the same"}
 DURATION_UNITS = {"days": "days", "weeks": "weeks", "months": "months", "years": "years"}
 WEEKS_PER_UNIT = {"days": 1 / 7, "weeks": 1.0, "months": 52 / 12, "years": 52.0}
@@ -99,86 +58,24 @@ STANDING = {
 }
 
 #: Asked explicitly, in plain words (NICE CKS: people may not mention them unless asked).
-RED_FLAGS = {
-    "saddle_anaesthesia": "Numbness or tingling between your legs or around your bottom "
-    "or genitals (where you would sit on a saddle)",
-    "bladder_dysfunction": "New trouble passing urine, not feeling when you need to go, "
-    "or leaking urine",
-    "bowel_dysfunction": "New loss of control of your bowels, or not feeling when you need "
-    "to open them",
-    "sexual_dysfunction_new": "New numbness of the genitals, or new problems with sexual "
-    "function such as erection or feeling",
-    "bilateral_leg_symptoms_new": "Pain, numbness or weakness that has recently spread to "
-    "both legs",
-    "progressive_weakness": "Weakness in a leg or foot that is getting worse, for example "
-    "your foot drags or slaps when you walk",
-    "fever_or_chills": "A fever, chills or shivering as well as the back pain",
-    "unexplained_weight_loss": "Losing weight without trying",
-    "history_of_cancer": "Have you ever had cancer?",
-    "iv_drug_use": "Do you inject drugs, or have you done so recently?",
-    "immunosuppression": "Do you have a weakened immune system, for example from HIV, an "
-    "organ transplant, chemotherapy or medicines that lower immunity?",
-    "long_term_corticosteroids": "Have you taken steroid tablets (such as prednisolone) for "
-    "more than three months?",
-    "significant_trauma": "Did this pain start after a bad fall, a road accident or another "
-    "serious injury?",
-    "night_pain_unrelieved": "Pain at night that does not ease whatever position you lie in",
-    "recent_spinal_procedure": "Have you had an operation, injection or other procedure on "
-    "your spine in the last three months?",
-}
-assert tuple(RED_FLAGS) == RED_FLAG_QUESTIONS
+RED_FLAGS = dict(v.RED_FLAG_QUESTIONS.choices("patient"))
 #: The safety questions as the patient sees them: what they noticed lately, then history.
-RED_FLAGS_NOTICED = (
-    "saddle_anaesthesia",
-    "bladder_dysfunction",
-    "bowel_dysfunction",
-    "sexual_dysfunction_new",
-    "bilateral_leg_symptoms_new",
-    "progressive_weakness",
-    "fever_or_chills",
-    "unexplained_weight_loss",
-    "night_pain_unrelieved",
+RED_FLAGS_HISTORY = (
+    "history_of_cancer",
+    "iv_drug_use",
+    "immunosuppression",
+    "long_term_corticosteroids",
+    "significant_trauma",
+    "recent_spinal_procedure",
 )
-RED_FLAGS_HISTORY = tuple(code for code in RED_FLAGS if code not in RED_FLAGS_NOTICED)
+RED_FLAGS_NOTICED = tuple(code for code in RED_FLAGS if code not in RED_FLAGS_HISTORY)
 #: Possible signs of cauda equina syndrome: same-day emergency care (NHS Lothian RefHelp,
 #: NHS Gloucestershire G-Care, NICE CKS Sciatica).
-EMERGENCY_SIGNS = (
-    "saddle_anaesthesia",
-    "bladder_dysfunction",
-    "bowel_dysfunction",
-    "sexual_dysfunction_new",
-    "bilateral_leg_symptoms_new",
-    "progressive_weakness",
-)
+EMERGENCY_SIGNS = v.EMERGENCY_QUESTIONS.codes
 
-CONDITIONS = {
-    "pacemaker": "A pacemaker or an implanted defibrillator",
-    "implanted_electrical_device": "Another implanted electrical device, such as a nerve "
-    "stimulator or a medicine pump",
-    "anticoagulants": "Blood-thinning medicine, such as warfarin, apixaban or rivaroxaban",
-    "bleeding_disorder": "A bleeding disorder, such as haemophilia",
-    "diabetes": "Diabetes",
-    "epilepsy": "Epilepsy or seizures",
-    "skin_lesion_treatment_area": "A rash, wound, ulcer or skin infection on your back, "
-    "buttocks or legs",
-    "metal_allergy": "An allergy to metals such as nickel",
-    "needle_phobia": "A strong fear of needles",
-    "peripheral_vascular_disease": "Poor circulation in the legs",
-    "osteoporosis": "Osteoporosis (thin bones)",
-    "lymphoedema_leg": "Lymphoedema (long-lasting swelling) in a leg",
-}
-CONTRIBUTING = {
-    "sedentary_work": "I sit for most of my working day",
-    "poor_ergonomics": "My desk, chair or car seat is uncomfortable",
-    "heavy_manual_work": "My work involves heavy lifting or hard physical work",
-    "no_regular_exercise": "I do not exercise regularly",
-    "overweight": "I am heavier than I would like to be",
-    "high_heels": "I often wear high heels",
-    "soft_mattress": "My mattress is soft or sagging",
-    "emotional_stress": "I am under a lot of stress",
-    "previous_back_injury": "I have hurt my back before",
-}
-SCANS = {"mri": "MRI", "ct": "CT scan", "xray": "X-ray", "none": "No scans"}
+CONDITIONS = dict(v.CONDITIONS.choices("patient"))
+CONTRIBUTING = dict(v.CONTRIBUTING.choices("patient"))
+SCANS = dict(v.IMAGING.choices("patient")) | {"none": "No scans"}
 
 # --- the validated questionnaires ------------------------------------------------------
 
@@ -313,20 +210,8 @@ START_BACK = {
     "8": "In general I have not enjoyed all the things I used to enjoy",
 }
 START_BACK_9 = "Overall, how bothersome has your back pain been in the last 2 weeks?"
-START_BACK_9_CHOICES = {
-    "not_at_all": "Not at all",
-    "slightly": "Slightly",
-    "moderately": "Moderately",
-    "very_much": "Very much",
-    "extremely": "Extremely",
-}
-SBI = {
-    "leg_pain": "Leg pain",
-    "numbness_tingling": "Numbness or tingling in your leg, foot or groin",
-    "weakness": "Weakness in your leg or foot",
-    "pain_while_sitting": "Back or leg pain while sitting",
-}
-assert tuple(SBI) == SBI_ITEMS
+START_BACK_9_CHOICES = dict(v.BOTHERSOMENESS.choices("patient"))
+SBI = dict(v.SBI_ITEMS.choices("patient"))
 
 
 # --- the steps -------------------------------------------------------------------------

@@ -9,18 +9,15 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 
+from intake.core import vocabulary
 from plans.core.propose import MODALITIES, plan_parameter_problems
 from plans.core.propose import SESSION_RANGE as MINUTES
 from plans.core.propose import TOTAL_VISITS_RANGE as VISITS
 from plans.core.propose import VISITS_PER_WEEK_RANGE as PER_WEEK
-from plans.models import CAUSE_CHOICES, MODALITY_NAMES, REFERRAL_NAMES, TreatmentPlan
+from plans.models import CAUSE_CHOICES, MODALITY_NAMES, TreatmentPlan
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-CUPPING_METHODS = [
-    ("stationary", "Stationary (cups left in place)"),
-    ("moving", "Moving (sliding cups)"),
-    ("flash", "Flash (quick on and off)"),
-]
+CUPPING_METHODS = vocabulary.CUPPING_METHODS.choices()
 CUPPING_METHOD_NAMES = dict(CUPPING_METHODS)
 # Electroacupuncture frequency: the app accepts 1-100 Hz [I]; no source read gives a range.
 EA_HZ_RANGE = (1, 100)
@@ -33,6 +30,24 @@ DEFAULT_AREAS = {
     "cupping": "Lower back and buttock on the painful side",
     "gua_sha": "Buttock and back of the thigh on the painful side",
 }
+DEFAULT_CUPPING_METHOD = "stationary"
+#: What is kept with each modality in the plan: the stored key -> the form field.
+DETAIL_FIELDS = {
+    "electroacupuncture": {"frequency_hz": "ea_frequency_hz", "minutes": "ea_minutes"},
+    "cupping": {"method": "cupping_method", "area": "cupping_area"},
+    "gua_sha": {"area": "gua_sha_area"},
+}
+
+
+def detail_defaults(session_minutes: int | None) -> dict[str, Any]:
+    """The detail fields of a modality not yet in the plan."""
+    return {
+        "ea_frequency_hz": 2,
+        "ea_minutes": session_minutes,
+        "cupping_method": DEFAULT_CUPPING_METHOD,
+        "cupping_area": DEFAULT_AREAS["cupping"],
+        "gua_sha_area": DEFAULT_AREAS["gua_sha"],
+    }
 
 
 class DiagnosisForm(forms.Form):
@@ -72,7 +87,7 @@ class PlanForm(forms.Form):
 
     modalities = forms.MultipleChoiceField(
         label="Modalities",
-        choices=[(m, MODALITY_NAMES[m]) for m in MODALITIES],
+        choices=vocabulary.MODALITIES.choices(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one modality."},
     )
@@ -103,7 +118,7 @@ class PlanForm(forms.Form):
     )
     referrals = forms.MultipleChoiceField(
         label="Refer alongside treatment to",
-        choices=list(REFERRAL_NAMES.items()),
+        choices=vocabulary.REFERRAL_TARGETS.choices(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -185,16 +200,13 @@ class PlanForm(forms.Form):
 
     @classmethod
     def initial_from_plan(cls, plan: TreatmentPlan) -> dict[str, Any]:
-        ea = plan.modality("electroacupuncture") or {}
-        cupping = plan.modality("cupping") or {}
-        gua_sha = plan.modality("gua_sha") or {}
-        initial = {
-            "modalities": plan.modality_codes,
-            "ea_frequency_hz": ea.get("frequency_hz", 2),
-            "ea_minutes": ea.get("minutes", plan.session_minutes),
-            "cupping_method": cupping.get("method", "stationary"),
-            "cupping_area": cupping.get("area", DEFAULT_AREAS["cupping"]),
-            "gua_sha_area": gua_sha.get("area", DEFAULT_AREAS["gua_sha"]),
+        initial = {"modalities": plan.modality_codes}
+        defaults = detail_defaults(plan.session_minutes)
+        for code, fields in DETAIL_FIELDS.items():
+            saved = plan.modality(code) or {}
+            for key, field in fields.items():
+                initial[field] = saved.get(key, defaults[field])
+        initial |= {
             "points": "\n".join(plan.points),
             "session_minutes": plan.session_minutes,
             "visits_per_week": plan.visits_per_week,
@@ -216,11 +228,7 @@ class PlanForm(forms.Form):
     ) -> dict[str, Any]:
         return {
             "modalities": proposal["modalities"],
-            "ea_frequency_hz": 2,
-            "ea_minutes": proposal["session_minutes"],
-            "cupping_method": "stationary",
-            "cupping_area": DEFAULT_AREAS["cupping"],
-            "gua_sha_area": DEFAULT_AREAS["gua_sha"],
+            **detail_defaults(proposal["session_minutes"]),
             "points": "\n".join(proposal["points"]),
             "session_minutes": proposal["session_minutes"],
             "visits_per_week": proposal["visits_per_week"],
@@ -231,6 +239,9 @@ class PlanForm(forms.Form):
             "advice": "\n".join(proposal["advice"]),
             "referrals": proposal["referrals"],
         }
+
+    def clean_cupping_method(self) -> str:
+        return self.cleaned_data["cupping_method"] or DEFAULT_CUPPING_METHOD
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -273,16 +284,10 @@ class PlanForm(forms.Form):
         """The cleaned form as `TreatmentPlan` field values."""
         c = self.cleaned_data
         chosen = [m for m in MODALITIES if m in c["modalities"]]
-        modalities: list[dict[str, Any]] = []
-        for code in chosen:
-            entry: dict[str, Any] = {"code": code}
-            if code == "electroacupuncture":
-                entry |= {"frequency_hz": c["ea_frequency_hz"], "minutes": c["ea_minutes"]}
-            elif code == "cupping":
-                entry |= {"method": c["cupping_method"] or "stationary", "area": c["cupping_area"]}
-            elif code == "gua_sha":
-                entry |= {"area": c["gua_sha_area"]}
-            modalities.append(entry)
+        modalities = [
+            {"code": code} | {key: c[field] for key, field in DETAIL_FIELDS.get(code, {}).items()}
+            for code in chosen
+        ]
         return {
             "kind": TreatmentPlan.Kind.PLAN,
             "modalities": modalities,
@@ -299,16 +304,12 @@ class PlanForm(forms.Form):
             "start_date": c["start_date"],
             "exercises": _lines(c["exercises"]),
             "advice": _lines(c["advice"]),
-            "referrals": [r for r in REFERRAL_NAMES if r in c["referrals"]],
+            "referrals": [r for r in vocabulary.REFERRAL_TARGETS.codes if r in c["referrals"]],
             "patient_note": c["patient_note"].strip(),
         }
 
 
-URGENCIES = [
-    ("emergency", "Emergency (same day)"),
-    ("urgent", "Urgent (within days)"),
-    ("routine", "Routine (GP review)"),
-]
+URGENCIES = vocabulary.URGENCIES.choices()
 URGENCY_NAMES = dict(URGENCIES)
 
 

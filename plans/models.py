@@ -22,20 +22,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Episode, display_name
+from intake.core import vocabulary
 from intake.core.case import CaseError, load_case
-from intake.core.classify import CAUSE_NAMES, CAUSES
 from intake.models import EXAM_PARTS, Exam, case_document
 from plans.core.assessment import assessment_document
 from plans.core.propose import SESSION_RANGE, TOTAL_VISITS_RANGE, VISITS_PER_WEEK_RANGE
 
-MODALITY_NAMES = {
-    "acupuncture": "Acupuncture",
-    "electroacupuncture": "Electroacupuncture",
-    "cupping": "Cupping",
-    "gua_sha": "Gua sha",
-}
-REFERRAL_NAMES = {"physiotherapy": "Physiotherapy", "chiropractic": "Chiropractic", "gp": "GP"}
-CAUSE_CHOICES = [(code, CAUSE_NAMES[code]) for code in CAUSES]
+MODALITY_NAMES = dict(vocabulary.MODALITIES.choices())
+REFERRAL_NAMES = dict(vocabulary.REFERRAL_TARGETS.choices())
+CAUSE_CHOICES = vocabulary.CAUSES.choices()
 
 
 # --- the exam, with its revisions --------------------------------------------------------

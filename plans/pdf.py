@@ -32,6 +32,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from clinic.models import ClinicSettings, display_name
 from intake.core.classify import CAUSE_NAMES
 from intake.core.redflags import FLAG_NAMES
+from intake.core.vocabulary import CAUSES
 from plans.forms import CUPPING_METHOD_NAMES, URGENCY_NAMES
 from plans.models import MODALITY_NAMES, REFERRAL_NAMES, PlanPdf, TreatmentPlan
 
@@ -105,15 +106,8 @@ def render_pdf(html: str, paper: str) -> bytes:
 # --- what the printed plan says ------------------------------------------------------------
 
 #: The likely cause in plain words, for the patient.
-CAUSE_IN_PLAIN_WORDS = {
-    "disc_herniation": "A disc between two bones of your lower back is most likely bulging "
-    "and irritating a nerve root, and the pain follows that nerve down your leg.",
-    "spinal_stenosis": "The space around the nerves in your lower back has most likely "
-    "narrowed, so the nerves are squeezed more when you stand or walk upright.",
-    "deep_gluteal": "The sciatic nerve is most likely being irritated deep in the buttock, "
-    "where it runs past the piriformis and other deep hip muscles.",
-    "spondylolisthesis": "One bone of your lower back has most likely slipped forward on the "
-    "one below it, and this can irritate the nerves there.",
+CAUSE_IN_PLAIN_WORDS: dict[str | None, str] = {
+    **dict(CAUSES.choices("patient")),
     None: "The examination did not point clearly to one cause. We will start gently and "
     "ask your GP to review it.",
 }

@@ -23,68 +23,21 @@ from typing import Any, Generic, TypeVar
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from intake.core import vocabulary
+
 CASE_FORMAT = "sciatica-case/1"
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 CASE_SCHEMA_PATH = SCHEMA_DIR / "sciatica-case-1.json"
 
-SIDES = ("left", "right")
-
-#: The ten ODI v2.1a sections, in the order of the form.
-ODI_SECTIONS = (
-    "pain_intensity",
-    "personal_care",
-    "lifting",
-    "walking",
-    "sitting",
-    "standing",
-    "sleeping",
-    "sex_life",
-    "social_life",
-    "travelling",
-)
-#: The four SBI items (Sciatica Bothersomeness Index).
-SBI_ITEMS = ("leg_pain", "numbness_tingling", "weakness", "pain_while_sitting")
-#: The fifteen red-flag screening questions of the intake form.
-RED_FLAG_QUESTIONS = (
-    "saddle_anaesthesia",
-    "bladder_dysfunction",
-    "bowel_dysfunction",
-    "sexual_dysfunction_new",
-    "bilateral_leg_symptoms_new",
-    "progressive_weakness",
-    "fever_or_chills",
-    "unexplained_weight_loss",
-    "history_of_cancer",
-    "iv_drug_use",
-    "immunosuppression",
-    "long_term_corticosteroids",
-    "significant_trauma",
-    "night_pain_unrelieved",
-    "recent_spinal_procedure",
-)
-#: Side-by-side examination tests with a positive/negative result.
-SIDE_TESTS = (
-    "slr",
-    "crossed_slr",
-    "slump",
-    "femoral_nerve_stretch",
-    "fair",
-    "seated_piriformis_stretch",
-    "active_piriformis",
-    "piriformis_tenderness",
-    "sciatic_notch_tenderness",
-    "kemp",
-)
-MUSCLES = (
-    "hip_flexion",
-    "knee_extension",
-    "ankle_dorsiflexion",
-    "great_toe_extension",
-    "ankle_plantarflexion",
-    "hip_abduction",
-)
-REFLEXES = ("patellar", "achilles")
-DERMATOMES = ("L4", "L5", "S1")
+# The code lists live in the vocabulary; these names are kept for the modules that read them.
+SIDES = vocabulary.SIDES.codes
+ODI_SECTIONS = vocabulary.ODI_SECTIONS.codes
+SBI_ITEMS = vocabulary.SBI_ITEMS.codes
+RED_FLAG_QUESTIONS = vocabulary.RED_FLAG_QUESTIONS.codes
+SIDE_TESTS = vocabulary.SIDE_TESTS.codes
+MUSCLES = vocabulary.MUSCLES.codes
+REFLEXES = vocabulary.REFLEXES.codes
+DERMATOMES = vocabulary.DERMATOMES.codes
 
 T = TypeVar("T")
 

@@ -19,17 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from intake.core import vocabulary
 from intake.core.case import SIDES, Case
 from intake.core.instruments import KONNO_CUTOFF, Scores
 
 #: The four causes, in the fixed order that breaks ties.
-CAUSES = ("disc_herniation", "spinal_stenosis", "deep_gluteal", "spondylolisthesis")
-CAUSE_NAMES = {
-    "disc_herniation": "Lumbar disc herniation with radiculopathy",
-    "spinal_stenosis": "Lumbar spinal stenosis",
-    "deep_gluteal": "Piriformis / deep gluteal syndrome",
-    "spondylolisthesis": "Spondylolisthesis",
-}
+CAUSES = vocabulary.CAUSES.codes
+CAUSE_NAMES = dict(vocabulary.CAUSES.choices())
 
 #: Likelihood words by points [I]: at least 6 likely, 3 to 5 possible, less unlikely.
 LIKELY_FROM = 6
@@ -132,7 +128,8 @@ ROOT_RULES: tuple[RootRule, ...] = (
     RootRule("S1", "exam.toe_walk", "Difficulty walking on the toes", SCREENS, _toe_walk),
 )  # fmt: skip
 
-ROOT_LEVELS = ("L4", "L5", "S1")
+#: The nerve roots the assessment can name: the dermatomes tested.
+ROOT_LEVELS = vocabulary.DERMATOMES.codes
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from intake.core import vocabulary
 from intake.core.case import ODI_SECTIONS, SBI_ITEMS, SIDES, Case
 
 
@@ -108,13 +109,8 @@ ODI_MIN_SECTIONS = 8  # [I] Fairbank: "we rarely find responses to fewer than ei
 
 #: Band upper limits, inclusive (0-20 / 21-40 / 41-60 / 61-80 / 81-100). With ten or fewer
 #: sections no percentage falls strictly between 20 and 21, so "<= 20" is the printed band.
-ODI_BANDS = (
-    (20, "minimal"),
-    (40, "moderate"),
-    (60, "severe"),
-    (80, "crippled"),
-    (100, "bed_bound_or_exaggerating"),
-)
+ODI_BAND_LIMITS = (20, 40, 60, 80, 100)
+ODI_BANDS = tuple(zip(ODI_BAND_LIMITS, vocabulary.ODI_BANDS.codes, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from intake.core import vocabulary
 from intake.core.case import MUSCLES, RED_FLAG_QUESTIONS, SIDES, Case
 
 EMERGENCY = "emergency"  # same day: cauda equina
@@ -35,33 +36,11 @@ URGENCY = {
     "fracture": URGENT,
     "progressive_deficit": URGENT,
 }
-RED_FLAG_ORDER = tuple(URGENCY)
+RED_FLAG_ORDER = vocabulary.RED_FLAGS.codes
 
 #: How each flag is named to the practitioner (the codes are stored; these are shown).
-FLAG_NAMES = {
-    "cauda_equina": "Possible cauda equina syndrome",
-    "infection": "Possible spinal infection",
-    "malignancy": "Possible malignancy",
-    "fracture": "Possible fracture",
-    "progressive_deficit": "Progressive neurological deficit",
-    "vascular_claudication": "Possible vascular claudication",
-    "age_over_50": "Over 50",
-    "age_under_20": "Under 20",
-    "no_improvement_after_1_month": "No better after a month",
-    "chronic_bilateral_claudication": "Claudication in both legs",
-    "older_for_fracture": "Older age (fracture risk)",
-    "osteoporosis": "Osteoporosis",
-    "diabetes": "Diabetes",
-    "red_flag_screen_incomplete": "Red-flag questions not all answered",
-    "bilateral_symptoms": "Symptoms in both legs",
-    "pulses_not_checked": "Foot pulses not checked",
-}
-DISPOSITION_NAMES = {
-    "treat": "treat",
-    "refer_emergency": "refer the same day (emergency)",
-    "refer_urgent": "refer within days (urgent)",
-    "refer_gp": "refer to the GP",
-}
+FLAG_NAMES = dict(vocabulary.FLAGS.choices())
+DISPOSITION_NAMES = dict(vocabulary.DISPOSITIONS.choices())
 
 FEVER_C = 38.0  # [I] the usual clinical threshold for fever; the sources give none
 KEY_MUSCLE_MAX = 3  # L: "motor deficit grade 3 or less"; foot drop = dorsiflexion <= 3

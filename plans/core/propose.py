@@ -21,10 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from intake.core import vocabulary
 from intake.core.assessment import Findings
-from intake.core.case import Case
+from intake.core.case import SIDES, Case
 
-MODALITIES = ("acupuncture", "electroacupuncture", "cupping", "gua_sha")
+MODALITIES = vocabulary.MODALITIES.codes
 NEEDLING = ("acupuncture", "electroacupuncture")
 SKIN = ("cupping", "gua_sha")
 
@@ -442,7 +443,7 @@ REFERRAL_ROWS: tuple[ReferralRow, ...] = (
     ReferralRow("gp", "Bleeding disorder: confirm it is not severe before needling",
                 SIERPINA, lambda x: x.case.history.has_condition("bleeding_disorder")),
 )  # fmt: skip
-REFERRAL_ORDER = ("physiotherapy", "chiropractic", "gp")
+REFERRAL_ORDER = vocabulary.REFERRAL_TARGETS.codes
 
 
 # --- the proposal ------------------------------------------------------------------------
@@ -552,7 +553,7 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
 
     avoid = forbidden_points(case)
     suggested = POINTS_BY_CAUSE[cause]
-    if assessment.root.level is not None and assessment.root.side in ("left", "right"):
+    if assessment.root.level is not None and assessment.root.side in SIDES:
         suggested += POINTS_BY_ROOT[assessment.root.level]
     needling = bool(set(modalities) & set(NEEDLING))
     points = tuple(p for p in dict.fromkeys(suggested) if p not in avoid) if needling else ()

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 
+from intake.core.case import SIDES
 from intake.core.redflags import DISPOSITION_NAMES, FLAG_NAMES
 
 register = template.Library()
@@ -31,7 +32,7 @@ def root_finding(evidence: str) -> str:
     """ "exam.reflexes.achilles.right: Ankle reflex reduced" -> "Ankle reflex reduced, right"."""
     path, _, why = str(evidence).partition(": ")
     side = path.rsplit(".", 1)[-1]
-    return f"{why}, {side}" if side in ("left", "right") else why or path
+    return f"{why}, {side}" if side in SIDES else why or path
 
 
 @register.filter
