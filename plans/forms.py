@@ -275,9 +275,10 @@ class PlanForm(forms.Form):
                     "ea_minutes",
                     "Electroacupuncture runs 5 minutes up to the length of the session.",
                 )
-        for code, field in (("cupping", "cupping_area"), ("gua_sha", "gua_sha_area")):
-            if code in chosen and not cleaned.get(field, "").strip():
-                self.add_error(field, f"Say where the {MODALITY_NAMES[code].lower()} goes.")
+        for code, fields in DETAIL_FIELDS.items():
+            area = fields.get("area")
+            if area and code in chosen and not cleaned.get(area, "").strip():
+                self.add_error(area, f"Say where the {MODALITY_NAMES[code].lower()} goes.")
         return cleaned
 
     def plan_fields(self) -> dict[str, Any]:
