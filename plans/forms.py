@@ -200,7 +200,7 @@ class PlanForm(forms.Form):
 
     @classmethod
     def initial_from_plan(cls, plan: TreatmentPlan) -> dict[str, Any]:
-        initial = {"modalities": plan.modality_codes}
+        initial: dict[str, Any] = {"modalities": plan.modality_codes}
         defaults = detail_defaults(plan.session_minutes)
         for code, fields in DETAIL_FIELDS.items():
             saved = plan.modality(code) or {}
