@@ -2,6 +2,8 @@
 
 Both keep their answers in the shape of the case format (`intake/core/schemas`), so that
 `case_document(episode)` only has to put the pieces together for the clinical core.
+`ExamRevision` keeps every saved version of the exam, so that a practitioner whose form
+went stale sees what the other person changed (`save_exam` writes both).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from clinic.models import Episode
@@ -261,6 +263,33 @@ class Exam(models.Model):
         return {part: getattr(self, part) for part in EXAM_PARTS}
 
 
+class ExamRevision(models.Model):
+    """The exam as saved at one version: read back to show what changed in a conflict."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField()
+    patient = models.JSONField(default=dict)
+    findings = models.JSONField(default=dict)
+    imaging = models.JSONField(default=dict)
+    history = models.JSONField(default=dict)
+    tcm_notes = models.JSONField(default=dict)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "version"], name="exam_revision_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Exam {self.exam_id} version {self.version}"
+
+    def parts(self) -> dict[str, dict[str, Any]]:
+        return {part: getattr(self, part) for part in EXAM_PARTS}
+
+
 # --- writes ------------------------------------------------------------------------------
 
 
@@ -294,6 +323,55 @@ def save_answers(questionnaire: Questionnaire, *, red_flags: list[str], emergenc
     questionnaire.emergency = emergency
     questionnaire.last_saved_at = timezone.now()
     questionnaire.save()
+
+
+class ExamConflict(Exception):
+    """Someone saved the exam after the form was opened; nothing was written."""
+
+    def __init__(self, current: Exam, base: dict[str, dict[str, Any]]) -> None:
+        super().__init__(f"exam is at version {current.version}")
+        self.current = current
+        self.base = base  # the parts as they were at the version the form was opened at
+
+
+def exam_parts(exam: Exam | None) -> dict[str, dict[str, Any]]:
+    if exam is None:
+        return {part: {} for part in EXAM_PARTS}
+    return exam.parts()
+
+
+@transaction.atomic
+def save_exam(
+    episode: Episode,
+    *,
+    parts: dict[str, dict[str, Any]],
+    opened_at_version: int,
+    by: Any,
+) -> Exam:
+    """Save the exam if nobody saved it since `opened_at_version`; else raise `ExamConflict`.
+
+    The row is locked while the version is compared, so two saves of the same version
+    cannot both win. Version 0 means "there was no exam yet".
+    """
+    exam = Exam.objects.select_for_update().filter(episode=episode).first()
+    current = exam.version if exam else 0
+    if current != opened_at_version:
+        assert exam is not None
+        base = ExamRevision.objects.filter(exam=exam, version=opened_at_version).first()
+        raise ExamConflict(exam, base.parts() if base else exam_parts(None))
+    if exam is None:
+        exam = Exam(episode=episode)
+    for part in EXAM_PARTS:
+        setattr(exam, part, parts[part])
+    exam.version = current + 1
+    exam.updated_by = by
+    try:
+        with transaction.atomic():
+            exam.save()
+    except IntegrityError:  # created by someone else in the meantime
+        raise ExamConflict(Exam.objects.get(episode=episode), exam_parts(None)) from None
+    ExamRevision.objects.create(exam=exam, version=exam.version, saved_by=by, **parts)
+    return exam
 
 
 def related_or_none(episode: Episode, name: str) -> Any:

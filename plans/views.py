@@ -1,4 +1,9 @@
-"""The treatment room: exam, live assessment, working diagnosis, plan builder, printed plan."""
+"""The treatment room: exam, live assessment, working diagnosis, plan builder, printed plan.
+
+The exam itself (model, revisions, `save_exam`, form) lives in intake, but its page lives
+here: it shows the whole assessment, including the plan proposal's exclusions, and records
+the working diagnosis, and intake may not import plans.
+"""
 
 from __future__ import annotations
 
@@ -20,23 +25,20 @@ from intake.core.case import CaseError, load_case
 from intake.core.classify import CAUSE_NAMES
 from intake.core.redflags import FLAG_NAMES
 from intake.exam_forms import ExamForm, changes, initial_from
-from intake.models import case_document, related_or_none
+from intake.models import ExamConflict, case_document, exam_parts, related_or_none, save_exam
 from plans import panels as plans_panels
 from plans.core.assessment import assessment_document
 from plans.forms import DiagnosisForm, PlanForm, ReferralForm
 from plans.models import (
     MODALITY_NAMES,
     REFERRAL_NAMES,
-    ExamConflict,
     PlanNotReady,
     PlanPdf,
     TreatmentPlan,
     approve_plan,
-    exam_parts,
     record_diagnosis,
     revise_plan,
     save_draft,
-    save_exam,
 )
 from plans.pdf import plan_html, plan_pdf, variants_for
 

@@ -6,10 +6,9 @@ from typing import Any
 
 from clinic.models import Episode
 from intake.core.case import RED_FLAG_QUESTIONS
-from intake.models import Exam
+from intake.models import Exam, ExamRevision
 from plans.models import (
     Diagnosis,
-    ExamRevision,
     TreatmentPlan,
     approve_plan,
     record_diagnosis,

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from clinic.models import AuditEvent
 from intake.exam_forms import SPECS, ExamForm, initial_from
-from intake.models import Exam, Questionnaire, episode_case
+from intake.models import Exam, ExamRevision, Questionnaire, episode_case
 from plans.core.assessment import assessment_document
-from plans.models import Diagnosis, ExamRevision
+from plans.models import Diagnosis
 from tests.builders import make_episode, make_user
 from tests.plans.builders import L5_DISC_FINDINGS, L5_DISC_HISTORY, make_exam
 

@@ -20,10 +20,10 @@ from django.utils import timezone
 from clinic.models import ClinicSettings, Episode, Patient, fold
 from clinic.roles import ADMINISTRATOR, FRONT_DESK, PRACTITIONER
 from intake.core.case import RED_FLAG_QUESTIONS
-from intake.models import Questionnaire, episode_case
+from intake.models import Questionnaire, episode_case, save_exam
 from plans.core.assessment import assessment_document
 from plans.forms import PlanForm
-from plans.models import approve_plan, record_diagnosis, save_draft, save_exam
+from plans.models import approve_plan, record_diagnosis, save_draft
 
 # (username, password, first name, last name, role, is Django admin staff)
 DEMO_USERS = [
