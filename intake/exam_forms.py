@@ -18,6 +18,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 
 from intake.core import vocabulary as vocab
+from intake.core.paths import MISSING, get_path, set_path
 from intake.models import EXAM_PARTS
 
 NOT_TESTED = ("", "Not tested")
@@ -284,18 +285,9 @@ PARTS = EXAM_PARTS
 
 
 def _get(tree: dict[str, Any], path: tuple[str, ...]) -> Any:
-    node: Any = tree
-    for key in path:
-        if not isinstance(node, dict) or key not in node:
-            return None
-        node = node[key]
-    return node
-
-
-def _put(tree: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
-    for key in path[:-1]:
-        tree = tree.setdefault(key, {})
-    tree[path[-1]] = value
+    """The value at `path`; None when absent (the exam form has no use for the difference)."""
+    value = get_path(tree, path)
+    return None if value is MISSING else value
 
 
 def initial_from(parts: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -443,14 +435,12 @@ class ExamForm(forms.Form):
                 continue
             if isinstance(value, list):
                 value = sorted(value, key=_order(spec.name))
-            _put(out, spec.path, value)
+            set_path(out, spec.path, value)
         # An SLR angle is only recorded with a result: the case format requires one.
         for side in vocab.SIDES.codes:
             slr = _get(out, ("findings", "slr", side))
             if slr is not None and "result" not in slr:
-                del out["findings"]["slr"][side]
-                if not out["findings"]["slr"]:
-                    del out["findings"]["slr"]
+                set_path(out["findings"], ("slr", side), MISSING)  # keeps "findings" itself
         return out
 
     def clean(self) -> dict[str, Any]:

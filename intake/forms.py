@@ -22,6 +22,7 @@ from PIL import Image, UnidentifiedImageError
 
 from clinic.models import Patient
 from intake import questionnaire as q
+from intake.core.paths import MISSING, get_path, set_path
 from intake.models import IntakeSettings, Questionnaire
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -97,8 +98,8 @@ class StepForm(forms.Form):
         stored = {"answers": questionnaire.answers, "extra": questionnaire.extra}
         initial = {}
         for name, answer in self.ANSWERS.items():
-            value = q.get_path(stored[answer.container], answer.path)
-            if value is not q.MISSING:
+            value = get_path(stored[answer.container], answer.path)
+            if value is not MISSING:
                 initial[name] = answer.to_form(value)
         return initial
 
@@ -112,7 +113,7 @@ class StepForm(forms.Form):
         for name, answer in self.ANSWERS.items():
             if name in self.cleaned_data:
                 value = answer.to_store(self.cleaned_data[name])
-                q.set_path(stored[answer.container], answer.path, value)
+                set_path(stored[answer.container], answer.path, value)
 
 
 class AboutForm(StepForm):
@@ -284,17 +285,17 @@ class StoryForm(StepForm):
                 duration["number"] = float(number)
             if unit:
                 duration["unit"] = unit
-            q.set_path(self.questionnaire.extra, ("duration",), duration or q.MISSING)
+            set_path(self.questionnaire.extra, ("duration",), duration or MISSING)
             weeks = (
                 round(float(number) * q.WEEKS_PER_UNIT[unit], 1)
                 if number is not None and unit
-                else q.MISSING
+                else MISSING
             )
-            q.set_path(answers, ("history", "duration_weeks"), weeks)
+            set_path(answers, ("history", "duration_weeks"), weeks)
         if "leg_or_back" in data:
             choice = data["leg_or_back"]
-            worse = q.MISSING if not choice else choice == "leg"
-            q.set_path(answers, ("history", "leg_pain_worse_than_back"), worse)
+            worse = MISSING if not choice else choice == "leg"
+            set_path(answers, ("history", "leg_pain_worse_than_back"), worse)
 
 
 class SafetyForm(StepForm):
@@ -402,7 +403,7 @@ class ScoresForm(StepForm):
                     "start_back",
                     item,
                     to_store=lambda value: {"agree": True, "disagree": False}.get(
-                        value or "", q.MISSING
+                        value or "", MISSING
                     ),
                     to_form=lambda value: "agree" if value else "disagree",
                 )
@@ -453,7 +454,7 @@ class ScoresForm(StepForm):
 
 def odi_to_store(value: str | None) -> Any:
     if not value:
-        return q.MISSING
+        return MISSING
     return None if value == "na" else int(value)
 
 
@@ -487,13 +488,13 @@ class ConsentForm(StepForm):
     slug = "consent"
     ANSWERS = {
         "agreed": q.in_extra(
-            "consent", "agreed", to_store=lambda value: True if value else q.MISSING
+            "consent", "agreed", to_store=lambda value: True if value else MISSING
         ),
         "signed_name": q.in_extra("consent", "signed_name"),
         "signed_on": q.in_extra(
             "consent",
             "signed_on",
-            to_store=lambda value: value.isoformat() if value else q.MISSING,
+            to_store=lambda value: value.isoformat() if value else MISSING,
             to_form=lambda value: datetime.date.fromisoformat(value),
         ),
     }

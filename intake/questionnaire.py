@@ -21,6 +21,7 @@ from typing import Any
 
 from intake.core import vocabulary as v
 from intake.core.case import ODI_SECTIONS, RED_FLAG_QUESTIONS, SBI_ITEMS
+from intake.core.paths import MISSING
 
 # --- words for the case format's codes -------------------------------------------------
 # The codes and the patient's words are the vocabulary's; these are its patient choices.
@@ -252,38 +253,7 @@ def neighbours(slug: str) -> tuple[str | None, str | None]:
     return (slugs[i - 1] if i > 0 else None, slugs[i + 1] if i + 1 < len(slugs) else None)
 
 
-# --- reading and writing nested answers ------------------------------------------------
-
-MISSING = object()
-
-
-def get_path(data: Mapping[str, Any], path: Iterable[str]) -> Any:
-    for key in path:
-        if not isinstance(data, Mapping) or key not in data:
-            return MISSING
-        data = data[key]
-    return data
-
-
-def set_path(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
-    """Set a nested value; `MISSING` removes it (and any parent left empty)."""
-    *parents, last = path
-    if value is MISSING:
-        chain = [data]
-        for key in parents:
-            child = chain[-1].get(key)
-            if not isinstance(child, dict):
-                return
-            chain.append(child)
-        chain[-1].pop(last, None)
-        for key, parent in zip(reversed(parents), reversed(chain[:-1]), strict=True):
-            if parent[key] == {}:
-                del parent[key]
-        return
-    node = data
-    for key in parents:
-        node = node.setdefault(key, {})
-    node[last] = value
+# --- answers between the form and the store (absent is MISSING) -----------------------
 
 
 def yes_no_to_store(value: str | None) -> Any:
