@@ -10,7 +10,7 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 
 from intake.core import vocabulary
-from plans.core.propose import MODALITIES, plan_parameter_problems
+from plans.core.propose import EA_DEFAULT_HZ, MODALITIES, plan_problems
 from plans.core.propose import SESSION_RANGE as MINUTES
 from plans.core.propose import TOTAL_VISITS_RANGE as VISITS
 from plans.core.propose import VISITS_PER_WEEK_RANGE as PER_WEEK
@@ -19,8 +19,6 @@ from plans.models import CAUSE_CHOICES, MODALITY_NAMES, TreatmentPlan
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CUPPING_METHODS = vocabulary.CUPPING_METHODS.choices()
 CUPPING_METHOD_NAMES = dict(CUPPING_METHODS)
-# Electroacupuncture frequency: the app accepts 1-100 Hz [I]; no source read gives a range.
-EA_HZ_RANGE = (1, 100)
 # A plain button: crispy's Submit always adds btn-primary, which would hide the outline.
 SAVE_DRAFT = HTML(
     '<button type="submit" name="save" value="1" class="btn btn-outline-primary">'
@@ -42,7 +40,7 @@ DETAIL_FIELDS = {
 def detail_defaults(session_minutes: int | None) -> dict[str, Any]:
     """The detail fields of a modality not yet in the plan."""
     return {
-        "ea_frequency_hz": 2,
+        "ea_frequency_hz": EA_DEFAULT_HZ,
         "ea_minutes": session_minutes,
         "cupping_method": DEFAULT_CUPPING_METHOD,
         "cupping_area": DEFAULT_AREAS["cupping"],
@@ -245,35 +243,28 @@ class PlanForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        session, total, per_week = (
-            cleaned.get(k) for k in ("session_minutes", "total_visits", "visits_per_week")
-        )
-        if None not in (session, total, per_week):
-            for field, problem in plan_parameter_problems(session, total, per_week):
-                self.add_error(field, f"Out of range: {problem}.")
-        reassess = cleaned.get("reassess_at_visit")
-        if reassess is not None and total is not None and not 1 <= reassess <= total:
-            self.add_error(
-                "reassess_at_visit",
-                f"The reassessment visit must be within the course (visit 1 to {total}).",
-            )
         chosen = cleaned.get("modalities") or []
+        ea = None
+        if "electroacupuncture" in chosen:
+            ea = {
+                "frequency_hz": cleaned.get("ea_frequency_hz"),
+                "minutes": cleaned.get("ea_minutes"),
+            }
+        problems = plan_problems(
+            session_minutes=cleaned.get("session_minutes"),
+            visits_per_week=cleaned.get("visits_per_week"),
+            total_visits=cleaned.get("total_visits"),
+            reassess_at_visit=cleaned.get("reassess_at_visit"),
+            electroacupuncture=ea,
+        )
+        for field, message in problems:
+            self.add_error(field, message)
         for code in chosen:
             if code in self.excluded and not cleaned.get(f"override_{code}", "").strip():
                 self.add_error(
                     f"override_{code}",
                     f"{MODALITY_NAMES[code]} is excluded for this patient "
                     f"({self.excluded[code]}). Untick it, or give your reason to use it anyway.",
-                )
-        if "electroacupuncture" in chosen:
-            hz, minutes = cleaned.get("ea_frequency_hz"), cleaned.get("ea_minutes")
-            low, high = EA_HZ_RANGE
-            if hz is None or not low <= hz <= high:
-                self.add_error("ea_frequency_hz", f"Give a frequency of {low}-{high} Hz.")
-            if minutes is None or session is None or not 5 <= minutes <= session:
-                self.add_error(
-                    "ea_minutes",
-                    "Electroacupuncture runs 5 minutes up to the length of the session.",
                 )
         for code, fields in DETAIL_FIELDS.items():
             area = fields.get("area")

@@ -14,7 +14,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from intake.core import vocabulary
 from intake.core.case import CaseError, load_case
 from intake.models import case_document
 from plans.core.assessment import assessment_document
-from plans.core.propose import SESSION_RANGE, TOTAL_VISITS_RANGE, VISITS_PER_WEEK_RANGE
+from plans.core.propose import plan_problems
 
 MODALITY_NAMES = dict(vocabulary.MODALITIES.choices())
 REFERRAL_NAMES = dict(vocabulary.REFERRAL_TARGETS.choices())
@@ -102,6 +102,10 @@ def visit_dates(start: datetime.date, visits_per_week: int, total: int) -> list[
     return days
 
 
+#: Where a plan builder field of `plan_problems` is stored, when not in a field of its name.
+MODEL_FIELD = {"ea_frequency_hz": "modalities", "ea_minutes": "modalities"}
+
+
 class TreatmentPlan(models.Model):
     """One version of an episode's plan. Approved versions are frozen and never edited."""
 
@@ -124,30 +128,12 @@ class TreatmentPlan(models.Model):
     # Excluded modalities kept on purpose: {"electroacupuncture": "reason"}.
     overrides = models.JSONField(default=dict, blank=True)
     points = models.JSONField(default=list, blank=True)
+    # The dose's limits are checked in `clean()` (one function, `plan_problems`).
     session_minutes = models.PositiveSmallIntegerField(
-        "session length (minutes)",
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(SESSION_RANGE[0]), MaxValueValidator(SESSION_RANGE[1])],
+        "session length (minutes)", null=True, blank=True
     )
-    visits_per_week = models.PositiveSmallIntegerField(
-        "visits per week",
-        null=True,
-        blank=True,
-        validators=[
-            MinValueValidator(VISITS_PER_WEEK_RANGE[0]),
-            MaxValueValidator(VISITS_PER_WEEK_RANGE[1]),
-        ],
-    )
-    total_visits = models.PositiveSmallIntegerField(
-        "course length (visits)",
-        null=True,
-        blank=True,
-        validators=[
-            MinValueValidator(TOTAL_VISITS_RANGE[0]),
-            MaxValueValidator(TOTAL_VISITS_RANGE[1]),
-        ],
-    )
+    visits_per_week = models.PositiveSmallIntegerField("visits per week", null=True, blank=True)
+    total_visits = models.PositiveSmallIntegerField("course length (visits)", null=True, blank=True)
     reassess_at_visit = models.PositiveSmallIntegerField("reassess at visit", null=True, blank=True)
     start_date = models.DateField("first visit", null=True, blank=True)
     exercises = models.JSONField(default=list, blank=True)
@@ -202,6 +188,30 @@ class TreatmentPlan(models.Model):
     def modality(self, code: str) -> dict[str, Any] | None:
         return next((m for m in self.modalities if m["code"] == code), None)
 
+    def limit_problems(self) -> tuple[tuple[str, str], ...]:
+        """(field, message) for each of the app's limits this plan breaks (`plan_problems`).
+
+        Electroacupuncture's are reported under `modalities`, the field that stores them.
+        A referral letter has no dose to check.
+        """
+        if self.kind != self.Kind.PLAN:
+            return ()
+        problems = plan_problems(
+            session_minutes=self.session_minutes,
+            visits_per_week=self.visits_per_week,
+            total_visits=self.total_visits,
+            reassess_at_visit=self.reassess_at_visit,
+            electroacupuncture=self.modality("electroacupuncture"),
+        )
+        return tuple((MODEL_FIELD.get(field, field), message) for field, message in problems)
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        for field, message in self.limit_problems():
+            errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
     def visit_dates(self) -> list[datetime.date]:
         if not (self.start_date and self.visits_per_week and self.total_visits):
             return []
@@ -254,6 +264,7 @@ def approve_plan(plan: TreatmentPlan, *, by: Any) -> TreatmentPlan:
         for code in plan.modality_codes:
             if code in excluded and not plan.overrides.get(code):
                 problems.append(f"{MODALITY_NAMES[code]} is excluded for this patient.")
+        problems += [message for _, message in plan.limit_problems()]
     if problems:
         raise PlanNotReady(problems)
     plan.snapshot = {
@@ -321,13 +332,19 @@ def revise_plan(plan: TreatmentPlan, *, by: Any) -> TreatmentPlan:
 
 @transaction.atomic
 def save_draft(episode: Episode, *, fields: dict[str, Any], by: Any) -> TreatmentPlan:
-    """Create or update the episode's draft plan with `fields`."""
+    """Create or update the episode's draft plan with `fields`.
+
+    Raises `ValidationError` (nothing saved) when the plan breaks the app's limits. Only
+    `clean()` runs, not `full_clean()`: the form has checked each field, and the foreign
+    key and constraint checks would cost a query each.
+    """
     Episode.objects.select_for_update().filter(pk=episode.pk).first()
     draft = episode.plans.filter(status=TreatmentPlan.Status.DRAFT).first()
     if draft is None:
         draft = TreatmentPlan(episode=episode, version=next_version(episode), created_by=by)
     for name, value in fields.items():
         setattr(draft, name, value)
+    draft.clean()
     draft.save()
     return draft
 

@@ -17,7 +17,7 @@ JAMA Intern Med (10 sessions over 4 weeks in chronic sciatica).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -302,20 +302,66 @@ def dose(a: Findings, case: Case) -> Dose:
     return Dose(row.session_minutes, per_week, total, reassess_at(total))
 
 
-def plan_parameter_problems(
-    session_minutes: float, total_visits: float, visits_per_week: float
+# Electroacupuncture frequency: the app accepts 1-100 Hz [I]; no source read gives a range.
+EA_HZ_RANGE = (1, 100)
+EA_DEFAULT_HZ = 2  # what the plan builder starts from [I]
+EA_MIN_MINUTES = 5  # and never longer than the session [I]
+
+
+def plan_problems(
+    *,
+    session_minutes: float | None,
+    visits_per_week: float | None,
+    total_visits: float | None,
+    reassess_at_visit: float | None = None,
+    electroacupuncture: Mapping[str, Any] | None = None,
 ) -> tuple[tuple[str, str], ...]:
-    """(field, problem) for each dose parameter outside the app's ranges; empty if valid."""
+    """(field, message) for each limit of the app a plan breaks; empty if it keeps them all.
+
+    The one check of a plan's limits: the plan builder, `TreatmentPlan.clean()` and the
+    proposal's tests all call it. Fields are the plan builder's. The dose is checked once
+    all three of its values are given (a missing one is the form's "required"; a referral
+    letter has none). `electroacupuncture` is the plan's modality entry when it is chosen
+    (`{"frequency_hz": 2, "minutes": 20}`); its frequency and minutes are then required.
+    """
     problems = []
-    low, high = SESSION_RANGE
-    if not low <= session_minutes <= high:
-        problems.append(("session_minutes", f"session length must be {low}-{high} minutes"))
-    low, high = TOTAL_VISITS_RANGE
-    if not low <= total_visits <= high:
-        problems.append(("total_visits", f"a course is {low}-{high} visits"))
-    low, high = VISITS_PER_WEEK_RANGE
-    if not low <= visits_per_week <= high:
-        problems.append(("visits_per_week", f"{low}-{high} visits a week"))
+    if session_minutes is not None and visits_per_week is not None and total_visits is not None:
+        low, high = SESSION_RANGE
+        if not low <= session_minutes <= high:
+            problems.append(
+                ("session_minutes", f"Out of range: session length must be {low}-{high} minutes.")
+            )
+        low, high = TOTAL_VISITS_RANGE
+        if not low <= total_visits <= high:
+            problems.append(("total_visits", f"Out of range: a course is {low}-{high} visits."))
+        low, high = VISITS_PER_WEEK_RANGE
+        if not low <= visits_per_week <= high:
+            problems.append(("visits_per_week", f"Out of range: {low}-{high} visits a week."))
+    reassess = reassess_at_visit
+    if reassess is not None and total_visits is not None and not 1 <= reassess <= total_visits:
+        problems.append(
+            (
+                "reassess_at_visit",
+                f"The reassessment visit must be within the course (visit 1 to {total_visits}).",
+            )
+        )
+    if electroacupuncture is not None:
+        hz, minutes = electroacupuncture.get("frequency_hz"), electroacupuncture.get("minutes")
+        low, high = EA_HZ_RANGE
+        if hz is None or not low <= hz <= high:
+            problems.append(("ea_frequency_hz", f"Give a frequency of {low}-{high} Hz."))
+        if (
+            minutes is None
+            or session_minutes is None
+            or not EA_MIN_MINUTES <= minutes <= session_minutes
+        ):
+            problems.append(
+                (
+                    "ea_minutes",
+                    f"Electroacupuncture runs {EA_MIN_MINUTES} minutes up to the length of "
+                    "the session.",
+                )
+            )
     return tuple(problems)
 
 

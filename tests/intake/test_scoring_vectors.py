@@ -23,7 +23,7 @@ from intake.core.instruments import (
     score_sbi,
     score_start_back,
 )
-from plans.core.propose import plan_parameter_problems
+from plans.core.propose import plan_problems
 from tests.intake.test_core_builders import document, sample
 
 HERE = Path(__file__).resolve().parent
@@ -130,8 +130,10 @@ PLAN_FIELDS = {"min": "session_minutes", "course": "total_visits", "frequency": 
 @cases("session_parameter_checks")
 def test_session_parameter_checks(v: dict[str, Any]) -> None:
     given = v["input"]
-    problems = plan_parameter_problems(
-        given["session_minutes"], given["course_visits"], given["visits_per_week_acute"]
+    problems = plan_problems(
+        session_minutes=given["session_minutes"],
+        total_visits=given["course_visits"],
+        visits_per_week=given["visits_per_week_acute"],
     )
     if v["expected"] == "valid":
         assert problems == ()

@@ -9,9 +9,10 @@ import pytest
 from intake.core.assessment import assess_findings
 from plans.core.propose import (
     CONDITION_RULES,
+    EA_DEFAULT_HZ,
     MODALITIES,
     PREGNANCY_FORBIDDEN_POINTS,
-    plan_parameter_problems,
+    plan_problems,
     propose_plan,
 )
 from tests.intake.test_core_builders import (
@@ -220,15 +221,23 @@ def test_the_dose_follows_chronicity_and_severity(
         proposed["reassess_at_visit"],
     )
     assert dose == (minutes, per_week, total, reassess)
-    assert plan_parameter_problems(minutes, total, per_week) == ()
+    assert (
+        plan_problems(session_minutes=minutes, total_visits=total, visits_per_week=per_week) == ()
+    )
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in CASES.glob("*.json")))
 def test_every_proposed_plan_is_within_the_app_ranges(name: str) -> None:
     proposed = document(base=sample(name))["plan"]
     if proposed is not None:
-        problems = plan_parameter_problems(
-            proposed["session_minutes"], proposed["total_visits"], proposed["visits_per_week"]
+        ea = {"frequency_hz": EA_DEFAULT_HZ, "minutes": proposed["session_minutes"]}
+        problems = plan_problems(
+            session_minutes=proposed["session_minutes"],
+            total_visits=proposed["total_visits"],
+            visits_per_week=proposed["visits_per_week"],
+            reassess_at_visit=proposed["reassess_at_visit"],
+            # as the plan builder starts it, whenever electroacupuncture is proposed
+            electroacupuncture=ea if "electroacupuncture" in proposed["modalities"] else None,
         )
         assert problems == ()
         assert 1 <= proposed["reassess_at_visit"] < proposed["total_visits"]
@@ -248,7 +257,8 @@ def test_every_proposed_plan_is_within_the_app_ranges(name: str) -> None:
     ],
 )
 def test_plan_parameter_ranges(minutes: float, total: int, per_week: float, fields: set) -> None:
-    assert {f for f, _ in plan_parameter_problems(minutes, total, per_week)} == fields
+    problems = plan_problems(session_minutes=minutes, total_visits=total, visits_per_week=per_week)
+    assert {f for f, _ in problems} == fields
 
 
 SELF_CARE = [
