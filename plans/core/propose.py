@@ -302,10 +302,11 @@ def dose(a: Findings, case: Case) -> Dose:
     return Dose(row.session_minutes, per_week, total, reassess_at(total))
 
 
-# Electroacupuncture frequency: the app accepts 1-100 Hz [I]; no source read gives a range.
+# Electroacupuncture, project rules [I]: 1-100 Hz (no source read gives a range), from
+# 5 minutes up to the length of the session; the plan builder starts at 2 Hz.
 EA_HZ_RANGE = (1, 100)
-EA_DEFAULT_HZ = 2  # what the plan builder starts from [I]
-EA_MIN_MINUTES = 5  # and never longer than the session [I]
+EA_MIN_MINUTES = 5
+EA_DEFAULT_HZ = 2
 
 
 def plan_problems(
