@@ -62,7 +62,7 @@ REFERENCE = (
 BLANK = '<!doctype html><html><head><meta charset="utf-8"><title>x</title></head><p>x</p></html>'
 
 
-def a_typical_plan():  # type: ignore[no-untyped-def]
+def a_typical_plan():
     call_command("migrate", verbosity=0)
     user = get_user_model().objects.create_user("bench", first_name="Mira", last_name="Okafor")
     patient = Patient.objects.create(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
@@ -71,7 +71,7 @@ def _checkboxes(label: str, choices: list[tuple[str, str]]) -> Callable[[], form
 
 
 def _number(
-    label: str, low: float, high: float, *, decimal: bool = False, help_text: str = ""
+    label: str, low: int, high: int, *, decimal: bool = False, help_text: str = ""
 ) -> Callable[[], forms.Field]:
     kind = forms.FloatField if decimal else forms.IntegerField
     attrs = {"step": "any"} if decimal else {}
@@ -444,7 +444,8 @@ class ExamForm(forms.Form):
         return out
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for side in vocab.SIDES.codes:
             if cleaned.get(f"slr_{side}_angle") is not None and not cleaned.get(f"slr_{side}"):
                 self.add_error(f"slr_{side}_angle", "Record the SLR result with its angle.")
@@ -456,7 +457,10 @@ def _pairs(names: list[str]) -> list[tuple[str, ...]]:
 
 
 def _order(name: str) -> Callable[[str], int]:
-    choices = [value for value, _ in SPECS_BY_NAME[name].field().choices]
+    field = SPECS_BY_NAME[name].field()
+    assert isinstance(field, forms.ChoiceField)  # only choice fields hold lists
+    # Built from (code, words) pairs above; the stubs allow any kind of choices.
+    choices = [value for value, _ in cast(list[tuple[str, str]], field.choices)]
     return lambda value: choices.index(value) if value in choices else len(choices)
 
 

@@ -79,7 +79,8 @@ class StepForm(forms.Form):
     """One step of the questionnaire: its fields and where each answer is kept."""
 
     slug: ClassVar[str]
-    ANSWERS: ClassVar[dict[str, q.Answer]] = {}
+    # Per form class; ScoresForm builds its own per instance (the clinic picks the tools).
+    ANSWERS: dict[str, q.Answer] = {}
 
     def __init__(self, *args: Any, questionnaire: Questionnaire, **kwargs: Any) -> None:
         self.questionnaire = questionnaire
@@ -355,7 +356,8 @@ class HealthForm(StepForm):
     contributing = ticks("Do any of these apply to your daily life?", q.CONTRIBUTING)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("pregnant") == "no" and "gestation_weeks" in data:
             data["gestation_weeks"] = None
         return data
@@ -588,7 +590,8 @@ class BirthDateForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if all(data.get(part) for part in ("day", "month", "year")):
             try:
                 data["date"] = datetime.date(data["year"], data["month"], data["day"])
@@ -615,7 +618,7 @@ def content_type_of(upload: UploadedFile) -> str:
     suffix = name[name.rfind(".") :] if "." in name else ""
     if suffix not in UPLOAD_KINDS:
         raise forms.ValidationError("Please choose a PDF, JPEG or PNG file.")
-    if upload.size > settings.QUESTIONNAIRE_UPLOAD_MAX_BYTES:
+    if (upload.size or 0) > settings.QUESTIONNAIRE_UPLOAD_MAX_BYTES:
         megabytes = settings.QUESTIONNAIRE_UPLOAD_MAX_BYTES // (1024 * 1024)
         raise forms.ValidationError(f"This file is too large: the limit is {megabytes} MB.")
     content_type, image_format = UPLOAD_KINDS[suffix]

@@ -187,15 +187,15 @@ class PrivateStorage(FileSystemStorage):
     """Files under PRIVATE_MEDIA_ROOT: never served by URL, only by an audited view."""
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         return str(settings.PRIVATE_MEDIA_ROOT)
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
     @property
-    def base_url(self) -> None:  # type: ignore[override]
+    def base_url(self) -> None:  # type: ignore[override]  # private files have no URL on purpose
         return None
 
     def url(self, name: str | None) -> str:

@@ -66,7 +66,8 @@ class DiagnosisForm(forms.Form):
             self.initial["cause"] = proposed
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         cause = cleaned.get("cause")
         if cause and cause != self.proposed and not cleaned.get("reason", "").strip():
             self.add_error(
@@ -242,7 +243,8 @@ class PlanForm(forms.Form):
         return self.cleaned_data["cupping_method"] or DEFAULT_CUPPING_METHOD
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         chosen = cleaned.get("modalities") or []
         ea = None
         if "electroacupuncture" in chosen:

@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import Episode, display_name
+from clinic.models import Episode, Patient, display_name
 from intake.core import vocabulary
 from intake.core.case import CaseError, load_case
 from intake.models import case_document
@@ -92,7 +92,7 @@ def visit_dates(start: datetime.date, visits_per_week: int, total: int) -> list[
     three: days 0, 2 and 4 (Mon/Wed/Fri).
     """
     offsets = {1: (0,), 2: (0, 3), 3: (0, 2, 4)}[visits_per_week]
-    days = []
+    days: list[datetime.date] = []
     week = 0
     while len(days) < total:
         for offset in offsets:
@@ -174,7 +174,7 @@ class TreatmentPlan(models.Model):
         return reverse("plan_detail", args=[self.pk])
 
     @property
-    def patient(self):  # type: ignore[no-untyped-def]
+    def patient(self) -> Patient:
         return self.episode.patient
 
     @property

@@ -180,7 +180,7 @@ def diagnosis_record(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("exam_edit", pk=episode.pk)
     form = DiagnosisForm(request.POST, proposed=assessed["leading"])
     if not form.is_valid():
-        errors = "; ".join(e for field in form.errors.values() for e in field)
+        errors = "; ".join(str(e) for field in form.errors.values() for e in field)
         messages.error(request, f"The diagnosis is not recorded: {errors}")
         return redirect("exam_edit", pk=episode.pk)
     exam = related_or_none(episode, "exam")
@@ -235,6 +235,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     refer = result["disposition"] != "treat" or (
         draft is not None and draft.kind == TreatmentPlan.Kind.REFERRAL
     )
+    form: ReferralForm | PlanForm
     if refer:
         form = ReferralForm(request.POST or None, initial=_referral_initial(draft, result))
     else:

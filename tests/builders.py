@@ -13,7 +13,7 @@ _numbers = itertools.count(1)
 PASSWORD = "correct-horse-battery"
 
 
-def make_user(role: str | None = None, **overrides: Any):  # type: ignore[no-untyped-def]
+def make_user(role: str | None = None, **overrides: Any):
     number = next(_numbers)
     fields = {"username": f"user{number}", "first_name": "Sam", "last_name": f"Staff{number}"}
     fields.update(overrides)

@@ -6,25 +6,25 @@ from tests.builders import make_user
 
 
 @pytest.fixture
-def practitioner(db):  # type: ignore[no-untyped-def]
+def practitioner(db):
     return make_user(PRACTITIONER, username="practitioner")
 
 
 @pytest.fixture
-def front_desk(db):  # type: ignore[no-untyped-def]
+def front_desk(db):
     return make_user(FRONT_DESK, username="frontdesk")
 
 
 @pytest.fixture
-def administrator(db):  # type: ignore[no-untyped-def]
+def administrator(db):
     return make_user(ADMINISTRATOR, username="administrator", is_staff=True)
 
 
 @pytest.fixture
-def client_for(db):  # type: ignore[no-untyped-def]
+def client_for(db):
     """client_for(user) -> a test client signed in as that user (None: anonymous)."""
 
-    def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
+    def signed_in(user) -> Client:
         client = Client()
         if user is not None:
             client.force_login(user)

@@ -52,7 +52,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+def page(browser: Browser, live_server) -> Iterator[Page]:
     context = browser.new_context(
         viewport=DESKTOP, base_url=live_server.url, reduced_motion="reduce"
     )
@@ -63,7 +63,7 @@ def page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-un
 
 
 @pytest.fixture
-def phone_page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+def phone_page(browser: Browser, live_server) -> Iterator[Page]:
     context = browser.new_context(
         viewport=PHONE, base_url=live_server.url, is_mobile=True, reduced_motion="reduce"
     )

@@ -16,7 +16,7 @@ BORN = datetime.date(1979, 8, 23)
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
@@ -43,7 +43,7 @@ def pick(page: Page, field: str, value: object) -> None:
     page.locator(f'input[name="{field}"][value="{value}"]').check(force=True)
 
 
-def new_patient_link(live_server) -> tuple[object, str]:  # type: ignore[no-untyped-def]
+def new_patient_link(live_server) -> tuple[object, str]:
     clinic = ClinicSettings.load()
     clinic.phone = "01632 960000"
     clinic.save()
@@ -257,7 +257,7 @@ def test_next_waits_for_a_background_save_still_on_its_way(phone_page: Page, liv
     held: list = []
     seen = {"released": False, "next_sent_while_held": None}
 
-    def hold_background_saves(route):  # type: ignore[no-untyped-def]
+    def hold_background_saves(route):
         if "autosave" in (route.request.post_data or ""):
             held.append(route)
         else:

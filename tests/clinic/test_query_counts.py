@@ -10,7 +10,7 @@ from tests.builders import make_episode, make_patient
 pytestmark = pytest.mark.django_db
 
 
-def queries_for(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def queries_for(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)

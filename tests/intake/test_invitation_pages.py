@@ -26,11 +26,11 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
-def an_invitation(**kwargs):  # type: ignore[no-untyped-def]
+def an_invitation(**kwargs):
     return make_invitation(**kwargs)[0]
 
 
@@ -294,7 +294,7 @@ def test_the_dashboard_lists_flags_answers_to_review_and_links_still_out(front_d
     assert waiting.episode.patient.full_name not in links
 
 
-def queries_for(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def queries_for(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)

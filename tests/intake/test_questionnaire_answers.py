@@ -21,7 +21,7 @@ from tests.intake.questionnaire_builders import (
 pytestmark = pytest.mark.django_db
 
 
-def submit(client) -> None:  # type: ignore[no-untyped-def]
+def submit(client) -> None:
     response = client.post(step_url("consent"), {**FULL_ANSWERS["consent"], "go": "submit"})
     assert response["Location"] == reverse("questionnaire_done")
 

@@ -28,7 +28,7 @@ WRONG_DAY = datetime.date(1990, 1, 1)
 
 
 @pytest.fixture(autouse=True)
-def clinic_phone(db):  # type: ignore[no-untyped-def]
+def clinic_phone(db):
     clinic = ClinicSettings.load()
     clinic.phone = "01632 960000"
     clinic.save()

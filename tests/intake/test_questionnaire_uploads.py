@@ -18,7 +18,7 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
 
@@ -35,7 +35,7 @@ def named(name: str, content: bytes) -> io.BytesIO:
     return file
 
 
-def upload(client: Client, name: str, content: bytes):  # type: ignore[no-untyped-def]
+def upload(client: Client, name: str, content: bytes):
     return client.post(reverse("questionnaire_upload"), {"file": named(name, content)}, follow=True)
 
 

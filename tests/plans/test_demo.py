@@ -15,7 +15,7 @@ from plans.pdf import plan_pdf
 pytestmark = pytest.mark.django_db
 
 
-def load_demo(settings) -> None:  # type: ignore[no-untyped-def]
+def load_demo(settings) -> None:
     settings.DEBUG = True
     call_command("load_demo", stdout=io.StringIO())
 

@@ -31,7 +31,7 @@ L5_DISC_POST = {
 }
 
 
-def post_exam(client, episode, version: int, **values):  # type: ignore[no-untyped-def]
+def post_exam(client, episode, version: int, **values):
     data = {"version": str(version), **L5_DISC_POST, **values}
     return client.post(reverse("exam_edit", args=[episode.pk]), data)
 

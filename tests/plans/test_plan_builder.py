@@ -28,7 +28,7 @@ GOOD_PLAN = {
 
 
 @pytest.fixture
-def episode(practitioner):  # type: ignore[no-untyped-def]
+def episode(practitioner):
     episode = make_episode(practitioner=practitioner)
     make_exam(episode)
     make_diagnosis(episode, practitioner)
@@ -124,7 +124,7 @@ def test_a_plan_is_not_approved_while_a_red_flag_question_is_unanswered(practiti
     assert TreatmentPlan.objects.get().status == "draft"
 
 
-def pacemaker_episode(practitioner):  # type: ignore[no-untyped-def]
+def pacemaker_episode(practitioner):
     episode = make_episode()
     make_exam(episode, history={**L5_DISC_HISTORY, "conditions": ["pacemaker"]})
     make_diagnosis(episode, practitioner)

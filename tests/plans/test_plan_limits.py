@@ -30,7 +30,7 @@ OUT_OF_LIMITS = {
 
 
 @pytest.fixture
-def episode(practitioner):  # type: ignore[no-untyped-def]
+def episode(practitioner):
     episode = make_episode(practitioner=practitioner)
     make_exam(episode)
     make_diagnosis(episode, practitioner)

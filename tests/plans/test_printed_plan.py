@@ -26,7 +26,7 @@ def image_count(content: bytes) -> int:
 
 
 @pytest.fixture
-def plan(practitioner):  # type: ignore[no-untyped-def]
+def plan(practitioner):
     patient = make_patient(first_name="Zoë", last_name="Marchetti")
     return make_approved_plan(make_episode(patient=patient), practitioner)
 
@@ -127,7 +127,7 @@ def test_even_unescaped_html_cannot_pull_in_a_local_file_or_a_remote_image():
 def test_an_approved_version_is_rendered_once_and_then_served_from_the_cache(plan, monkeypatch):
     first = plan_pdf(plan, "patient", "a4")
 
-    def must_not_render(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def must_not_render(*args, **kwargs):
         raise AssertionError("rendered twice")
 
     monkeypatch.setattr("plans.pdf.render_pdf", must_not_render)

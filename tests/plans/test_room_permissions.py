@@ -28,7 +28,7 @@ OK = {"get": 200, "post": 302}  # a POST redirects (POST -> redirect -> GET)
 ANSWERS_WITH_A_PAGE = {"live assessment"}  # the live panel is a partial, not a redirect
 
 
-def url_for(page: str, author) -> str:  # type: ignore[no-untyped-def]
+def url_for(page: str, author) -> str:
     name, needs, _method, _wrong, _right, extra = PAGES[page]
     episode = make_episode()
     make_exam(episode)

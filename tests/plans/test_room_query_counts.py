@@ -25,13 +25,13 @@ MORE_FINDINGS = {
 }  # fmt: skip
 
 
-def queries_for(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def queries_for(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
 
 
-def grow(episode, practitioner, versions: int = 4) -> None:  # type: ignore[no-untyped-def]
+def grow(episode, practitioner, versions: int = 4) -> None:
     """More findings, more diagnoses, more plan versions and a longer course."""
     Exam.objects.filter(episode=episode).update(findings=MORE_FINDINGS, version=7)
     for _ in range(3):
@@ -47,7 +47,7 @@ def grow(episode, practitioner, versions: int = 4) -> None:  # type: ignore[no-u
 
 
 @pytest.fixture
-def episode(practitioner):  # type: ignore[no-untyped-def]
+def episode(practitioner):
     episode = make_episode(practitioner=practitioner)
     make_exam(episode)
     make_approved_plan(episode, practitioner, total_visits=4, reassess_at_visit=2)

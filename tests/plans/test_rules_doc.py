@@ -48,7 +48,7 @@ def test_every_rule_is_listed_with_its_source(rule: object) -> None:
     text = rules_doc.render()
     why = getattr(rule, "why", None) or getattr(rule, "text")  # noqa: B009
     assert rules_doc._cell(why) in text
-    assert rules_doc._cell(rule.source) in text  # type: ignore[attr-defined]
+    assert rules_doc._cell(rule.source) in text
 
 
 def test_every_instrument_is_listed_with_its_citation_and_licence() -> None:

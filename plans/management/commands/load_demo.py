@@ -10,11 +10,12 @@ date and number here is invented. It lives in `plans`, the app that may use all 
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from clinic.models import ClinicSettings, Episode, Patient, fold
@@ -135,14 +136,14 @@ DEMO_CARE = {
 class Command(BaseCommand):
     help = "Load a fictional demo clinic with one login per role (for trying the app)."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--allow-production",
             action="store_true",
             help="Load even when DEBUG is off (never on a clinic's real database).",
         )
 
-    def handle(self, *args, allow_production: bool = False, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, allow_production: bool = False, **options: Any) -> None:
         if not settings.DEBUG and not allow_production:
             raise CommandError("Refusing to load demo logins with DEBUG off.")
         clinic = ClinicSettings.load()
