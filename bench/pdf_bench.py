@@ -34,7 +34,8 @@ from clinic.models import Episode, Patient  # noqa: E402
 from intake.core.case import RED_FLAG_QUESTIONS  # noqa: E402
 from intake.models import Exam  # noqa: E402
 from plans.models import approve_plan, record_diagnosis, save_draft  # noqa: E402
-from plans.pdf import plan_html, render_pdf  # noqa: E402
+from plans.pdf import plan_html  # noqa: E402
+from plans.render import render_pdf  # noqa: E402
 
 PARAGRAPH = (
     "<p>Thank you for coming to the clinic this week. This letter sums up what we talked "

@@ -1,12 +1,10 @@
-"""The printed plan: WeasyPrint over the plan's own print templates and stylesheet.
+"""The printed plan: what it says (`print_context`, `plan_html`) and its cached PDF.
 
-- `render_pdf(html, paper)` renders with `StaticOnlyFetcher`, which reads the app's own
-  static files and `data:` URLs and refuses everything else (no `file:`, no network), so
-  text typed into a plan can never pull a file or a remote resource into the PDF.
-- The stylesheet and fonts live in `static/plans/` (not Bootstrap: WeasyPrint lays out a
-  small stylesheet many times faster). They are parsed once per process.
 - `plan_pdf(plan, variant, paper)` renders an approved version once and keeps the bytes
   in `PlanPdf`; drafts are never printed.
+- The rendering itself is `plans.render.render_pdf`, imported only when a PDF is made:
+  WeasyPrint takes about half a second to import, which no page, worker start or
+  `manage.py` command should pay for unless it prints.
 """
 
 from __future__ import annotations
@@ -14,20 +12,11 @@ from __future__ import annotations
 import base64
 import datetime
 import mimetypes
-import posixpath
-from functools import cache
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from clinic.models import ClinicSettings, display_name
 from intake.core.classify import CAUSE_NAMES
@@ -35,73 +24,6 @@ from intake.core.redflags import FLAG_NAMES
 from intake.core.vocabulary import CAUSES
 from plans.forms import CUPPING_METHOD_NAMES, URGENCY_NAMES
 from plans.models import MODALITY_NAMES, REFERRAL_NAMES, PlanPdf, TreatmentPlan
-
-#: Relative URLs in the print templates resolve against this made-up origin; the fetcher
-#: serves only its /static/ paths, from the app's own static files.
-APP_ORIGIN = "https://clinic-app.invalid"
-STATIC_PREFIX = "/" + settings.STATIC_URL.strip("/") + "/"
-STYLESHEET = "plans/print.css"
-PAPER_SIZES = {"a4": "A4", "letter": "letter"}
-
-
-class RefusedURL(ValueError):
-    pass
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serve the app's static files and data: URLs to WeasyPrint; refuse everything else."""
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=("data", "https"), allow_redirects=False)
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        path = static_path(url)
-        if path is None:
-            raise RefusedURL(f"refused: {url[:80]}")
-        mime, _ = mimetypes.guess_type(path.name)
-        return URLFetcherResponse(
-            url, path.read_bytes(), {"Content-Type": mime or "application/octet-stream"}
-        )
-
-
-def static_path(url: str) -> Path | None:
-    """The file under the app's static files that `url` names, or None if it names none."""
-    parts = urlsplit(url)
-    if parts.scheme != "https" or f"https://{parts.netloc}" != APP_ORIGIN:
-        return None
-    path = unquote(parts.path)
-    if not path.startswith(STATIC_PREFIX) or parts.query:
-        return None
-    relative = path.removeprefix(STATIC_PREFIX)
-    if posixpath.normpath(relative) != relative or relative.startswith(("/", "..")):
-        return None
-    found = finders.find(relative)
-    if found:
-        return Path(found)
-    collected = Path(settings.STATIC_ROOT) / relative
-    return collected if collected.is_file() else None
-
-
-@cache
-def _stylesheet() -> tuple[CSS, FontConfiguration]:
-    """The print stylesheet with its fonts, parsed once per process."""
-    fonts = FontConfiguration()
-    css = CSS(
-        url=f"{APP_ORIGIN}{STATIC_PREFIX}{STYLESHEET}",
-        url_fetcher=StaticOnlyFetcher(),
-        font_config=fonts,
-    )
-    return css, fonts
-
-
-def render_pdf(html: str, paper: str) -> bytes:
-    css, fonts = _stylesheet()
-    page = CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", font_config=fonts)
-    document = HTML(string=html, base_url=APP_ORIGIN + "/", url_fetcher=StaticOnlyFetcher())
-    return document.write_pdf(stylesheets=[css, page], font_config=fonts)
-
 
 # --- what the printed plan says ------------------------------------------------------------
 
@@ -258,6 +180,8 @@ def plan_pdf(plan: TreatmentPlan, variant: str, paper: str) -> bytes:
     cached = PlanPdf.objects.filter(plan=plan, variant=variant, paper=paper).first()
     if cached is not None:
         return bytes(cached.content)
+    from plans.render import render_pdf  # WeasyPrint only when a PDF is made
+
     content = render_pdf(plan_html(plan, variant, paper), paper)
     try:
         with transaction.atomic():

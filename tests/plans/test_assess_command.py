@@ -148,3 +148,21 @@ def test_manage_py_assess_prints_json_for_a_valid_file() -> None:
     result = manage(str(CASES / "VIG-06.json"))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["causes"][0]["code"] == "deep_gluteal"
+
+
+def test_the_pages_and_manage_py_assess_load_without_the_pdf_stack() -> None:
+    """WeasyPrint costs about half a second to import: only printing may pay for it."""
+    script = (
+        "import sys, django; django.setup();"
+        "from django.core.management import call_command; from io import StringIO;"
+        "import clinic.urls;"
+        f"call_command('assess', {str(CASES / 'VIG-06.json')!r}, stdout=StringIO());"
+        "print('weasyprint' in sys.modules)"
+    )
+    env = {**os.environ, "SECRET_KEY": "test-only-not-secret", "DJANGO_SETTINGS_MODULE":
+           "clinic.settings"}  # fmt: skip
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().strip() == "False"

@@ -8,7 +8,8 @@ from pypdf import PdfReader
 
 from clinic.models import AuditEvent
 from plans.models import PlanPdf
-from plans.pdf import APP_ORIGIN, RefusedURL, StaticOnlyFetcher, plan_pdf, render_pdf
+from plans.pdf import plan_pdf
+from plans.render import APP_ORIGIN, RefusedURL, StaticOnlyFetcher, render_pdf
 from tests.builders import make_episode, make_patient
 from tests.plans.builders import L5_DISC_HISTORY, make_approved_plan, make_diagnosis, make_exam
 
@@ -130,7 +131,7 @@ def test_an_approved_version_is_rendered_once_and_then_served_from_the_cache(pla
     def must_not_render(*args, **kwargs):
         raise AssertionError("rendered twice")
 
-    monkeypatch.setattr("plans.pdf.render_pdf", must_not_render)
+    monkeypatch.setattr("plans.render.render_pdf", must_not_render)
     assert plan_pdf(plan, "patient", "a4") == first
     assert PlanPdf.objects.filter(plan=plan).count() == 1
 
