@@ -65,8 +65,9 @@ class PatientQuerySet(models.QuerySet["Patient"]):
     def matching(self, query: str) -> PatientQuerySet:
         """Patients whose name, date of birth or phone matches what the front desk typed.
 
-        Names match on their folded form, so "zoe" finds "Zoë"; on PostgreSQL the
-        `contains` lookup is served by the trigram index on `search_name`.
+        Names match on their folded form, so "zoe" finds "Zoë". What is mostly digits is
+        a phone number (a name holds none), matched on the phone's digits alone. On
+        PostgreSQL each `contains` lookup is served by a trigram index.
         """
         query = query.strip()
         if not query:
@@ -74,12 +75,12 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         day = parse_day(query)
         if day is not None:
             return self.filter(date_of_birth=day)
+        phone = digits(query)
+        if len(phone) >= 4 and len(phone) >= len(query.replace(" ", "")) - 2:
+            return self.filter(phone_digits__contains=phone)
         condition = models.Q()
         for word in fold(query).split():
             condition &= models.Q(search_name__contains=word)
-        phone = digits(query)
-        if len(phone) >= 4 and len(phone) >= len(query.replace(" ", "")) - 2:
-            condition |= models.Q(phone_digits__contains=phone)
         return self.filter(condition)
 
 
@@ -124,6 +125,16 @@ class Patient(models.Model):
             models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
             GinIndex(
                 fields=["search_name"], name="patient_search_trgm", opclasses=["gin_trgm_ops"]
+            ),
+            GinIndex(
+                fields=["phone_digits"], name="patient_phone_trgm", opclasses=["gin_trgm_ops"]
+            ),
+            # The patient list: active patients in the list's order, paged and counted
+            # from the index alone.
+            models.Index(
+                fields=["last_name", "first_name", "id"],
+                name="patient_active_list_idx",
+                condition=models.Q(archived=False),
             ),
         ]
 

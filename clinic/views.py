@@ -1,12 +1,15 @@
 """Pages for the practice: patients, episodes and the audit trail."""
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
-from django.db.models import Count
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods
 
 from clinic import audit
@@ -27,18 +30,55 @@ def home(request: HttpRequest) -> HttpResponse:
 def patient_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     show_archived = request.GET.get("archived") == "1"
-    patients = Patient.objects.all() if show_archived else Patient.objects.active()
-    patients = (
-        patients.matching(query)
-        .annotate(episode_count=Count("episodes"))
-        .order_by("last_name", "first_name", "pk")
-    )
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = patient_page(query, show_archived=show_archived, number=request.GET.get("page"))
     audit.record(
         request, "view", detail=f"patient list; search: {query}" if query else "patient list"
     )
     context = {"page": page, "query": query, "show_archived": show_archived}
     return render(request, "clinic/patient_list.html", context)
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `CAP` rows: past that many, the front desk searches rather than pages,
+    and counting every row of a large practice would cost more than the page itself."""
+
+    CAP = 10_000
+
+    @cached_property
+    def counted(self) -> int:
+        rows = cast(QuerySet[Patient], self.object_list)  # paged here from a queryset only
+        return rows.order_by()[: self.CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self.counted > self.CAP
+
+
+def patient_page(query: str, *, show_archived: bool, number: Any) -> Page[Patient]:
+    """One page of the list, each row with its number of episodes.
+
+    The rows are counted and paged on the patient table alone (a join to count episodes
+    would group every matching row before paging); the episodes are counted for the rows
+    shown only.
+    """
+    patients = Patient.objects.all() if show_archived else Patient.objects.active()
+    patients = patients.matching(query).order_by("last_name", "first_name", "pk")
+    page = CappedPaginator(patients, PAGE_SIZE).get_page(number)
+    rows = list(page.object_list)
+    counts = dict(
+        Episode.objects.filter(patient__in=rows)
+        .values_list("patient")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for patient in rows:
+        patient.episode_count = counts.get(patient.pk, 0)
+    page.object_list = rows
+    return page
 
 
 @permission_required("clinic.add_patient", raise_exception=True)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Patient, fold
+from clinic.views import CappedPaginator
 from tests.builders import make_episode, make_patient
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +197,28 @@ def test_age_on_a_day_counts_whole_years():
     patient = Patient(date_of_birth=datetime.date(1980, 6, 15))
     assert patient.age_on(datetime.date(2020, 6, 14)) == 39
     assert patient.age_on(datetime.date(2020, 6, 15)) == 40
+
+
+def test_each_row_of_the_patient_list_counts_its_own_episodes(front_desk, client_for):
+    two, none = make_patient(last_name="Abara"), make_patient(last_name="Bergström")
+    make_episode(patient=two)
+    make_episode(patient=two)
+    page = client_for(front_desk).get(reverse("patient_list")).context["page"]
+    assert {p.last_name: p.episode_count for p in page.object_list} == {
+        two.last_name: 2,
+        none.last_name: 0,
+    }
+
+
+def test_a_very_long_list_counts_only_so_far_and_says_to_search(
+    front_desk, client_for, monkeypatch
+):
+    monkeypatch.setattr(CappedPaginator, "CAP", 30)
+    for _ in range(40):
+        make_patient()
+    client = client_for(front_desk)
+    first = client.get(reverse("patient_list"))
+    last = client.get(reverse("patient_list"), {"page": 2})
+    assert "Page 1 of 2+" in first.text
+    assert len(last.context["page"].object_list) == 5  # rows 26-30 of the 30 counted
+    assert "search by name, date of birth or phone to find the others" in last.text

@@ -1,7 +1,11 @@
+import datetime
+import random
+
 import pytest
 from django.db import connection
 
-from clinic.models import Patient
+from clinic.management.commands.seed_patients import FIRST, LAST
+from clinic.models import Patient, fold
 from tests.builders import make_patient
 
 pytestmark = pytest.mark.django_db
@@ -17,3 +21,56 @@ def test_name_search_on_postgresql_uses_the_trigram_index():
         plan = query.explain()
     assert "patient_search_trgm" in plan
     assert [p.last_name for p in Patient.objects.matching("zoe marchet")] == ["Marchetti"]
+
+
+@pytest.fixture
+def a_practice_of_30000_patients() -> None:
+    """Rows like a real practice's, and their statistics, so the planner chooses as it would."""
+    rng = random.Random(1)
+    patients = []
+    for n in range(30_000):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        phone = f"07{rng.randrange(10**8, 10**9)}"
+        patients.append(
+            Patient(
+                first_name=first,
+                last_name=last,
+                date_of_birth=datetime.date(1940, 1, 1) + datetime.timedelta(days=n),
+                phone=phone,
+                search_name=fold(f"{first} {last}"),
+                phone_digits=phone,
+                archived=n % 20 == 0,
+            )
+        )
+    patients[12_345].phone_digits = "07700900123"
+    Patient.objects.bulk_create(patients)
+    with connection.cursor() as cursor:
+        # What autovacuum does in the background: trigram rows out of the GIN's pending
+        # list (new rows wait there), then fresh statistics.
+        for index in ("patient_search_trgm", "patient_phone_trgm"):
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+        cursor.execute("ANALYZE clinic_patient")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
+@pytest.mark.parametrize(
+    ("search", "index"),
+    [
+        ("noor zielinski", "patient_search_trgm"),
+        ("700 900 12", "patient_phone_trgm"),
+        ("01/02/1980", "patient_dob_idx"),
+    ],
+    ids=["a name", "a phone fragment", "a date of birth"],
+)
+def test_each_kind_of_search_counts_its_matches_from_an_index(
+    a_practice_of_30000_patients, search, index
+):
+    rows = Patient.objects.active().matching(search)
+    assert index in rows.order_by()[:10_001].explain()  # the count reads the most rows
+    assert "Seq Scan" not in rows.order_by("last_name", "first_name", "pk")[:25].explain()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
+def test_the_first_page_of_the_list_is_read_from_its_index(a_practice_of_30000_patients):
+    rows = Patient.objects.active().order_by("last_name", "first_name", "pk")
+    assert "patient_active_list_idx" in rows[:25].explain()

@@ -1,0 +1,83 @@
+"""Time the patient list and search at a clinic's scale, on the database in DATABASE_URL.
+
+    DEBUG=1 DATABASE_URL=postgres://... manage.py seed_patients --count 100000
+    DEBUG=1 DATABASE_URL=postgres://... python bench/search_bench.py
+
+For each search the front desk types (none, a name, a phone fragment, a date of birth) it
+runs the patient list's own queries (`clinic.views.patient_page`) 50 times and prints the
+database time per page, median and p95, beside the goal (5 ms p95), and each query's plan
+on PostgreSQL. Measured here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from clinic.models import Patient  # noqa: E402
+from clinic.views import patient_page  # noqa: E402
+
+RUNS = 50
+GOAL_MS = 5.0
+
+
+def database_ms(run: Callable[[], object]) -> tuple[float, int]:
+    """Milliseconds spent in the database while `run` runs, and how many queries."""
+    times: list[float] = []
+
+    def timed(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            times.append((time.perf_counter() - start) * 1000)
+
+    with connection.execute_wrapper(timed):
+        run()
+    return sum(times), len(times)
+
+
+def main() -> None:
+    total = Patient.objects.count()
+    someone = Patient.objects.order_by("pk")[total // 2]
+    searches = {
+        "no search term": "",
+        "a name (zoe)": "zoe",
+        "a phone fragment": someone.phone_digits[-6:],
+        "a date of birth": someone.date_of_birth.strftime("%d/%m/%Y"),
+    }
+    print(f"{total:,} patients on {connection.vendor}; database time per page, {RUNS} runs")
+    print(f"{'search':22}{'queries':>8}{'median ms':>11}{'p95 ms':>9}{'goal':>8}  ")
+    plans = {}
+    for name, query in searches.items():
+        runs = [database_ms(lambda q=query: patient_page(q, show_archived=False, number=1))
+                for _ in range(RUNS)]  # fmt: skip
+        per_page = [ms for ms, _ in runs]
+        p95 = statistics.quantiles(per_page, n=20)[-1]
+        verdict = "met" if p95 <= GOAL_MS else "not met"
+        print(f"{name:22}{runs[0][1]:8}{statistics.median(per_page):11.2f}{p95:9.2f}"
+              f"{GOAL_MS:7.0f}  {verdict}")  # fmt: skip
+        plans[name] = query
+    if connection.vendor == "postgresql" and "--plans" in sys.argv:
+        for name, query in plans.items():
+            print(f"\n-- {name}")
+            print(Patient.objects.active().matching(query).order_by("last_name").explain())
+
+
+if __name__ == "__main__":
+    main()
