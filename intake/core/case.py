@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
@@ -294,8 +295,19 @@ def _reason(kind: str | None, expected: Any, instance: object) -> str:
     return f"invalid value {_short(instance)} ({kind})"
 
 
+@cache
+def compiled_validator() -> jsonschema_rs.Validator:
+    """The same schema compiled by jsonschema-rs: it only says yes or no, a hundred times
+    faster than building jsonschema's error tree, which is kept for the reason why."""
+    return jsonschema_rs.validator_for(case_schema())
+
+
 def validate_case(document: object) -> None:
     """Raise `CaseError` (path + reason) unless `document` is a valid `sciatica-case/1`."""
+    if compiled_validator().is_valid(document):
+        return
+    # Both implement JSON Schema 2020-12; the slower one names the path and the reason,
+    # and has the last word if the two ever disagree.
     error = best_match(_validator().iter_errors(document))
     if error is not None:
         raise _explain(error)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from intake.core.assessment import assessment_schema
-from intake.core.case import CaseError, case_schema, load_case, parse_case
+from intake.core.case import CaseError, case_schema, compiled_validator, load_case, parse_case
 from plans.core.assessment import assessment_document
 from tests.intake.test_core_builders import CASES, MINIMAL, make_doc, sample
 
@@ -302,3 +302,15 @@ def test_a_key_with_a_line_break_is_quoted_so_the_message_stays_on_one_line() ->
         load_case(document)
     assert raised.value.path == '$["A\\n"]'
     assert "\n" not in str(raised.value)
+
+
+# --- the fast validator says yes exactly when jsonschema does ------------------------------
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(mutated_cases(), VALID_CASES))
+def test_the_compiled_validator_accepts_exactly_what_jsonschema_accepts(doc: Any) -> None:
+    """`validate_case` trusts jsonschema-rs's yes; it must never accept what jsonschema
+    refuses (the slow path then never runs), nor refuse what it accepts."""
+    jsonschema_says = not list(Draft202012Validator(case_schema()).iter_errors(doc))
+    assert compiled_validator().is_valid(doc) is jsonschema_says
