@@ -32,6 +32,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/assess_bench.py
 	$(BIN)/python bench/pdf_bench.py
+	$(BIN)/python bench/pages_bench.py
 
 # Re-pin the dependencies after editing pyproject.toml.
 lock:

@@ -1,0 +1,119 @@
+"""Benchmark the staff and patient pages: `python bench/pages_bench.py [N]` (default 50).
+
+Loads the demo clinic into an in-memory SQLite database, signs in as the practitioner and
+times N requests of each page through Django's test client, beside the same number of
+requests of a minimal view that returns "ok" through the same middleware (the reference,
+run in the same process, so the ratio holds whatever the machine). Prints the median of
+each, its ratio to the reference and the goal. Speed is measured here, never asserted in
+tests.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DATABASE_URL"] = "sqlite://:memory:"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from clinic.models import Episode  # noqa: E402
+from intake import patient_views  # noqa: E402
+from intake.models import create_invitation  # noqa: E402
+
+settings.ROOT_URLCONF = "bench.pages_urls"
+settings.ALLOWED_HOSTS = ["testserver"]
+
+#: (page, ratio to the minimal view that is the goal), from the speed issue.
+GOALS = {
+    "patient list": 5,
+    "patient record": 5,
+    "episode": 5,
+    "dashboard": 5,
+    "exam form": 10,
+    "plan builder": 6,
+    "questionnaire step": 5,
+}
+
+
+def median_ms(run: Callable[[], object], n: int) -> float:
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def get(client: Client, url: str) -> Callable[[], object]:
+    def run() -> object:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    return run
+
+
+def pages() -> dict[str, tuple[Client, str]]:
+    """Each page with a client allowed to see it."""
+    from django.contrib.auth import get_user_model
+
+    staff = Client()
+    staff.force_login(get_user_model().objects.get(username="practitioner"))
+    planned = Episode.objects.get(patient__last_name="Osei")
+    flagged = Episode.objects.get(patient__last_name="Solberg")
+    patient = Client()
+    invitation, _ = create_invitation(flagged, by=None)
+    session = patient.session
+    session[patient_views.SESSION_INVITATION] = invitation.pk
+    session[patient_views.SESSION_LINK_HASH] = invitation.token_hash
+    session[patient_views.SESSION_VERIFIED] = invitation.pk
+    session.save()
+    return {
+        "patient list": (staff, reverse("patient_list")),
+        "patient record": (staff, planned.patient.get_absolute_url()),
+        "episode": (staff, planned.get_absolute_url()),
+        "dashboard": (staff, reverse("questionnaire_dashboard")),
+        "exam form": (staff, reverse("exam_edit", args=[planned.pk])),
+        "plan builder": (staff, reverse("plan_edit", args=[planned.pk])),
+        "questionnaire step": (patient, reverse("questionnaire_step", args=["pain"])),
+    }
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", allow_production=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    every = pages()
+    staff, _ = every["patient list"]
+    reference = get(staff, "/bench/ok/")
+    for client, url in every.values():  # warm the template and URL caches, as a server is
+        get(client, url)()
+    reference()
+    ref = median_ms(reference, n)
+    print(f"pages: median of {n} requests through the test client, in-memory SQLite")
+    print(f"{'page':22}{'ms':>8}{'x ok view':>11}{'goal':>7}")
+    print(f"{'minimal view (ok)':22}{ref:8.2f}{1:11.1f}")
+    for name, (client, url) in every.items():
+        ms = median_ms(get(client, url), n)
+        ratio = ms / ref
+        verdict = "met" if ratio <= GOALS[name] else "not met"
+        print(f"{name:22}{ms:8.2f}{ratio:11.1f}{GOALS[name]:7}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
