@@ -307,7 +307,7 @@ def test_a_key_with_a_line_break_is_quoted_so_the_message_stays_on_one_line() ->
 # --- the fast validator says yes exactly when jsonschema does ------------------------------
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(mutated_cases(), VALID_CASES))
 def test_the_compiled_validator_accepts_exactly_what_jsonschema_accepts(doc: Any) -> None:
     """`validate_case` trusts jsonschema-rs's yes; it must never accept what jsonschema
