@@ -141,6 +141,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# The built-in widgets rendered in Python, same markup: see clinic/form_renderer.py.
+FORM_RENDERER = "clinic.form_renderer.FormRenderer"
 
 # Email: the console backend prints messages while developing.
 EMAIL_BACKEND = os.environ.get(

@@ -17,6 +17,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 
+from clinic.form_layout import FIELD_TEMPLATE, Row, SideBySide, row
 from intake.core import vocabulary as vocab
 from intake.core.paths import MISSING, get_path, set_path
 from intake.models import EXAM_PARTS
@@ -300,30 +301,8 @@ def initial_from(parts: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return initial
 
 
-def _side_row(label: str, left: str, right: str) -> Div:
-    return Div(
-        Div(HTML(f'<span class="exam-test">{label}</span>'), css_class="col-12 col-md-4"),
-        Div(left, css_class="col-6 col-md-4"),
-        Div(right, css_class="col-6 col-md-4"),
-        css_class="row g-2 exam-row",
-    )
-
-
-def _sides(prefix: str, label: str, *, extra: tuple[str, str] | None = None) -> Div:
-    row = _side_row(label, f"{prefix}_left", f"{prefix}_right")
-    if extra:
-        row.fields.append(
-            Div(
-                Div(
-                    HTML('<span class="exam-test">SLR angle (degrees)</span>'),
-                    css_class="col-12 col-md-4",
-                ),
-                Div(extra[0], css_class="col-6 col-md-4"),
-                Div(extra[1], css_class="col-6 col-md-4"),
-                css_class="row g-2 w-100 mx-0 exam-row",
-            )
-        )
-    return row
+def _sides(prefix: str, label: str) -> Row:
+    return row(label, f"{prefix}_left", f"{prefix}_right")
 
 
 def _pair(*names: str) -> Div:
@@ -349,40 +328,38 @@ class ExamForm(forms.Form):
             self.fields[spec.name] = field
         self.helper = FormHelper()
         self.helper.form_id = "exam-form"
+        self.helper.field_template = FIELD_TEMPLATE
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = self._layout()
 
     def _layout(self) -> Layout:
-        headings = Div(
-            Div(css_class="col-12 col-md-4"),
-            Div(HTML("<strong>Left</strong>"), css_class="col-6 col-md-4"),
-            Div(HTML("<strong>Right</strong>"), css_class="col-6 col-md-4"),
-            css_class="row g-2 d-none d-md-flex exam-sides",
-        )
-        neural = [
-            _sides(t, label, extra=("slr_left_angle", "slr_right_angle") if t == "slr" else None)
-            for t, label in vocab.NEURAL_TENSION_TESTS.choices()
-        ]
+        neural = []
+        for test, label in vocab.NEURAL_TENSION_TESTS.choices():
+            neural.append(_sides(test, label))
+            if test == "slr":
+                neural.append(row("SLR angle (degrees)", "slr_left_angle", "slr_right_angle"))
         return Layout(
             "version",
-            Fieldset("Neural tension tests", headings, *neural),
+            Fieldset("Neural tension tests", SideBySide(*neural, headings=("Left", "Right"))),
             Fieldset(
-                "Gluteal tests", *(_sides(t, label) for t, label in vocab.GLUTEAL_TESTS.choices())
+                "Gluteal tests",
+                SideBySide(*(_sides(t, label) for t, label in vocab.GLUTEAL_TESTS.choices())),
             ),
             Fieldset(
                 "Lumbar spine",
                 _pair("step_off", "midline_sill"),
                 _pair("extension_provokes", "flexion_relieves"),
-                *(_sides(t, label) for t, label in vocab.LUMBAR_TESTS.choices()),
+                SideBySide(*(_sides(t, label) for t, label in vocab.LUMBAR_TESTS.choices())),
             ),
             Fieldset(
                 "Neurology",
-                *(_sides(f"reflex_{r}", name) for r, name in vocab.REFLEXES.choices()),
-                *(_sides(f"strength_{m}", name) for m, name in vocab.MUSCLES.choices()),
-                *(_sides(f"sensation_{d}", f"Sensation {d}") for d in vocab.DERMATOMES.codes),
+                SideBySide(
+                    *(_sides(f"reflex_{r}", name) for r, name in vocab.REFLEXES.choices()),
+                    *(_sides(f"strength_{m}", name) for m, name in vocab.MUSCLES.choices()),
+                    *(_sides(f"sensation_{d}", f"Sensation {d}") for d in vocab.DERMATOMES.codes),
+                ),
                 _pair("sensation_saddle", "romberg"),
-                _sides("heel_walk", "Heel walking"),
-                _sides("toe_walk", "Toe walking"),
+                SideBySide(_sides("heel_walk", "Heel walking"), _sides("toe_walk", "Toe walking")),
                 _pair("wide_based_gait"),
             ),
             Fieldset(

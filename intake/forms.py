@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
+from clinic.form_layout import FIELD_TEMPLATE
 from clinic.models import Patient
 from intake import questionnaire as q
 from intake.core.paths import MISSING, get_path, set_path
@@ -90,6 +91,7 @@ class StepForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.helper.field_template = FIELD_TEMPLATE
         self.helper.layout = self.layout()
 
     def layout(self) -> Layout:

@@ -9,6 +9,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 
+from clinic.form_layout import FIELD_TEMPLATE
 from intake.core import vocabulary
 from plans.core.propose import EA_DEFAULT_HZ, MODALITIES, plan_problems
 from plans.core.propose import SESSION_RANGE as MINUTES
@@ -143,6 +144,7 @@ class PlanForm(forms.Form):
             override_fields.append(name)
         self.helper = FormHelper()
         self.helper.form_id = "plan-form"
+        self.helper.field_template = FIELD_TEMPLATE
         self.helper.layout = Layout(
             Div(
                 Div(

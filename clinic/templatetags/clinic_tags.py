@@ -4,7 +4,9 @@ from functools import cache
 
 from django import template
 from django.apps import apps
+from django.forms import BoundField
 
+from clinic import form_layout
 from clinic.names import display_name as _display_name
 
 register = template.Library()
@@ -26,3 +28,14 @@ def object_kind(model_name: str) -> str:
 @register.filter
 def display_name(user: object) -> str:
     return _display_name(user)
+
+
+@register.filter
+def keeps_crispy_template(field: BoundField) -> bool:
+    return form_layout.keeps_crispy_template(field)
+
+
+@register.filter(is_safe=True)
+def bootstrap_widget(field: BoundField) -> str:
+    """The field's widget with the Bootstrap classes crispy gives it."""
+    return form_layout.bootstrap_widget(field)
