@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Where `make run` serves: `PORT=8001 make run` (or `make run PORT=8001`).
+HOST ?= 127.0.0.1
+PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint format demo bench lock clean
@@ -9,8 +12,8 @@ STAMP := $(VENV)/.installed
 run: export DEBUG = 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py load_demo --address http://$(HOST):$(PORT)/
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

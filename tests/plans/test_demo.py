@@ -1,6 +1,8 @@
 """`manage.py load_demo`: the fictional clinic that `make run` shows a newcomer."""
 
 import io
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -57,3 +59,28 @@ def test_the_demo_is_refused_when_debug_is_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG off"):
         call_command("load_demo")
+
+
+def test_the_demo_loader_prints_the_address_it_is_told_is_served(settings, monkeypatch):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("load_demo", "--address", "http://127.0.0.1:8001/", stdout=out)
+    assert "Sign in at http://127.0.0.1:8001/" in out.getvalue()
+    monkeypatch.setenv("PORT", "8002")
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Sign in at http://127.0.0.1:8002/" in out.getvalue()
+
+
+def test_make_run_on_another_port_serves_there_and_prints_that_address():
+    root = Path(__file__).resolve().parents[2]
+    dry_run = subprocess.run(
+        ["make", "--dry-run", "--always-make", "run", "PORT=8001"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "load_demo --address http://127.0.0.1:8001/" in dry_run
+    assert "runserver 127.0.0.1:8001" in dry_run
+    assert "8000" not in dry_run

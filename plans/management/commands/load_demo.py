@@ -10,6 +10,7 @@ date and number here is invented. It lives in `plans`, the app that may use all 
 """
 
 import datetime
+import os
 from typing import Any
 
 from django.conf import settings
@@ -142,6 +143,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Load even when DEBUG is off (never on a clinic's real database).",
         )
+        parser.add_argument(
+            "--address",
+            default=f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}/",
+            help="The address the server answers on, printed for signing in "
+            "(`make run` passes the one it serves).",
+        )
 
     def handle(self, *args: Any, allow_production: bool = False, **options: Any) -> None:
         if not settings.DEBUG and not allow_production:
@@ -182,8 +189,7 @@ class Command(BaseCommand):
                 )
                 DEMO_CARE[last](episode, users[PRACTITIONER])
 
-        self.stdout.write(
-            self.style.SUCCESS("Demo clinic loaded. Sign in at http://127.0.0.1:8000/")
-        )
+        address = options["address"]
+        self.stdout.write(self.style.SUCCESS(f"Demo clinic loaded. Sign in at {address}"))
         for username, password, *_rest, role, _staff in DEMO_USERS:
             self.stdout.write(f"  {role:<13} {username} / {password}")
