@@ -184,7 +184,11 @@ class Episode(models.Model):
         null=True,
         blank=True,
     )
-    opened = models.DateField(default=timezone.localdate)
+    opened = models.DateField(
+        "first visit",
+        default=timezone.localdate,
+        help_text="The day of the first appointment: today, or the day it is booked for.",
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     chief_complaint = models.CharField(
         "chief complaint",
@@ -206,9 +210,14 @@ class Episode(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("episode_detail", args=[self.pk])
 
+    #: How far ahead a first visit may be booked when the episode is opened.
+    BOOKED_AHEAD = datetime.timedelta(days=180)
+
     def clean(self) -> None:
-        if self.opened and self.opened > timezone.localdate():
-            raise ValidationError({"opened": "An episode cannot open in the future."})
+        if self.opened and self.opened > timezone.localdate() + self.BOOKED_AHEAD:
+            raise ValidationError(
+                {"opened": "The first visit is more than six months away: please check the date."}
+            )
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -1,7 +1,8 @@
 """Staff roles as Django groups, with the permissions each role holds.
 
 - Practitioner: everything clinical (episodes, findings, plans) and patients.
-- Front desk: patients, questionnaire invitations and printing; nothing clinical.
+- Front desk: patients, opening episodes, questionnaire invitations and printing;
+  nothing clinical.
 - Administrator: reads the audit trail and manages the clinic in Django admin.
 
 This module lists the clinic's own (and Django's auth) permissions. Every other app
@@ -32,6 +33,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "clinic.add_patient",
         "clinic.change_patient",
         "clinic.view_episode",
+        # Opening an episode (complaint, practitioner, first visit) starts a new patient's
+        # care, so that a questionnaire link can go out; changing it stays clinical.
+        "clinic.add_episode",
     ],
     ADMINISTRATOR: [
         "clinic.view_auditevent",

@@ -17,6 +17,7 @@ from clinic.forms import EpisodeForm, PatientForm
 from clinic.models import AuditEvent, Episode, Patient
 
 PAGE_SIZE = 25
+CLINICAL = "clinic.record_clinical"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -136,7 +137,8 @@ def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("clinic.add_episode", raise_exception=True)
 def episode_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
-    initial = {"practitioner": request.user.pk}
+    # A practitioner opens their own episodes; the front desk picks whose patient it is.
+    initial = {"practitioner": request.user.pk} if request.user.has_perm(CLINICAL) else {}
     form = EpisodeForm(request.POST or None, initial=initial, instance=Episode(patient=patient))
     if request.method == "POST" and form.is_valid():
         episode = form.save()

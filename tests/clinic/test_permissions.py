@@ -1,9 +1,12 @@
 """Who may open which page: anonymous, the wrong role and the right role, for every page."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.builders import PASSWORD, make_episode, make_user
+from tests.builders import PASSWORD, make_episode, make_patient, make_user
 
 # page: (url name, needs an object, a role that may not open it, a role that may)
 PAGES = {
@@ -12,7 +15,7 @@ PAGES = {
     "patient record": ("patient_detail", "patient", "administrator", "front_desk"),
     "edit a patient": ("patient_edit", "patient", "administrator", "front_desk"),
     "archive a patient": ("patient_archive", "patient", "administrator", "front_desk"),
-    "open an episode": ("episode_create", "patient", "front_desk", "practitioner"),
+    "open an episode": ("episode_create", "patient", "administrator", "front_desk"),
     "episode page": ("episode_detail", "episode", "administrator", "practitioner"),
     "edit an episode": ("episode_edit", "episode", "front_desk", "practitioner"),
     "audit trail": ("audit_list", None, "practitioner", "administrator"),
@@ -59,18 +62,48 @@ def test_the_login_page_is_the_only_page_open_to_anonymous_visitors(client, db):
     assert client.get("/admin/").status_code == 302
 
 
-def test_front_desk_cannot_open_an_episode_by_posting_the_form(front_desk, client_for):
-    episode = make_episode()
-    url = reverse("episode_create", args=[episode.patient.pk])
-    response = client_for(front_desk).post(url, {"chief_complaint": "Sneaky"})
-    assert response.status_code == 403
-    assert episode.patient.episodes.count() == 1
+def test_front_desk_opens_an_episode_for_a_new_patient_and_can_then_make_a_link(
+    front_desk, practitioner, client_for
+):
+    patient = make_patient()
+    client = client_for(front_desk)
+    record = client.get(reverse("patient_detail", args=[patient.pk]))
+    assert reverse("episode_create", args=[patient.pk]) in record.text
+    first_visit = timezone.localdate() + datetime.timedelta(days=3)
+    response = client.post(
+        reverse("episode_create", args=[patient.pk]),
+        {
+            "chief_complaint": "Pain down my left leg",
+            "practitioner": practitioner.pk,
+            "opened": first_visit.isoformat(),
+        },
+    )
+    episode = patient.episodes.get()
+    assert response["Location"] == episode.get_absolute_url()
+    assert (episode.practitioner, episode.opened, episode.status) == (
+        practitioner,
+        first_visit,
+        "open",
+    )
+    page = client.get(episode.get_absolute_url())
+    assert reverse("invitation_create", args=[episode.pk]) in page.text
+
+
+def test_front_desk_opening_an_episode_sets_no_clinical_field(front_desk, client_for):
+    patient = make_patient()
+    client_for(front_desk).post(
+        reverse("episode_create", args=[patient.pk]),
+        {
+            "chief_complaint": "Pain",
+            "opened": timezone.localdate().isoformat(),
+            "status": "closed",
+        },
+    )
+    assert patient.episodes.get().status == "open"
 
 
 def test_front_desk_sees_no_link_to_clinical_pages(front_desk, client_for):
     episode = make_episode()
-    page = client_for(front_desk).get(reverse("patient_detail", args=[episode.patient.pk]))
-    assert reverse("episode_create", args=[episode.patient.pk]) not in page.text
     episode_page = client_for(front_desk).get(reverse("episode_detail", args=[episode.pk]))
     assert reverse("episode_edit", args=[episode.pk]) not in episode_page.text
 
