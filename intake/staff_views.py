@@ -1,15 +1,17 @@
 """Staff pages for the questionnaire: links, review, uploads and the dashboard.
 
-A link's raw token exists only in the response that creates (or renews) it: only its
-hash is stored. So "create" and "send again" answer their POST with the link page
-itself, never cached, rather than redirecting to a page that could no longer show it.
-Posting twice just makes another link and retires the one before.
+A link's raw token is never stored with the invitation: only its hash is. "Create" and
+"send again" (POST) make the token, email it if asked, keep it in the server-side
+session and redirect; the link page (GET) takes it out of the session and shows it once.
+Reloading that page shows no link and makes none: it offers "Send again", which makes a
+new address, as an explicit choice.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -24,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from clinic import audit
 from clinic.models import ClinicSettings, Episode
@@ -33,6 +35,7 @@ from intake.models import (
     Questionnaire,
     Upload,
     create_invitation,
+    hash_token,
     renew_invitation,
 )
 
@@ -71,20 +74,56 @@ def send_link(request: HttpRequest, invitation: Invitation, url: str) -> None:
     audit.record(request, "change", invitation, detail=f"link emailed to {patient.email}")
 
 
-def _show_link(
+#: The session key holding a new link's raw token until the link page has shown it once.
+SESSION_NEW_LINK = "intake_new_link"
+
+
+def _link_url(request: HttpRequest, token: str) -> str:
+    return request.build_absolute_uri(reverse("questionnaire_link", args=[token]))
+
+
+def _hand_over(
     request: HttpRequest, invitation: Invitation, token: str, send: bool
 ) -> HttpResponse:
-    url = request.build_absolute_uri(reverse("questionnaire_link", args=[token]))
+    """Email the new link if asked, then redirect to the page that shows it once."""
     if send and invitation.patient.email:
-        send_link(request, invitation, url)
-    context = {
+        send_link(request, invitation, _link_url(request, token))
+    request.session[SESSION_NEW_LINK] = {"invitation": invitation.pk, "token": token}
+    return redirect("invitation_show", pk=invitation.pk)
+
+
+@permission_required("intake.add_invitation", raise_exception=True)
+@require_GET
+@never_cache
+def invitation_show(request: HttpRequest, pk: int) -> HttpResponse:
+    """The link just made, shown once; after that, the page says so and offers "Send again"."""
+    invitation = _invitation(pk)
+    held = request.session.get(SESSION_NEW_LINK) or {}
+    token = held.get("token") if held.get("invitation") == invitation.pk else None
+    if token is not None:
+        del request.session[SESSION_NEW_LINK]
+    if token is not None and hash_token(token) != invitation.token_hash:
+        token = None  # sent again since: this token no longer opens anything
+    context: dict[str, Any] = {
         "invitation": invitation,
         "episode": invitation.questionnaire.episode,
         "patient": invitation.patient,
-        "url": url,
-        "qr": mark_safe(qr_svg(url)),  # noqa: S308 - SVG made by qrcode from our own URL
+        "usable": invitation.usable() and invitation.questionnaire.submitted_at is None,
     }
+    if token is not None:
+        url = _link_url(request, token)
+        context["url"] = url
+        context["qr"] = mark_safe(qr_svg(url))  # noqa: S308 - SVG made by qrcode from our own URL
+        audit.record(request, "view", invitation, detail="new link shown")
+    else:
+        audit.record(request, "view", invitation, detail="link page, link already shown")
     return render(request, "intake/invitation_link.html", context)
+
+
+def _invitation(pk: int) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.select_related("questionnaire__episode__patient"), pk=pk
+    )
 
 
 @permission_required("intake.add_invitation", raise_exception=True)
@@ -101,13 +140,7 @@ def invitation_create(request: HttpRequest, episode_pk: int) -> HttpResponse:
     audit.record(
         request, "create", invitation, patient=episode.patient, detail="questionnaire link"
     )
-    return _show_link(request, invitation, token, send=request.POST.get("send") == "1")
-
-
-def _invitation(pk: int) -> Invitation:
-    return get_object_or_404(
-        Invitation.objects.select_related("questionnaire__episode__patient"), pk=pk
-    )
+    return _hand_over(request, invitation, token, send=request.POST.get("send") == "1")
 
 
 @permission_required("intake.add_invitation", raise_exception=True)
@@ -122,7 +155,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(episode)
     token = renew_invitation(invitation)
     audit.record(request, "change", invitation, detail="new link made; the old one stops working")
-    return _show_link(request, invitation, token, send=request.POST.get("send") == "1")
+    return _hand_over(request, invitation, token, send=request.POST.get("send") == "1")
 
 
 @permission_required("intake.add_invitation", raise_exception=True)

@@ -22,6 +22,7 @@ urlpatterns = [
         staff_views.invitation_create,
         name="invitation_create",
     ),
+    path("questionnaire-links/<int:pk>/", staff_views.invitation_show, name="invitation_show"),
     path(
         "questionnaire-links/<int:pk>/resend/",
         staff_views.invitation_resend,

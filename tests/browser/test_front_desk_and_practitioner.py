@@ -30,9 +30,29 @@ def test_front_desk_registers_a_patient_finds_them_by_part_of_the_name_and_opens
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Zoë Marchetti")
     expect(page.get_by_text("12 Apr 1986")).to_be_visible()
-    expect(page.get_by_role("link", name="Open an episode")).to_have_count(0)
     patient = Patient.objects.get(last_name="Marchetti")
     assert AuditEvent.objects.filter(patient=patient, action="view").exists()
+
+
+def test_front_desk_opens_an_episode_and_sends_the_questionnaire_before_the_first_visit(
+    page: Page, front_desk, practitioner
+):
+    patient = make_patient(first_name="Zoë", last_name="Marchetti")
+    sign_in(page, "frontdesk")
+    page.goto(patient.get_absolute_url())
+    page.get_by_role("link", name="Open an episode").click()
+    page.get_by_label("Chief complaint").fill("Pain down the back of my right leg")
+    page.get_by_label("Practitioner").select_option(str(practitioner.pk))
+    first_visit = datetime.date.today() + datetime.timedelta(days=2)
+    page.get_by_label("First visit").fill(first_visit.isoformat())
+    expect(page.get_by_label("Status")).to_have_count(0)
+    page.get_by_role("button", name="Save episode").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pain down the back of my right leg")
+    page.get_by_role("button", name="Make a questionnaire link").click()
+    expect(page.get_by_role("textbox", name="Link")).to_be_visible()
+    episode = patient.episodes.get()
+    assert (episode.practitioner, episode.opened) == (practitioner, first_visit)
 
 
 def test_a_practitioner_opens_an_episode(page: Page, practitioner):

@@ -4,10 +4,11 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from clinic.models import ClinicSettings
-from intake.models import Questionnaire, create_invitation
+from intake.models import Invitation, Questionnaire, create_invitation
 from tests.browser.conftest import sign_in
 from tests.builders import make_episode, make_patient
 
@@ -239,6 +240,34 @@ def test_staff_make_a_link_and_copy_it(page: Page, live_server, front_desk):
     assert_accessible(page)
     page.get_by_role("link", name="Back to the episode").click()
     expect(page.get_by_text("Sent", exact=True)).to_be_visible()
+    assert_accessible(page)
+
+
+def test_reloading_the_link_page_makes_no_new_link_and_the_patients_link_still_works(
+    page: Page, live_server, front_desk
+):
+    patient = make_patient(first_name="Ines", last_name="Okonkwo", email="ines@example.com")
+    episode = make_episode(patient=patient)
+    sign_in(page, "frontdesk")
+    page.goto(episode.get_absolute_url())
+    page.get_by_role("button", name="Email a questionnaire link").click()
+    link = page.get_by_role("textbox", name="Link").input_value()
+    assert "/q/" in link
+    assert "/questionnaire-links/" in page.url  # a GET page: reloading it posts nothing
+
+    page.reload()
+    expect(page.get_by_text("This link was shown once")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Link")).to_have_count(0)
+    assert Invitation.objects.filter(questionnaire__episode=episode).count() == 1
+    assert len(mail.outbox) == 1
+    patient_page = page.context.browser.new_page()
+    patient_page.goto(link)
+    expect(patient_page.get_by_role("heading", level=1)).to_have_text("Your questionnaire")
+    patient_page.close()
+
+    page.get_by_role("button", name="Send again to ines@example.com").click()
+    assert "/q/" in page.get_by_role("textbox", name="Link").input_value()
+    assert len(mail.outbox) == 2
     assert_accessible(page)
 
 

@@ -69,11 +69,18 @@ PAGES = {
         lambda: reverse("invitation_create", args=[make_episode().pk]),
         "administrator",
         "front_desk",
-        200,
+        302,
     ),
     "send a link again": (
         "post",
         lambda: reverse("invitation_resend", args=[an_invitation().pk]),
+        "administrator",
+        "front_desk",
+        302,
+    ),
+    "the link page": (
+        "get",
+        lambda: reverse("invitation_show", args=[an_invitation().pk]),
         "administrator",
         "front_desk",
         200,
@@ -128,8 +135,11 @@ def test_who_may_use_each_staff_page(page, who, client_for, request):
 
 def test_making_a_link_shows_it_once_with_a_qr_code_and_audits_it(front_desk, client_for):
     episode = make_episode()
-    response = client_for(front_desk).post(reverse("invitation_create", args=[episode.pk]))
+    response = client_for(front_desk).post(
+        reverse("invitation_create", args=[episode.pk]), follow=True
+    )
     invitation = Invitation.objects.get(questionnaire__episode=episode)
+    assert response.redirect_chain == [(reverse("invitation_show", args=[invitation.pk]), 302)]
     assert "/q/" in response.text
     assert "<svg" in response.text and "QR code of the link" in response.text
     assert "no-store" in response["Cache-Control"]
@@ -141,12 +151,39 @@ def test_making_a_link_shows_it_once_with_a_qr_code_and_audits_it(front_desk, cl
 
 def test_the_link_shown_to_staff_opens_the_questionnaire(front_desk, client_for):
     episode = make_episode()
-    response = client_for(front_desk).post(reverse("invitation_create", args=[episode.pk]))
+    response = client_for(front_desk).post(
+        reverse("invitation_create", args=[episode.pk]), follow=True
+    )
     start = response.text.index("/q/")
     url = response.text[start : response.text.index('"', start)]
     from django.test import Client
 
     assert Client().get(url)["Location"] == reverse("questionnaire_check")
+
+
+def test_reloading_the_link_page_makes_no_new_link_and_shows_none(front_desk, client_for):
+    episode = make_episode(patient=make_patient(email="zoe@example.com"))
+    client = client_for(front_desk)
+    shown = client.post(reverse("invitation_create", args=[episode.pk]), {"send": "1"}, follow=True)
+    invitation = Invitation.objects.get(questionnaire__episode=episode)
+    reloaded = client.get(reverse("invitation_show", args=[invitation.pk]))
+    assert "/q/" in shown.text
+    assert "/q/" not in reloaded.text
+    assert "shown once" in reloaded.text
+    assert reverse("invitation_resend", args=[invitation.pk]) in reloaded.text
+    assert Invitation.objects.filter(questionnaire__episode=episode).count() == 1
+    assert Invitation.objects.get(pk=invitation.pk).token_hash == invitation.token_hash
+    assert len(mail.outbox) == 1
+
+
+def test_the_new_link_is_kept_in_the_session_only_until_it_is_shown(front_desk, client_for):
+    episode = make_episode()
+    client = client_for(front_desk)
+    client.post(reverse("invitation_create", args=[episode.pk]))
+    assert "intake_new_link" in client.session
+    invitation = Invitation.objects.get(questionnaire__episode=episode)
+    client.get(reverse("invitation_show", args=[invitation.pk]))
+    assert "intake_new_link" not in client.session
 
 
 def test_emailing_a_link_sends_it_to_the_patient_and_audits_the_sending(front_desk, client_for):
@@ -367,7 +404,7 @@ def test_an_email_that_cannot_be_sent_still_shows_the_link_with_a_message(
     settings.EMAIL_PORT = 9  # nothing listens here
     episode = make_episode(patient=make_patient(email="zoe@example.com"))
     response = client_for(front_desk).post(
-        reverse("invitation_create", args=[episode.pk]), {"send": "1"}
+        reverse("invitation_create", args=[episode.pk]), {"send": "1"}, follow=True
     )
     assert response.status_code == 200
     assert "The email could not be sent" in response.text
