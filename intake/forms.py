@@ -652,6 +652,7 @@ def content_type_of(upload: UploadedFile) -> str:
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="Choose a file (PDF, JPEG or PNG)",
+        error_messages={"required": "Choose a file to add first."},
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 

@@ -218,18 +218,8 @@ def step(request: HttpRequest, invitation: Invitation, slug: str) -> HttpRespons
         return redirect("questionnaire_done")
     asked = asked_questionnaires(IntakeSettings.load())
     if request.method == "POST":
-        with transaction.atomic():
-            questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-            questionnaire.episode = invitation.questionnaire.episode
-            form = step_form(slug, questionnaire, request.POST, asked)
-            form.is_valid()
-            form.store()
-            flags = q.red_flags_answered_yes(questionnaire.answers)
-            emergency = any(code in q.EMERGENCY_SIGNS for code in flags)
-            save_answers(questionnaire, red_flags=flags, emergency=emergency)
-        audit.record(
-            request, "change", questionnaire, patient=invitation.patient, detail=f"step {slug}"
-        )
+        form, emergency = _store_step(request, invitation, slug, asked)
+        questionnaire = form.questionnaire
         if request.POST.get("autosave") == "1":
             saved = timezone.localtime(questionnaire.last_saved_at)
             return JsonResponse(
@@ -242,6 +232,33 @@ def step(request: HttpRequest, invitation: Invitation, slug: str) -> HttpRespons
     form = step_form(slug, questionnaire, asked=asked)
     audit.record(request, "view", questionnaire, patient=invitation.patient, detail=f"step {slug}")
     return _render_step(request, invitation, slug, form, asked)
+
+
+def _store_step(
+    request: HttpRequest, invitation: Invitation, slug: str, asked: tuple[str, ...]
+) -> tuple[Any, bool]:
+    """Save the step's answers as posted; returns the bound form and the emergency flag."""
+    with transaction.atomic():
+        locked = Questionnaire.objects.select_for_update()
+        questionnaire = locked.get(pk=invitation.questionnaire.pk)
+        questionnaire.episode = invitation.questionnaire.episode
+        form = step_form(slug, questionnaire, request.POST, asked)
+        form.is_valid()
+        form.store()
+        flags = q.red_flags_answered_yes(questionnaire.answers)
+        emergency = any(code in q.EMERGENCY_SIGNS for code in flags)
+        save_answers(questionnaire, red_flags=flags, emergency=emergency)
+    audit.record(
+        request, "change", questionnaire, patient=invitation.patient, detail=f"step {slug}"
+    )
+    return form, emergency
+
+
+def _store_scans_answers(request: HttpRequest, invitation: Invitation) -> None:
+    """ "Add this file" and "Remove" post the scans step's answers too: save them first, so
+    that the page they return to shows what the patient typed, never an older copy."""
+    if request.POST.get("step_answers") == "scans":
+        _store_step(request, invitation, "scans", asked_questionnaires(IntakeSettings.load()))
 
 
 def _after_save(
@@ -297,6 +314,7 @@ def upload_create(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     questionnaire = invitation.questionnaire
     if questionnaire.submitted_at is not None:
         return redirect("questionnaire_done")
+    _store_scans_answers(request, invitation)
     form = UploadForm(request.POST, request.FILES, questionnaire=questionnaire)
     if form.is_valid():
         file = form.cleaned_data["file"]
@@ -326,6 +344,7 @@ def upload_remove(request: HttpRequest, invitation: Invitation, pk: int) -> Http
         return redirect("questionnaire_done")
     # Only this questionnaire's files: another patient's file is simply not found.
     upload = get_object_or_404(Upload, pk=pk, questionnaire=questionnaire)
+    _store_scans_answers(request, invitation)
     audit.record(
         request, "change", upload, patient=invitation.patient, detail="patient removed a file"
     )

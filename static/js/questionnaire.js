@@ -13,6 +13,7 @@
 
   function formData() {
     var data = new FormData(form);
+    data.delete("file"); // a file goes with "Add this file", never with a background save
     data.append("autosave", "1");
     return data;
   }

@@ -311,3 +311,46 @@ def test_next_waits_for_a_background_save_still_on_its_way(phone_page: Page, liv
     expect(p.get_by_role("heading", level=1)).to_have_text("Where it hurts")
     assert seen["next_sent_while_held"] is False
     assert Questionnaire.objects.get(episode=episode).extra["goals"] == "Walk to work and back"
+
+
+def test_adding_a_file_right_after_typing_keeps_the_newest_answers(phone_page: Page, live_server):
+    """The answers typed just before "Add this file" come back on the page and stay saved,
+    even when a background save of them is still held up on the network."""
+    episode, token = new_patient_link(live_server)
+    p = phone_page
+    p.goto(f"/q/{token}/")
+    p.get_by_label("Day").fill("23")
+    p.get_by_label("Month").fill("8")
+    p.get_by_label("Year").fill("1979")
+    p.get_by_role("button", name="Continue").click()
+    p.goto("/questionnaire/scans/")
+    expect(p.get_by_role("heading", level=1)).to_have_text("Scans and reports")
+
+    held: list = []
+
+    def hold_background_saves(route):
+        if b"autosave" in (route.request.post_data_buffer or b""):
+            held.append(route)
+        else:
+            route.continue_()
+
+    p.route("**/questionnaire/scans/", hold_background_saves)
+    p.wait_for_load_state("load")
+    p.get_by_label("MRI").check()
+    notes = p.get_by_label("When and where were they done, and what were you told?")
+    notes.fill("MRI in March at the city hospital")
+    p.locator("#id_file").set_input_files(
+        files=[{"name": "mri.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+    )
+    p.get_by_role("button", name="Add this file").click()  # within the 3 s before a save
+
+    expect(p.get_by_text("mri.pdf is added")).to_be_visible()
+    expect(notes).to_have_value("MRI in March at the city hospital")
+    expect(p.get_by_label("MRI")).to_be_checked()
+    for route in held:
+        route.continue_()
+    p.unroute("**/questionnaire/scans/")
+    next_step(p)
+    expect(p.get_by_role("heading", level=1)).to_have_text("Consent and submit")
+    scans = Questionnaire.objects.get(episode=episode).extra["scans"]
+    assert scans == {"kinds": ["mri"], "notes": "MRI in March at the city hospital"}

@@ -148,3 +148,47 @@ def test_the_scans_step_states_the_clinics_own_size_limit(settings):
     _invitation, token = make_invitation()
     page = patient_client(token).get(step_url("scans"))
     assert "up to 5 MB" in page.text
+
+
+def test_adding_a_file_also_saves_the_answers_typed_on_the_scans_step():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    client.post(step_url("scans"), {"scan_notes": "MRI in March", "autosave": "1"})
+    page = client.post(
+        reverse("questionnaire_upload"),
+        {
+            "step_answers": "scans",
+            "scan_kinds": ["mri"],
+            "scan_notes": "MRI in March at the city hospital",
+            "file": named("mri.pdf", PDF),
+        },
+        follow=True,
+    )
+    extra = invitation.questionnaire.__class__.objects.get(pk=invitation.questionnaire.pk).extra
+    assert extra["scans"] == {"kinds": ["mri"], "notes": "MRI in March at the city hospital"}
+    assert "MRI in March at the city hospital" in page.text
+    assert "mri.pdf is added" in page.text
+
+
+def test_removing_a_file_also_saves_the_answers_typed_on_the_scans_step():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    upload(client, "mri.pdf", PDF)
+    added = Upload.objects.get(questionnaire=invitation.questionnaire)
+    client.post(
+        reverse("questionnaire_upload_remove", args=[added.pk]),
+        {"step_answers": "scans", "scan_notes": "No scans after all"},
+    )
+    invitation.questionnaire.refresh_from_db()
+    assert invitation.questionnaire.extra["scans"]["notes"] == "No scans after all"
+
+
+def test_adding_without_choosing_a_file_says_so_and_keeps_the_answers():
+    invitation, token = make_invitation()
+    page = patient_client(token).post(
+        reverse("questionnaire_upload"),
+        {"step_answers": "scans", "scan_notes": "X-ray in 2019"},
+        follow=True,
+    )
+    assert "Choose a file to add first." in page.text
+    assert "X-ray in 2019" in page.text
