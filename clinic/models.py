@@ -25,6 +25,15 @@ def fold(text: str) -> str:
     return " ".join(plain.casefold().split())
 
 
+def same_name(typed: str, on_record: str) -> bool:
+    """Whether a typed name is the name on record, accents, case, spacing and hyphens aside."""
+
+    def plain(name: str) -> str:
+        return "".join(fold(name.replace("-", " ")).split())
+
+    return bool(plain(typed)) and plain(typed) == plain(on_record)
+
+
 def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 

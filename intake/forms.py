@@ -21,7 +21,7 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from clinic.form_layout import FIELD_TEMPLATE
-from clinic.models import Patient
+from clinic.models import Patient, same_name
 from intake import questionnaire as q
 from intake.core.paths import MISSING, get_path, set_path
 from intake.models import IntakeSettings, Questionnaire
@@ -495,6 +495,10 @@ class ConsentForm(StepForm):
             "consent", "agreed", to_store=lambda value: True if value else MISSING
         ),
         "signed_name": q.in_extra("consent", "signed_name"),
+        "on_behalf": q.in_extra(
+            "consent", "on_behalf", to_store=lambda value: True if value else MISSING
+        ),
+        "relationship": q.in_extra("consent", "relationship"),
         "signed_on": q.in_extra(
             "consent",
             "signed_on",
@@ -509,6 +513,15 @@ class ConsentForm(StepForm):
         required=False,
     )
     signed_name = forms.CharField(label="Type your full name as your signature", max_length=200)
+    on_behalf = forms.BooleanField(
+        label="I am signing on the patient's behalf (for example as their parent or carer)",
+        required=False,
+    )
+    relationship = forms.CharField(
+        label="Your name and how you are related to the patient",
+        max_length=200,
+        required=False,
+    )
     signed_on = forms.DateField(
         label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -522,7 +535,21 @@ class ConsentForm(StepForm):
             self.initial["signed_on"] = timezone.localdate()
 
     def layout(self) -> Layout:
-        return Layout("agreed", "signed_name", "signed_on")
+        return Layout("agreed", "signed_name", "on_behalf", "relationship", "signed_on")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        typed = (cleaned.get("signed_name") or "").strip()
+        patient = self.questionnaire.episode.patient
+        if typed and not cleaned.get("on_behalf") and not same_name(typed, patient.full_name):
+            self.add_error(
+                "signed_name",
+                f"This is not the name the clinic has for the patient ({patient.full_name}). "
+                "Type the patient's full name, or if you are signing for them, tick the box "
+                "below and say who you are.",
+            )
+        return cleaned
 
 
 STEP_FORMS: dict[str, type[StepForm]] = {

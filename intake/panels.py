@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from clinic import audit
-from clinic.models import Episode
+from clinic.models import Episode, same_name
 from intake import questionnaire as q
 from intake.core import vocabulary
 from intake.core.assessment import assess_findings, scores_to_dict
@@ -43,6 +43,22 @@ def nprs(answers: dict[str, Any], now: str, worst: str, best: str) -> str:
         return "–" if value is None else str(value)
 
     return f"now {shown(now)}, worst {shown(worst)}, best {shown(best)}"
+
+
+def signature(episode: Episode, consent: dict[str, Any]) -> dict[str, Any] | None:
+    """Who signed, and whether the practitioner must look twice at it."""
+    name = consent.get("signed_name")
+    if not name:
+        return None
+    on_behalf = consent.get("on_behalf") is True
+    return {
+        "name": name,
+        "on": consent.get("signed_on"),
+        "on_behalf": on_behalf,
+        "relationship": consent.get("relationship", ""),
+        "agreed": consent.get("agreed") is True,
+        "mismatch": not on_behalf and not same_name(name, episode.patient.full_name),
+    }
 
 
 def answer_summary(episode: Episode, questionnaire: Questionnaire) -> dict[str, Any]:
@@ -76,6 +92,7 @@ def answer_summary(episode: Episode, questionnaire: Questionnaire) -> dict[str, 
         "walking": q.WALKING.get(extra.get("walking_distance", "")),
         "standing": q.STANDING.get(extra.get("standing_time", "")),
         "extra": extra,
+        "signature": signature(episode, extra.get("consent", {})),
     }
     try:
         case = episode_case(episode)

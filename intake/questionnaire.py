@@ -336,6 +336,8 @@ def missing_answers(
         missing.append(Missing("consent", "Your agreement to the consent statement"))
     if not consent.get("signed_name"):
         missing.append(Missing("consent", "Your name as a signature"))
+    if consent.get("on_behalf") and not (consent.get("relationship") or "").strip():
+        missing.append(Missing("consent", "Your name and how you are related to the patient"))
     if not consent.get("signed_on"):
         missing.append(Missing("consent", "Today's date"))
     return missing

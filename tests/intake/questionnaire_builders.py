@@ -17,7 +17,10 @@ BORN = datetime.date(1986, 4, 12)
 def make_invitation(episode: Episode | None = None, **overrides: Any) -> tuple[Invitation, str]:
     """A link (and its raw token) for an episode of a patient born on BORN."""
     if episode is None:
-        episode = make_episode(patient=make_patient(date_of_birth=BORN, sex="female"))
+        patient = make_patient(
+            first_name="Zoë", last_name="Marchetti", date_of_birth=BORN, sex="female"
+        )
+        episode = make_episode(patient=patient)
     invitation, token = create_invitation(episode, by=None)
     for name, value in overrides.items():
         setattr(invitation, name, value)

@@ -13,6 +13,7 @@ from clinic.models import AuditEvent
 from intake.models import Invitation, Questionnaire, Upload
 from tests.builders import make_episode, make_patient
 from tests.intake.questionnaire_builders import (
+    BORN,
     FULL_ANSWERS,
     answer_everything,
     make_invitation,
@@ -28,6 +29,11 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+def named_patient(first: str, last: str):
+    """An episode for a patient born on BORN with this name (the link's date check)."""
+    return make_episode(patient=make_patient(first_name=first, last_name=last, date_of_birth=BORN))
 
 
 def an_invitation(**kwargs):
@@ -317,10 +323,10 @@ def test_marking_reviewed_takes_it_off_the_dashboard(practitioner, client_for):
 
 
 def test_the_dashboard_lists_flags_answers_to_review_and_links_still_out(front_desk, client_for):
-    flagged, token = make_invitation()
+    flagged, token = make_invitation(named_patient("Henrik", "Solberg"))
     patient_client(token).post(step_url("safety"), {"bowel_dysfunction": "yes"})
     waiting = submitted_questionnaire()
-    out = an_invitation()
+    out = an_invitation(episode=named_patient("Priya", "Natarajan"))
     page = client_for(front_desk).get(reverse("questionnaire_dashboard")).text
     flags = page[page.index("flags-heading") : page.index("review-heading")]
     review = page[page.index("review-heading") : page.index("links-heading")]

@@ -153,7 +153,7 @@ def test_submitting_with_answers_missing_lists_them_with_links_and_keeps_everyth
     invitation, token = make_invitation()
     client = patient_client(token)
     client.post(step_url("about"), {"goals": "Walk the dog"})
-    response = client.post(step_url("consent"), {"signed_name": "Zoë", "go": "submit"})
+    response = client.post(step_url("consent"), {"signed_name": "zoe  MARCHETTI", "go": "submit"})
     assert response["Location"] == step_url("consent") + "?check=1"
     page = client.get(response["Location"])
     assert "a few answers are still needed" in page.text
@@ -163,7 +163,7 @@ def test_submitting_with_answers_missing_lists_them_with_links_and_keeps_everyth
     questionnaire = Questionnaire.objects.get(pk=invitation.questionnaire.pk)
     assert questionnaire.submitted_at is None
     assert questionnaire.extra["goals"] == "Walk the dog"
-    assert questionnaire.extra["consent"]["signed_name"] == "Zoë"
+    assert questionnaire.extra["consent"]["signed_name"] == "zoe  MARCHETTI"
 
 
 def test_an_emergency_sign_flags_the_questionnaire_and_shows_urgent_advice_after_saving():
@@ -214,3 +214,61 @@ def test_the_questionnaires_the_clinic_turns_off_are_not_asked():
     case = episode_case(Episode.objects.get(pk=invitation.questionnaire.episode_id))
     assert case.questionnaires.odi is None
     assert case.questionnaires.start_back is not None
+
+
+@pytest.mark.parametrize(
+    ("typed", "accepted"),
+    [
+        ("Zoë Marchetti", True),
+        ("zoe marchetti", True),
+        ("  ZOË   MARCHETTI ", True),
+        ("Zoe Mar-chetti", True),
+        ("Mickey Mouse", False),
+        ("Zoë", False),
+        ("Marchetti Zoë", False),
+    ],
+)
+def test_the_signature_must_be_the_patients_name_accents_case_and_spacing_aside(typed, accepted):
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    answer_everything(client)
+    response = client.post(
+        step_url("consent"),
+        {"agreed": "on", "signed_name": typed, "signed_on": "2026-05-02", "go": "submit"},
+    )
+    questionnaire = Questionnaire.objects.get(pk=invitation.questionnaire.pk)
+    assert (questionnaire.submitted_at is not None) is accepted
+    if not accepted:
+        assert "This is not the name the clinic has for the patient" in response.text
+        assert questionnaire.extra["consent"]["signed_name"] != typed  # the earlier one stays
+
+
+def test_someone_signing_on_the_patients_behalf_says_who_they_are():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    answer_everything(client)
+    signed = {"agreed": "on", "signed_name": "Luca Marchetti", "signed_on": "2026-05-02"}
+    response = client.post(step_url("consent"), {**signed, "on_behalf": "on", "go": "submit"})
+    assert response["Location"] == step_url("consent") + "?check=1"
+    page = client.get(response["Location"])
+    assert "Your name and how you are related to the patient" in page.text
+    client.post(
+        step_url("consent"),
+        {**signed, "on_behalf": "on", "relationship": "Luca, her son", "go": "submit"},
+    )
+    questionnaire = Questionnaire.objects.get(pk=invitation.questionnaire.pk)
+    assert questionnaire.submitted_at is not None
+    assert questionnaire.extra["consent"]["relationship"] == "Luca, her son"
+
+
+def test_the_practitioner_is_warned_of_a_signature_that_is_not_the_patients(
+    practitioner, client_for
+):
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    answer_everything(client)
+    questionnaire = Questionnaire.objects.get(pk=invitation.questionnaire.pk)
+    questionnaire.extra["consent"]["signed_name"] = "Mickey Mouse"  # saved before the check
+    questionnaire.save()
+    page = client_for(practitioner).get(questionnaire.episode.get_absolute_url())
+    assert "The signature is not the patient's name on record" in page.text

@@ -50,7 +50,7 @@ def spend(invitation: Invitation, token: str) -> None:
     answer_everything(client)
     client.post(
         step_url("consent"),
-        {"go": "submit", "agreed": "on", "signed_name": "Z", "signed_on": "2026-05-02"},
+        {"go": "submit", "agreed": "on", "signed_name": "Zoë Marchetti", "signed_on": "2026-05-02"},
     )
     assert Questionnaire.objects.get(pk=invitation.questionnaire_id).submitted_at is not None
 
@@ -185,7 +185,7 @@ def test_after_submitting_the_session_shows_a_read_only_confirmation_not_the_for
     answer_everything(client)
     client.post(
         step_url("consent"),
-        {"go": "submit", "agreed": "on", "signed_name": "Z", "signed_on": "2026-05-02"},
+        {"go": "submit", "agreed": "on", "signed_name": "Zoë Marchetti", "signed_on": "2026-05-02"},
     )
     assert client.get(step_url("pain"))["Location"] == reverse("questionnaire_done")
     page = client.get(reverse("questionnaire_done"))
