@@ -212,6 +212,15 @@ class TreatmentPlan(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def superseded_by(self) -> TreatmentPlan | None:
+        """The version whose approval superseded this one (None unless superseded)."""
+        if self.status != self.Status.SUPERSEDED:
+            return None
+        later = TreatmentPlan.objects.filter(
+            episode_id=self.episode_id, version__gt=self.version, approved_at__isnull=False
+        )
+        return later.order_by("version").first()
+
     def visit_dates(self) -> list[datetime.date]:
         if not (self.start_date and self.visits_per_week and self.total_visits):
             return []

@@ -131,6 +131,7 @@ def print_context(plan: TreatmentPlan, variant: str, paper: str) -> dict[str, An
     root = assessment.get("root") or {}
     return {
         "plan": plan,
+        "superseded_by": plan.superseded_by(),
         "patient": plan.episode.patient,
         "episode": plan.episode,
         "variant": variant,
@@ -176,13 +177,20 @@ def variants_for(plan: TreatmentPlan) -> tuple[str, ...]:
 
 
 def plan_pdf(plan: TreatmentPlan, variant: str, paper: str) -> bytes:
-    """The PDF of an approved version: from the cache, else rendered once and kept."""
-    cached = PlanPdf.objects.filter(plan=plan, variant=variant, paper=paper).first()
-    if cached is not None:
-        return bytes(cached.content)
+    """The PDF of an approved version: from the cache, else rendered once and kept.
+
+    A superseded version is rendered afresh, marked as superseded on every page: the
+    copy cached while it was current carries no such mark.
+    """
+    if plan.status != TreatmentPlan.Status.SUPERSEDED:
+        cached = PlanPdf.objects.filter(plan=plan, variant=variant, paper=paper).first()
+        if cached is not None:
+            return bytes(cached.content)
     from plans.render import render_pdf  # WeasyPrint only when a PDF is made
 
     content = render_pdf(plan_html(plan, variant, paper), paper)
+    if plan.status == TreatmentPlan.Status.SUPERSEDED:
+        return content
     try:
         with transaction.atomic():
             PlanPdf.objects.create(plan=plan, variant=variant, paper=paper, content=content)

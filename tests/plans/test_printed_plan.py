@@ -7,7 +7,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from clinic.models import AuditEvent
-from plans.models import PlanPdf
+from plans.models import PlanPdf, approve_plan, revise_plan
 from plans.pdf import plan_pdf
 from plans.render import APP_ORIGIN, RefusedURL, StaticOnlyFetcher, render_pdf
 from tests.builders import make_episode, make_patient
@@ -187,3 +187,34 @@ def test_the_letterhead_carries_the_clinics_details_and_logo(plan, settings, tmp
     assert "01632 960000" in text
     assert "Registered with the example council." in text
     assert image_count(content) >= 1  # the logo (0 in the tests that must embed nothing)
+
+
+def superseded(plan, practitioner):
+    """`plan` after version 2 was approved over it, with the PDF it had while current."""
+    plan_pdf(plan, "patient", "a4")  # printed (and cached) while it was current
+    newer = revise_plan(plan, by=practitioner)
+    approve_plan(newer, by=practitioner)
+    plan.refresh_from_db()
+    newer.refresh_from_db()
+    return plan, newer
+
+
+def test_a_superseded_version_prints_marked_on_every_page(plan, practitioner):
+    old, newer = superseded(plan, practitioner)
+    reader = PdfReader(io.BytesIO(plan_pdf(old, "patient", "a4")))
+    mark = f"Superseded on {newer.approved_at:%-d %B %Y} by version {newer.version}"
+    assert len(reader.pages) > 1
+    for number, page in enumerate(reader.pages, start=1):
+        assert mark in " ".join((page.extract_text() or "").split()), f"page {number}"
+    assert "Superseded on" not in pdf_text(plan_pdf(newer, "patient", "a4"))
+
+
+def test_only_the_current_version_is_offered_for_printing(
+    plan, practitioner, front_desk, client_for
+):
+    old, newer = superseded(plan, practitioner)
+    page = client_for(front_desk).get(old.episode.get_absolute_url()).text
+    assert reverse("plan_print", args=[newer.pk, "patient", "a4"]) in page
+    assert reverse("plan_print", args=[old.pk, "patient", "a4"]) not in page
+    detail = client_for(practitioner).get(old.get_absolute_url()).text
+    assert f"Superseded on {newer.approved_at:%-d %B %Y} by" in detail
