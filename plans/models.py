@@ -212,14 +212,17 @@ class TreatmentPlan(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def superseded_by(self) -> TreatmentPlan | None:
-        """The version whose approval superseded this one (None unless superseded)."""
+    def superseded_by(self, versions: list[TreatmentPlan] | None = None) -> TreatmentPlan | None:
+        """The version whose approval superseded this one (None unless superseded).
+
+        `versions`, the episode's versions when the caller has them, saves a query.
+        """
         if self.status != self.Status.SUPERSEDED:
             return None
-        later = TreatmentPlan.objects.filter(
-            episode_id=self.episode_id, version__gt=self.version, approved_at__isnull=False
-        )
-        return later.order_by("version").first()
+        if versions is None:
+            versions = list(TreatmentPlan.objects.filter(episode_id=self.episode_id))
+        later = [v for v in versions if v.version > self.version and v.approved_at is not None]
+        return min(later, key=lambda v: v.version, default=None)
 
     def visit_dates(self) -> list[datetime.date]:
         if not (self.start_date and self.visits_per_week and self.total_visits):

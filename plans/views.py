@@ -303,7 +303,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "patient": plan.patient,
         "versions": versions,
         "variants": variants_for(plan),
-        "superseded_by": plan.superseded_by(),
+        "superseded_by": plan.superseded_by(versions),
         "papers": PlanPdf.Paper.choices,
         "variant_names": dict(PlanPdf.Variant.choices),
         "modality_names": MODALITY_NAMES,
