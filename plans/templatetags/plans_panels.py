@@ -18,6 +18,12 @@ def get(mapping: dict, key: Any) -> Any:
 
 
 @register.filter
+def flag_codes(flags: list[dict[str, Any]]) -> set[str]:
+    """The codes of an assessment's flags: `{% if "code" in a.amber_flags|flag_codes %}`."""
+    return {flag["code"] for flag in flags}
+
+
+@register.filter
 def flag_name(code: str) -> str:
     return FLAG_NAMES.get(code, code.replace("_", " "))
 

@@ -239,3 +239,24 @@ def test_the_live_assessment_drops_a_finding_cleared_in_the_form(practitioner, c
     url = reverse("assessment_preview", args=[episode.pk])
     response = client_for(practitioner).post(url, {"version": "1", "duration_weeks": "3"})
     assert response.context["assessed"]["a"]["root"]["level"] is None
+
+
+def red_flag_badge(page: str) -> str:
+    start = page.index('data-testid="red-flag-screen"')
+    return page[page.rindex("<span", 0, start) : page.index("</span>", start)]
+
+
+def test_no_red_flags_shows_green_only_once_every_question_is_answered(practitioner, client_for):
+    screened = make_episode()
+    make_exam(screened)
+    unscreened = make_episode()
+    history = {**L5_DISC_HISTORY, "red_flags": {"saddle_anaesthesia": False}}
+    make_exam(unscreened, history=history)
+    client = client_for(practitioner)
+
+    green = red_flag_badge(client.get(reverse("exam_edit", args=[screened.pk])).text)
+    amber = red_flag_badge(client.get(reverse("exam_edit", args=[unscreened.pk])).text)
+
+    assert "text-bg-success" in green and "No red flags" in green
+    assert "text-bg-warning" in amber and "Red flags not screened" in amber
+    assert "No red flags" not in amber
