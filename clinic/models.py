@@ -204,6 +204,16 @@ class Episode(models.Model):
         max_length=300,
         help_text="In the patient's words, e.g. 'pain down the back of the right leg'.",
     )
+    # When a referral letter was sent (printed, or marked sent), and by whom.
+    referred_at = models.DateTimeField("referral sent", null=True, blank=True)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="referral sent by",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

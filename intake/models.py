@@ -57,6 +57,16 @@ class QuestionnaireQuerySet(models.QuerySet["Questionnaire"]):
     def flagged(self) -> QuestionnaireQuerySet:
         return self.filter(red_flag=True)
 
+    def flagged_unreferred(self) -> QuestionnaireQuerySet:
+        """Red flags still to act on: the episode is open, or a red flag came after the
+        referral was sent. A sent referral takes the others off the dashboard."""
+        open_episode = models.Q(episode__status=Episode.Status.OPEN)
+        flagged_since = models.Q(
+            episode__status=Episode.Status.REFERRED,
+            red_flag_at__gt=models.F("episode__referred_at"),
+        )
+        return self.flagged().filter(open_episode | flagged_since)
+
     def awaiting_review(self) -> QuestionnaireQuerySet:
         return self.filter(submitted_at__isnull=False, reviewed_at__isnull=True)
 
@@ -78,6 +88,9 @@ class Questionnaire(models.Model):
         help_text="A possible cauda equina sign was answered yes: the patient was told to "
         "seek emergency care today.",
     )
+    # When a red flag not reported before was last answered "yes": one reported after the
+    # episode's referral was sent brings it back to the dashboard.
+    red_flag_at = models.DateTimeField("new red flag reported", null=True, blank=True)
     last_saved_at = models.DateTimeField("last saved by the patient", null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -317,8 +330,19 @@ def renew_invitation(invitation: Invitation) -> str:
     return token
 
 
-def save_answers(questionnaire: Questionnaire, *, red_flags: list[str], emergency: bool) -> None:
-    """Save the patient's answers as they are, with the red-flag summary the dashboard reads."""
+def save_answers(
+    questionnaire: Questionnaire,
+    *,
+    red_flags: list[str],
+    emergency: bool,
+    new_red_flag: bool = False,
+) -> None:
+    """Save the patient's answers as they are, with the red-flag summary the dashboard reads.
+
+    `new_red_flag`: a red flag not reported before is answered "yes" in this save.
+    """
+    if new_red_flag:
+        questionnaire.red_flag_at = timezone.now()
     questionnaire.red_flag = bool(red_flags)
     questionnaire.emergency = emergency
     questionnaire.last_saved_at = timezone.now()

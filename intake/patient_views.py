@@ -242,12 +242,18 @@ def _store_step(
         locked = Questionnaire.objects.select_for_update()
         questionnaire = locked.get(pk=invitation.questionnaire.pk)
         questionnaire.episode = invitation.questionnaire.episode
+        before = set(q.red_flags_answered_yes(questionnaire.answers))
         form = step_form(slug, questionnaire, request.POST, asked)
         form.is_valid()
         form.store()
         flags = q.red_flags_answered_yes(questionnaire.answers)
         emergency = any(code in q.EMERGENCY_SIGNS for code in flags)
-        save_answers(questionnaire, red_flags=flags, emergency=emergency)
+        save_answers(
+            questionnaire,
+            red_flags=flags,
+            emergency=emergency,
+            new_red_flag=bool(set(flags) - before),
+        )
     audit.record(
         request, "change", questionnaire, patient=invitation.patient, detail=f"step {slug}"
     )

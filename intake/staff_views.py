@@ -18,7 +18,6 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -220,10 +219,8 @@ def upload_download(request: HttpRequest, pk: int) -> FileResponse:
 @permission_required("clinic.view_episode", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What needs attention: red flags, answers to review, links still out."""
-    open_episodes = Q(episode__status=Episode.Status.OPEN)
     flagged = (
-        Questionnaire.objects.flagged()
-        .filter(open_episodes)
+        Questionnaire.objects.flagged_unreferred()
         .select_related("episode__patient")
         .order_by("-emergency", "-last_saved_at", "pk")
     )

@@ -22,7 +22,7 @@ from django.utils import timezone
 from clinic.models import Episode, Patient, display_name
 from intake.core import vocabulary
 from intake.core.case import CaseError, load_case
-from intake.models import case_document
+from intake.models import Questionnaire, case_document
 from plans.core.assessment import assessment_document
 from plans.core.propose import plan_problems
 
@@ -158,6 +158,7 @@ class TreatmentPlan(models.Model):
 
     class Meta:
         ordering = ["-version"]
+        permissions = [("send_referral", "Can mark a referral letter as sent")]
         constraints = [
             models.UniqueConstraint(fields=["episode", "version"], name="plan_version_once"),
             models.UniqueConstraint(
@@ -228,6 +229,31 @@ class TreatmentPlan(models.Model):
         if not (self.start_date and self.visits_per_week and self.total_visits):
             return []
         return visit_dates(self.start_date, self.visits_per_week, self.total_visits)
+
+
+@transaction.atomic
+def mark_referred(plan: TreatmentPlan, *, by: Any) -> bool:
+    """The referral letter of `plan` is sent: the episode is "Referred", with who and when.
+
+    Done once: printing the letter again changes nothing, unless a red flag reported since
+    put the episode back on the dashboard (the letter sent again answers it). Returns
+    whether the episode changed.
+    """
+    if plan.kind != TreatmentPlan.Kind.REFERRAL or plan.is_draft:
+        return False
+    episode = Episode.objects.select_for_update().get(pk=plan.episode_id)
+    if episode.status == Episode.Status.REFERRED and episode.referred_at is not None:
+        newer_flag = Questionnaire.objects.filter(
+            episode=episode, red_flag_at__gt=episode.referred_at
+        ).exists()
+        if not newer_flag:
+            return False
+    episode.status = Episode.Status.REFERRED
+    episode.referred_at = timezone.now()
+    episode.referred_by = by
+    episode.save(update_fields=["status", "referred_at", "referred_by", "updated_at"])
+    plan.episode = episode
+    return True
 
 
 class PlanNotReady(Exception):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("episodes/<int:pk>/plan/", views.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/revise/", views.plan_revise, name="plan_revise"),
+    path("plans/<int:pk>/referral-sent/", views.referral_sent, name="referral_sent"),
     path("plans/<int:pk>/print/<str:variant>/<str:paper>/", views.plan_print, name="plan_print"),
     path(
         "plans/<int:pk>/preview/<str:variant>/", views.plan_print_preview, name="plan_print_preview"

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -36,6 +37,7 @@ from plans.models import (
     PlanPdf,
     TreatmentPlan,
     approve_plan,
+    mark_referred,
     record_diagnosis,
     revise_plan,
     save_draft,
@@ -43,6 +45,7 @@ from plans.models import (
 from plans.pdf import plan_html, plan_pdf, variants_for
 
 CLINICAL = "clinic.record_clinical"
+SEND_REFERRAL = "plans.send_referral"
 
 
 def _episode(pk: int) -> Episode:
@@ -82,7 +85,9 @@ def _questionnaire_history(episode: Episode) -> dict[str, Any]:
 @permission_required("clinic.view_episode", raise_exception=True)
 def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Where the three apps meet: the episode, its questionnaire, its exam and plans."""
-    episode = get_object_or_404(Episode.objects.select_related("patient", "practitioner"), pk=pk)
+    episode = get_object_or_404(
+        Episode.objects.select_related("patient", "practitioner", "referred_by"), pk=pk
+    )
     audit.record(request, "view", episode)
     context = {
         "episode": episode,
@@ -335,13 +340,32 @@ def plan_print(request: HttpRequest, pk: int, variant: str, paper: str) -> HttpR
     if variant == PlanPdf.Variant.CLINICIAN and not clinical:
         raise PermissionDenied("The clinician copy is for practitioners.")
     content = plan_pdf(plan, variant, paper)
-    audit.record(
-        request, "print", plan, patient=plan.patient, detail=f"v{plan.version} {variant} {paper}"
-    )
+    detail = f"v{plan.version} {variant} {paper}"
+    if variant == PlanPdf.Variant.REFERRAL and request.user.has_perm(SEND_REFERRAL):
+        with transaction.atomic():  # the letter printed is the referral sent
+            audit.record(request, "print", plan, patient=plan.patient, detail=detail)
+            if mark_referred(plan, by=request.user):
+                audit.record(request, "change", plan.episode, detail="referred: letter printed")
+    else:
+        audit.record(request, "print", plan, patient=plan.patient, detail=detail)
     response = HttpResponse(content, content_type="application/pdf")
     name = f"{variant}-v{plan.version}-{paper}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
+
+
+@permission_required(SEND_REFERRAL, raise_exception=True)
+@require_POST
+def referral_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    """The referral letter was sent another way (posted, faxed): the episode is Referred."""
+    plan = _plan(pk)
+    if plan.kind != TreatmentPlan.Kind.REFERRAL or plan.is_draft:
+        raise Http404("No referral letter to send.")
+    with transaction.atomic():
+        if mark_referred(plan, by=request.user):
+            audit.record(request, "change", plan.episode, detail="referred: marked sent")
+    messages.success(request, "The referral is marked as sent: the episode is Referred.")
+    return redirect(plan.episode)
 
 
 @permission_required(CLINICAL, raise_exception=True)
