@@ -451,15 +451,33 @@ def _words(value: Any) -> str:
     return str(value).replace("_", " ")
 
 
-def changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(label, before, after) for every form field whose saved value differs."""
-    out = []
+def merge(
+    base: dict[str, Any], theirs: dict[str, Any], mine: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """The form after a conflict: field by field, the colleague's saved value, unless this
+    practitioner changed that field since `base` (the version their form was opened at).
+
+    Returns the form's initial values and, for each field the colleague changed, a row
+    (label, before, theirs, yours, kept) saying which value the form now holds.
+    """
+    initial: dict[str, Any] = {}
+    rows = []
     for spec in SPECS:
-        old, new = _get(before, spec.path), _get(after, spec.path)
-        if old != new:
-            label = str(LABELS_BY_PATH[spec.path])
-            out.append((label, _shown(old), _shown(new)))
-    return out
+        before, their, your = (_get(parts, spec.path) for parts in (base, theirs, mine))
+        kept = your if your != before else their
+        if kept is not None:
+            initial[spec.name] = spec.from_json(kept)
+        if their != before:
+            rows.append(
+                {
+                    "label": str(LABELS_BY_PATH[spec.path]),
+                    "before": _shown(before),
+                    "theirs": _shown(their),
+                    "yours": _shown(your),
+                    "kept": "same" if their == your else "yours" if kept == your else "theirs",
+                }
+            )
+    return initial, rows
 
 
 def _shown(value: Any) -> str:

@@ -25,7 +25,7 @@ from intake import panels as intake_panels
 from intake.core.case import CaseError, load_case
 from intake.core.classify import CAUSE_NAMES
 from intake.core.redflags import FLAG_NAMES
-from intake.exam_forms import ExamForm, changes, initial_from
+from intake.exam_forms import ExamForm, initial_from, merge
 from intake.models import ExamConflict, case_document, exam_parts, related_or_none, save_exam
 from plans import panels as plans_panels
 from plans.core.assessment import assessment_document
@@ -117,15 +117,17 @@ def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                 )
             except ExamConflict as clash:
+                # Their values are kept, field by field, unless this practitioner changed
+                # that field; saving the merged form again is still a choice.
+                initial, rows = merge(clash.base, exam_parts(clash.current), form.parts())
+                initial["version"] = clash.current.version
                 conflict = {
                     "by": clash.current.updated_by,
                     "at": clash.current.updated_at,
                     "version": clash.current.version,
-                    "changes": changes(clash.base, exam_parts(clash.current)),
+                    "rows": rows,
                 }
-                data = request.POST.copy()
-                data["version"] = str(clash.current.version)  # saving again is a choice
-                form = ExamForm(data, questionnaire_history=said)
+                form = ExamForm(initial=initial, questionnaire_history=said)
                 exam = clash.current
                 audit.record(request, "view", exam, patient=episode.patient, detail="exam conflict")
             else:

@@ -2,14 +2,18 @@
 
 import io
 
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from clinic.models import AuditEvent
+from clinic.roles import PRACTITIONER
 from intake.core.case import RED_FLAG_QUESTIONS
+from intake.models import Exam
 from plans.models import TreatmentPlan
-from tests.browser.conftest import sign_in
-from tests.builders import make_episode, make_patient
+from tests.browser.conftest import DESKTOP, sign_in
+from tests.builders import make_episode, make_patient, make_user
+from tests.plans.builders import make_exam
 
 
 def record_an_l5_disc_exam(page: Page) -> None:
@@ -115,3 +119,36 @@ def test_the_exam_page_fits_a_phone_screen(phone_page: Page, practitioner):
     phone_page.goto(f"/episodes/{episode.pk}/exam/")
     expect(phone_page.get_by_role("heading", level=1)).to_contain_text("Exam")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_saving_again_after_a_conflict_keeps_the_colleagues_changes(
+    browser, live_server, page: Page, practitioner
+):
+    colleague = make_user(PRACTITIONER, username="colleague", first_name="Ines", last_name="Vogel")
+    episode = make_episode(practitioner=practitioner)
+    make_exam(episode)  # SLR 40 degrees on the right, leg pain 6
+    url = reverse("exam_edit", args=[episode.pk])
+    sign_in(page, "practitioner")
+    page.goto(url)
+    other = browser.new_context(viewport=DESKTOP, base_url=live_server.url).new_page()
+    sign_in(other, colleague.username)
+    other.goto(url)
+
+    other.get_by_label("SLR angle, right (degrees)").fill("30")
+    other.get_by_role("button", name="Save exam").click()
+    expect(other.get_by_role("status").first).to_contain_text("saved (version 2)")
+    other.context.close()
+
+    page.get_by_label("Leg pain now (0-10)").fill("7")
+    page.get_by_role("button", name="Save exam").click()
+    conflict = page.get_by_test_id("conflict")
+    expect(conflict).to_contain_text("Ines Vogel saved version 2")
+    expect(conflict).to_contain_text("SLR angle, right (degrees)")
+    expect(page.get_by_label("SLR angle, right (degrees)")).to_have_value("30")
+    expect(page.get_by_label("Leg pain now (0-10)")).to_have_value("7")
+    page.get_by_role("button", name="Save exam").click()
+
+    expect(page.get_by_role("status").first).to_contain_text("The exam is saved (version 3)")
+    exam = Exam.objects.get(episode=episode)
+    assert exam.findings["slr"]["right"]["angle_deg"] == 30
+    assert exam.history["leg_pain_now"] == 7

@@ -101,6 +101,33 @@ def test_a_second_practitioner_saving_the_same_exam_gets_a_conflict_not_an_overw
     assert exam.findings["slr"]["right"]["angle_deg"] == 30
 
 
+def test_after_a_conflict_the_form_keeps_their_values_except_in_fields_changed_here(
+    practitioner, client_for
+):
+    colleague = make_user("Practitioner", first_name="Ines", last_name="Vogel")
+    episode = make_episode()
+    make_exam(episode)  # both open the form at version 1: SLR 40 degrees, leg pain 6
+    post_exam(client_for(colleague), episode, 1, slr_right_angle="30", sensation_L5_right="")
+    client = client_for(practitioner)
+
+    clash = post_exam(client, episode, 1, leg_pain_now="7")
+
+    assert "Ines Vogel saved version 2" in clash.text
+    form = clash.context["form"]
+    assert form.initial["slr_right_angle"] == 30  # theirs: this practitioner left it alone
+    assert "sensation_L5_right" not in form.initial  # theirs: cleared
+    assert form.initial["leg_pain_now"] == 7  # changed here: this practitioner's value
+    assert form.initial["version"] == 2
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    saved = client.post(reverse("exam_edit", args=[episode.pk]), data)
+    assert saved.status_code == 302
+    exam = Exam.objects.get(episode=episode)
+    assert exam.version == 3
+    assert exam.findings["slr"]["right"]["angle_deg"] == 30
+    assert exam.findings.get("sensation", {}).get("L5", {}).get("right") is None  # cleared
+    assert exam.history["leg_pain_now"] == 7
+
+
 def test_saving_again_after_reading_the_conflict_keeps_the_practitioners_values(
     practitioner, client_for
 ):
