@@ -21,9 +21,13 @@ CLINICAL = "clinic.record_clinical"
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    # Practitioners start from what needs their attention (red flags, answers to review).
-    if request.user.has_perm("clinic.record_clinical"):
+    """Each role starts where its work is: practitioners on what needs their attention (red
+    flags, answers to review), the front desk on the patients, the administrator in the
+    clinic's admin."""
+    if request.user.has_perm(CLINICAL):
         return redirect("questionnaire_dashboard")
+    if not request.user.has_perm("clinic.view_patient") and request.user.is_staff:
+        return redirect("admin:index")
     return redirect("patient_list")
 
 

@@ -397,9 +397,12 @@ def test_a_submitted_questionnaire_gets_no_new_link(front_desk, client_for):
     assert questionnaire.invitations.filter(revoked_at__isnull=True).count() == 1
 
 
-def test_practitioners_start_on_the_dashboard(practitioner, front_desk, client_for):
+def test_each_role_starts_on_a_page_it_can_use(practitioner, front_desk, administrator, client_for):
     assert client_for(practitioner).get("/")["Location"] == reverse("questionnaire_dashboard")
     assert client_for(front_desk).get("/")["Location"] == reverse("patient_list")
+    admin = client_for(administrator)
+    assert admin.get("/")["Location"] == reverse("admin:index")
+    assert admin.get(reverse("admin:index")).status_code == 200
 
 
 def test_an_email_that_cannot_be_sent_still_shows_the_link_with_a_message(
