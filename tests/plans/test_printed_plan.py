@@ -57,7 +57,29 @@ def test_the_clinician_copy_adds_the_evidence_and_the_scores(plan):
     assert "Cook LSS cluster" in text
     assert "Reduced sensation over the dorsum of the foot and lateral calf (L5), right" in text
     assert "exam.sensation" not in text  # findings in words, not field paths
-    assert "Seek urgent care if" in text
+    assert "Safety-netting on the patient's copy" in text
+    assert "numbness or tingling between your legs" in text
+
+
+def test_the_clinician_copy_speaks_to_the_clinician(plan):
+    text = pdf_text(plan_pdf(plan, "clinician", "a4"))
+    for patient_words in ("Your treatment", "Your visits", "Looking after yourself",
+                          "please tell us", "Seek urgent care if"):  # fmt: skip
+        assert patient_words not in text, patient_words
+    assert "Reassess at visit 4" in text
+
+
+@pytest.mark.parametrize("advice_lines", [30, 32, 36, 40])
+def test_no_page_of_the_clinician_copy_holds_only_the_safety_netting_box(
+    advice_lines, practitioner
+):
+    advice = [f"Advice line {n} about looking after the back at home." for n in range(advice_lines)]
+    plan = make_approved_plan(make_episode(), practitioner, advice=advice)
+    reader = PdfReader(io.BytesIO(plan_pdf(plan, "clinician", "a4")))
+    for page in reader.pages:
+        text = " ".join((page.extract_text() or "").split())
+        if text.startswith(("Safety-netting", "Seek urgent care")):
+            assert "Clinical summary" in text or "Advice line" in text, text[:200]
 
 
 def test_a4_and_us_letter_are_different_page_sizes(plan):
