@@ -8,6 +8,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.utils import timezone
 
 from clinic.form_layout import FIELD_TEMPLATE
 from intake.core import vocabulary
@@ -15,7 +16,7 @@ from plans.core.propose import EA_DEFAULT_HZ, MODALITIES, plan_problems
 from plans.core.propose import SESSION_RANGE as MINUTES
 from plans.core.propose import TOTAL_VISITS_RANGE as VISITS
 from plans.core.propose import VISITS_PER_WEEK_RANGE as PER_WEEK
-from plans.models import CAUSE_CHOICES, MODALITY_NAMES, TreatmentPlan
+from plans.models import CAUSE_CHOICES, MODALITY_NAMES, REFERRAL_NAMES, TreatmentPlan
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CUPPING_METHODS = vocabulary.CUPPING_METHODS.choices()
@@ -81,6 +82,23 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def point_code(line: str) -> str:
+    """The point a line of the plan names: its first word, e.g. "bl40" in "bl40 (right)"."""
+    return line.split()[0].upper() if line.split() else ""
+
+
+def repeated_points(lines: list[str]) -> list[str]:
+    """The points named on more than one line, in the order they first appear."""
+    seen: set[str] = set()
+    twice: list[str] = []
+    for line in lines:
+        code = point_code(line)
+        if code in seen and code not in twice:
+            twice.append(code)
+        seen.add(code)
+    return twice
+
+
 class PlanForm(forms.Form):
     """The plan builder. Starts from the proposal; refuses out-of-range doses and excluded
     modalities chosen without a reason."""
@@ -129,9 +147,28 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, excluded: dict[str, str], **kwargs: Any) -> None:
+    confirm_past_start = forms.BooleanField(
+        label="Yes, the first visit is in the past (the course has already started)",
+        required=False,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        excluded: dict[str, str],
+        referral_reasons: list[dict[str, str]] | None = None,
+        confirmed_start: datetime.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.excluded = excluded  # modality -> why it is excluded for this patient
+        # A past first visit already saved in this plan needs no second confirmation.
+        self.confirmed_start = confirmed_start
+        reasons = referral_reasons or []
+        if reasons:
+            self.fields["referrals"].help_text = "Proposed: " + "; ".join(
+                f"{REFERRAL_NAMES.get(r['to'], r['to'])}, because {r['why']}" for r in reasons
+            )
         override_fields = []
         for code, why in excluded.items():
             name = f"override_{code}"
@@ -187,6 +224,7 @@ class PlanForm(forms.Form):
                             css_class="row g-2",
                         ),
                         "start_date",
+                        *(["confirm_past_start"] if self._past_start_posted() else []),
                     ),
                     Fieldset("Home care", "exercises", "advice", "referrals", "patient_note"),
                     css_class="col-lg-6",
@@ -198,6 +236,16 @@ class PlanForm(forms.Form):
             Submit("approve", "Approve plan"),
             HTML("</div>"),
         )
+
+    def _past_start_posted(self) -> bool:
+        """Whether the posted first visit is in the past (and not the one already saved)."""
+        if not self.is_bound:
+            return False
+        try:
+            day = datetime.date.fromisoformat(str(self.data.get("start_date", "")))
+        except ValueError:
+            return False
+        return day < timezone.localdate() and day != self.confirmed_start
 
     @classmethod
     def initial_from_plan(cls, plan: TreatmentPlan) -> dict[str, Any]:
@@ -274,6 +322,21 @@ class PlanForm(forms.Form):
             area = fields.get("area")
             if area and code in chosen and not cleaned.get(area, "").strip():
                 self.add_error(area, f"Say where the {MODALITY_NAMES[code].lower()} goes.")
+        start = cleaned.get("start_date")
+        past = start is not None and start < timezone.localdate() and start != self.confirmed_start
+        if past and not cleaned.get("confirm_past_start"):
+            self.add_error(
+                "start_date",
+                f"The first visit, {start:%-d %B %Y}, is in the past. Change the date, or "
+                "tick the box below to confirm it.",
+            )
+        twice = repeated_points(_lines(cleaned.get("points", "")))
+        if twice:
+            self.add_error(
+                "points",
+                f"Listed more than once: {', '.join(twice)}. List each point once "
+                "(write both sides on one line, e.g. 'BL40 both sides').",
+            )
         return cleaned
 
     def plan_fields(self) -> dict[str, Any]:

@@ -254,7 +254,13 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             initial = PlanForm.initial_from_plan(latest)
         else:
             initial = PlanForm.initial_from_proposal(result["plan"], timezone.localdate())
-        form = PlanForm(request.POST or None, initial=initial, excluded=excluded)
+        form = PlanForm(
+            request.POST or None,
+            initial=initial,
+            excluded=excluded,
+            referral_reasons=result["plan"]["referral_reasons"],
+            confirmed_start=latest.start_date if latest is not None else None,
+        )
     if request.method == "POST":
         if form.is_valid():
             return _save_or_approve(request, episode, form.plan_fields())

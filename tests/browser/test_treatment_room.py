@@ -61,7 +61,7 @@ def test_a_practitioner_examines_confirms_plans_approves_and_prints(page: Page, 
 
     page.get_by_role("link", name="Build the plan").click()
     expect(page.get_by_label("Electroacupuncture", exact=True)).to_be_checked()
-    page.get_by_label("First visit").fill("2026-03-02")
+    page.get_by_label("First visit").fill("2030-03-04")
     page.get_by_role("button", name="Approve plan").click()
     expect(page.get_by_role("status").first).to_contain_text("Version 1 is approved")
 
@@ -73,7 +73,7 @@ def test_a_practitioner_examines_confirms_plans_approves_and_prints(page: Page, 
     assert "Priya Natarajan" in text
     assert "Electroacupuncture" in text
     plan = TreatmentPlan.objects.get(episode=episode)
-    assert plan.start_date.isoformat() == "2026-03-02"
+    assert plan.start_date.isoformat() == "2030-03-04"
     for day in plan.visit_dates():
         assert day.strftime("%-d %b") in text
     assert f"Visit {plan.total_visits}" in text

@@ -21,7 +21,7 @@ GOOD_PLAN = {
     "visits_per_week": "2",
     "total_visits": "8",
     "reassess_at_visit": "4",
-    "start_date": "2026-03-02",
+    "start_date": "2030-03-04",
     "exercises": "Walk a little, often.",
     "advice": "Get up from the desk every half hour.",
 }
@@ -222,3 +222,44 @@ def test_the_referral_letter_starts_with_the_flags_named_in_plain_words(practiti
         "\n"
         "I have not started acupuncture treatment and would be grateful for your assessment."
     )
+
+
+def post_plan(client, episode, **changes):
+    return client.post(reverse("plan_edit", args=[episode.pk]), {**GOOD_PLAN, **changes})
+
+
+def test_a_first_visit_in_the_past_needs_a_confirmation(episode, practitioner, client_for):
+    client = client_for(practitioner)
+    refused = post_plan(client, episode, start_date="2020-03-02")
+    assert refused.status_code == 200
+    assert "The first visit, 2 March 2020, is in the past" in refused.text
+    assert 'name="confirm_past_start"' in refused.text
+    assert not episode.plans.exists()
+
+    saved = post_plan(client, episode, start_date="2020-03-02", confirm_past_start="on")
+    assert saved.status_code == 302
+    assert episode.plans.get().start_date.isoformat() == "2020-03-02"
+    again = post_plan(client, episode, start_date="2020-03-02")  # already confirmed
+    assert again.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("points", "named"),
+    [("BL23\nGB30\nBL23", "BL23"), ("bl40 (right)\nBL40 left\nGB30", "BL40")],
+)
+def test_the_same_point_twice_is_refused(points, named, episode, practitioner, client_for):
+    response = post_plan(client_for(practitioner), episode, points=points)
+    assert response.status_code == 200
+    assert f"Listed more than once: {named}" in response.text
+    assert not episode.plans.exists()
+
+
+def test_the_builder_says_why_each_referral_is_proposed(practitioner, client_for):
+    episode = make_episode(practitioner=practitioner)
+    make_exam(episode, history={**L5_DISC_HISTORY, "duration_weeks": 14})
+    make_diagnosis(episode, practitioner)
+    page = client_for(practitioner).get(reverse("plan_edit", args=[episode.pk]))
+    reasons = page.context["form"].fields["referrals"].help_text
+    assert reasons.startswith("Proposed: ")
+    assert "because" in reasons
+    assert reasons.split("Proposed: ")[1] in page.text

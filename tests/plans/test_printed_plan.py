@@ -174,7 +174,7 @@ def test_a_draft_is_never_printed(practitioner, client_for):
     client_for(practitioner).post(
         reverse("plan_edit", args=[episode.pk]),
         {"modalities": ["acupuncture"], "session_minutes": "20", "visits_per_week": "2",
-         "total_visits": "8", "reassess_at_visit": "4", "start_date": "2026-03-02",
+         "total_visits": "8", "reassess_at_visit": "4", "start_date": "2030-03-04",
          "save": "1"},
     )  # fmt: skip
     draft = episode.plans.get()
