@@ -9,6 +9,7 @@ is refused with a message, and the other answers on the page are still saved.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from typing import Any, ClassVar
 
 from crispy_forms.bootstrap import InlineRadios
@@ -692,4 +693,31 @@ class UploadForm(forms.Form):
         self.content_type = content_type_of(upload)
         if self.questionnaire.uploads.count() >= MAX_UPLOADS:
             raise forms.ValidationError(f"You can add up to {MAX_UPLOADS} files.")
+        same = self.already_added(upload)
+        if same is not None:
+            raise forms.ValidationError(
+                f"This file is already added (as {same}): there is no need to add it again."
+            )
         return upload
+
+    def already_added(self, upload: UploadedFile) -> str | None:
+        """The name of this questionnaire's file with the same content, if there is one."""
+        content = hash_content(upload)
+        for existing in self.questionnaire.uploads.filter(size=upload.size):
+            try:
+                with existing.file.open("rb") as stored:
+                    if hash_content(stored) == content:
+                        return existing.original_name
+            except OSError:  # a stored file gone missing is not this one
+                continue
+        return None
+
+
+def hash_content(file: Any) -> str:
+    """The SHA-256 of a file's content, read in chunks; the file is left at its start."""
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(64 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()

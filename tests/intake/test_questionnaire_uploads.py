@@ -192,3 +192,14 @@ def test_adding_without_choosing_a_file_says_so_and_keeps_the_answers():
     )
     assert "Choose a file to add first." in page.text
     assert "X-ray in 2019" in page.text
+
+
+def test_the_same_file_twice_is_refused_even_under_another_name():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    upload(client, "mri.pdf", PDF)
+    page = upload(client, "mri-copy.pdf", PDF)
+    assert "This file is already added (as mri.pdf)" in page.text
+    assert Upload.objects.filter(questionnaire=invitation.questionnaire).count() == 1
+    upload(client, "other.pdf", PDF + b"%another page\n")
+    assert Upload.objects.filter(questionnaire=invitation.questionnaire).count() == 2
