@@ -703,7 +703,7 @@ class UploadForm(forms.Form):
     def already_added(self, upload: UploadedFile) -> str | None:
         """The name of this questionnaire's file with the same content, if there is one."""
         content = hash_content(upload)
-        for existing in self.questionnaire.uploads.filter(size=upload.size):
+        for existing in self.questionnaire.uploads.filter(size=upload.size or 0):
             try:
                 with existing.file.open("rb") as stored:
                     if hash_content(stored) == content:

@@ -354,3 +354,24 @@ def test_adding_a_file_right_after_typing_keeps_the_newest_answers(phone_page: P
     expect(p.get_by_role("heading", level=1)).to_have_text("Consent and submit")
     scans = Questionnaire.objects.get(episode=episode).extra["scans"]
     assert scans == {"kinds": ["mri"], "notes": "MRI in March at the city hospital"}
+
+
+def test_a_long_answer_shows_a_counter_and_is_not_cut_silently(phone_page: Page, live_server):
+    episode, token = new_patient_link(live_server)
+    p = phone_page
+    p.goto(f"/q/{token}/")
+    p.get_by_label("Day").fill("23")
+    p.get_by_label("Month").fill("8")
+    p.get_by_label("Year").fill("1979")
+    p.get_by_role("button", name="Continue").click()
+    p.goto("/questionnaire/about/")
+    goals = p.get_by_label("What would you most like to be able to do again?")
+    goals.fill("Walk")
+    expect(p.get_by_text("4 of 2000 characters")).to_be_visible()
+    goals.fill("a" * 2050)
+    assert len(goals.input_value()) == 2050  # kept whole, not cut at the limit
+    expect(p.get_by_text("2050 of 2000 characters: 50 too many")).to_be_visible()
+    next_step(p)
+    expect(p.get_by_text("Please check the answers marked below")).to_be_visible()
+    assert len(goals.input_value()) == 2050  # still there to shorten
+    assert_fits(p)
