@@ -203,3 +203,9 @@ def test_the_same_file_twice_is_refused_even_under_another_name():
     assert Upload.objects.filter(questionnaire=invitation.questionnaire).count() == 1
     upload(client, "other.pdf", PDF + b"%another page\n")
     assert Upload.objects.filter(questionnaire=invitation.questionnaire).count() == 2
+
+
+def test_the_scans_step_shows_no_template_comment():
+    _invitation, token = make_invitation()
+    page = patient_client(token).get(step_url("scans"))
+    assert "{#" not in page.text and "step-form" in page.text
