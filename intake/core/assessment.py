@@ -34,6 +34,8 @@ class Findings:
     scores: Scores
     causes: tuple[CauseScore, ...]  # all four, best first
     root: Root
+    urgency: str | None = None  # the most urgent red flag's: emergency, same_day, within_days
+    referral_to: str | None = None  # emergency_department, same_day_doctor, gp; None: treat
 
     @property
     def leading_cause(self) -> str | None:
@@ -55,6 +57,8 @@ def assess_findings(case: Case) -> Findings:
         scores=scores,
         causes=rank_causes(case, scores, root),
         root=root,
+        urgency=flags.urgency,
+        referral_to=flags.referral_to,
     )
 
 
@@ -106,9 +110,11 @@ def scores_to_dict(s: Scores) -> dict[str, Any]:
 def findings_to_dict(findings: Findings) -> dict[str, Any]:
     """The `sciatica-assessment/1` document but for its "plan": plain dicts and scalars."""
     a = findings
+    referral = {} if a.referral_to is None else {"referral_to": a.referral_to}
     return {
         "format": ASSESSMENT_FORMAT,
         "disposition": a.disposition,
+        **referral,
         "red_flags": [_flag(f) for f in a.red_flags],
         "amber_flags": [_flag(f) for f in a.amber_flags],
         "gp_flags": [_flag(f) for f in a.gp_flags],

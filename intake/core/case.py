@@ -164,6 +164,8 @@ class Exam:
     flexion_relieves: bool | None = None
     wide_based_gait: bool | None = None
     romberg: str | None = None
+    plantar_response: Sided[str] | None = None  # flexor, extensor (Babinski), equivocal
+    ankle_clonus: Sided[str] | None = None  # absent, present (sustained)
     pedal_pulses: str | None = None
     heel_walk: Sided[str] | None = None
     toe_walk: Sided[str] | None = None
@@ -455,6 +457,8 @@ def _build_case(doc: dict[str, Any]) -> Case:
         flexion_relieves=e.get("flexion_relieves"),
         wide_based_gait=e.get("wide_based_gait"),
         romberg=e.get("romberg"),
+        plantar_response=_sided(e.get("plantar_response")),
+        ankle_clonus=_sided(e.get("ankle_clonus")),
         pedal_pulses=e.get("pedal_pulses"),
         heel_walk=_sided(e.get("heel_walk")),
         toe_walk=_sided(e.get("toe_walk")),

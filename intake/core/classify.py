@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from intake.core import vocabulary
 from intake.core.case import SIDES, Case
 from intake.core.instruments import KONNO_CUTOFF, Scores
+from intake.core.redflags import upper_motor_neuron_signs
 
 #: The four causes, in the fixed order that breaks ties.
 CAUSES = vocabulary.CAUSES.codes
@@ -240,6 +241,38 @@ class Findings:
         k = self.scores.konno_lss
         return None if k is None else k.points
 
+    @property
+    def konno_symptom(self) -> bool:
+        """One of Konno's symptom items is present (not only pulses and no diabetes)."""
+        return (
+            self.claudication is True
+            or self.aggravated_by("standing")
+            or self.relieved_by("bending_forward")
+        )
+
+    @property
+    def cook_rules_out(self) -> bool:
+        return self.scores.cook_lss.positive == 0 and self.cook_items_asked
+
+    @property
+    def cook_used(self) -> bool:
+        """The Cook cluster is counted (it holds both legs, sitting relief and age)."""
+        cook = self.scores.cook_lss.positive
+        return self.konno_points is None and (cook >= 4 or self.cook_rules_out)
+
+    @property
+    def no_score_holds_age(self) -> bool:
+        return self.konno_points is None and not self.cook_used
+
+    @property
+    def upper_lumbar_root(self) -> bool:
+        """The deficits point to L4 (the L3-4 roots), where the SLR is insensitive."""
+        return self.root.level == "L4"
+
+    @property
+    def umn(self) -> bool:
+        return upper_motor_neuron_signs(self.case)
+
 
 # --- the cause rules -------------------------------------------------------------------
 
@@ -252,6 +285,7 @@ class Rule:
     why: str  # shown to the practitioner and printed
     source: str  # the paper or guideline the row comes from
     applies: Callable[[Findings], bool]
+    lr: str = "none published [I]"  # the likelihood ratio the weight follows
 
 
 DEVILLE = "Devillé 2000 Spine 25:1140"
@@ -263,20 +297,36 @@ PROJECT = "Project rule [I]"
 #: Deep gluteal syndrome is favoured when buttock pain comes with a normal neurological
 #: examination: the project's reading of the Hopayian quartet and the Martin tests.
 DGS_LOGIC = f"{PROJECT}, after Hopayian 2010 and {MARTIN}"
+#: Weights follow the likelihood ratio [I], each item counted once.
+WEIGHTS = (
+    f"{PROJECT}: LR+ under 2, 1 point; 2 to 4, 2 (3 for a test specific enough to rule "
+    "in, spec 0.88 or more); 4 to 10, 3; over 10, 4; a sensitive test negative (LR- 0.2 "
+    "to 0.5), -1 to -3; a score of several items weighs as its items would together"
+)
+#: Devillé's surgical series are mostly L4-5 and L5-S1: the SLR is insensitive for an L4
+#: (L3-4) root, which the femoral nerve stretch tests instead.
+UPPER_LUMBAR = f"{HARRISON} (reverse SLR for L4); {DEVILLE} (series at L4-5 and L5-S1) [I]"
 
 CAUSE_RULES: tuple[Rule, ...] = (
     # --- disc herniation with radiculopathy ------------------------------------------------
-    Rule("disc_herniation", +2, "exam.slr", "Positive straight leg raise (SLR)",
-         f"{DEVILLE}: sens 0.91, spec 0.26", lambda f: f.positive("slr")),
+    Rule("disc_herniation", +1, "exam.slr", "Positive straight leg raise (SLR): sensitive, "
+         "not specific", f"{DEVILLE}: sens 0.91, spec 0.26", lambda f: f.positive("slr"),
+         "LR+ 1.2"),
     Rule("disc_herniation", -3, "exam.slr", "SLR negative: a sensitive test, so a negative "
-         "makes a herniated disc less likely", f"{DEVILLE}; van der Windt 2010 Cochrane",
-         lambda f: f.negative("slr")),
-    Rule("disc_herniation", +3, "exam.crossed_slr", "Positive crossed SLR",
-         f"{DEVILLE}: spec 0.88", lambda f: f.positive("crossed_slr")),
+         "makes a herniated disc at L4-5 or L5-S1 less likely (not counted for an L4 root)",
+         f"{DEVILLE}; van der Windt 2010 Cochrane; {UPPER_LUMBAR}",
+         lambda f: f.negative("slr") and not f.upper_lumbar_root, "LR- 0.35"),
+    Rule("disc_herniation", +3, "exam.crossed_slr", "Positive crossed SLR: specific",
+         f"{DEVILLE}: sens 0.29, spec 0.88", lambda f: f.positive("crossed_slr"), "LR+ 2.4"),
+    Rule("disc_herniation", +2, "exam.femoral_nerve_stretch + root",
+         "Positive femoral nerve stretch with an L4 (or L3) root pattern: an upper lumbar "
+         "disc", UPPER_LUMBAR,
+         lambda f: f.positive("femoral_nerve_stretch") and f.upper_lumbar_root),
     Rule("disc_herniation", +2, "exam.slump", "Positive slump test",
-         "Majlesi 2008 J Clin Rheumatol 14:87: sens 0.84 [S]", lambda f: f.positive("slump")),
+         "Majlesi 2008 J Clin Rheumatol 14:87: sens 0.84, spec 0.83 [S]",
+         lambda f: f.positive("slump"), "LR+ 4.9 [S]"),
     Rule("disc_herniation", -1, "exam.slump", "Slump negative",
-         "Majlesi 2008: sens 0.84 [S]", lambda f: f.negative("slump")),
+         "Majlesi 2008: sens 0.84 [S]", lambda f: f.negative("slump"), "LR- 0.19 [S]"),
     Rule("disc_herniation", +2, "history.leg_pain_worse_than_back",
          "Leg pain worse than back pain", PROJECT,
          lambda f: f.leg_worse_than_back is True),
@@ -284,7 +334,8 @@ CAUSE_RULES: tuple[Rule, ...] = (
          "(shin, calf, foot or toes), in a root distribution", f"{HARRISON} [I]",
          lambda f: f.pain_in(*BELOW_KNEE)),
     Rule("disc_herniation", +2, "root", "Deficits point to one nerve root on one side",
-         f"{HARRISON}; {PROJECT}", lambda f: f.unilateral_root_deficit),
+         f"{HARRISON}; {PROJECT}", lambda f: f.unilateral_root_deficit,
+         "L4 6.3, L5 1.7, S1 1.3 (Iversen 2013, overall clinical evaluation)"),
     Rule("disc_herniation", -2, "history.neurogenic_claudication",
          "Neurogenic claudication: a stenosis pattern rather than a disc",
          f"{PROJECT}, after {SURI} (claudication: LR 3.7 for stenosis)",
@@ -292,36 +343,52 @@ CAUSE_RULES: tuple[Rule, ...] = (
     Rule("disc_herniation", +2, "imaging.disc_herniation_level",
          "Imaging shows a disc herniation (common without symptoms too)",
          PROJECT, lambda f: f.case.imaging.disc_herniation_level is not None),
-    # --- lumbar spinal stenosis ----------------------------------------------------------
+    # --- lumbar spinal stenosis: each history item counted once ------------------------------
     Rule("spinal_stenosis", +4, "scores.konno_lss", f"Konno support tool {KONNO_CUTOFF} or "
-         "more", "Konno 2007 Eur Spine J 16:1951: sens 92.8%, spec 72.0%; LR 3.3 (Suri 2010)",
-         lambda f: f.konno_points is not None and f.konno_points >= KONNO_CUTOFF),
+         "more, with at least one of its symptom items (claudication, worse standing, "
+         "relieved bending forward): pulses and no diabetes are true of anyone healthy",
+         "Konno 2007 Eur Spine J 16:1951: sens 92.8%, spec 72.0%; symptom item: "
+         f"{PROJECT}",
+         lambda f: f.konno_points is not None and f.konno_points >= KONNO_CUTOFF
+         and f.konno_symptom, "LR 3.3 (Suri 2010)"),
     Rule("spinal_stenosis", -2, "scores.konno_lss", "Konno support tool 5 or less",
          "Konno 2007: LSS in 6.3% of the bottom quartile (-2 to 5)",
-         lambda f: f.konno_points is not None and f.konno_points <= 5),
-    Rule("spinal_stenosis", +3, "scores.cook_lss", "Cook cluster 4 or 5 of 5",
-         "Cook 2011 Physiother Res Int 16:170: LR+ 4.6",
-         lambda f: f.scores.cook_lss.positive >= 4),
-    Rule("spinal_stenosis", -2, "scores.cook_lss", "Cook cluster 0 of 5, every item asked",
-         "Cook 2011: sens 0.96, LR- 0.19",
-         lambda f: f.scores.cook_lss.positive == 0 and f.cook_items_asked),
-    Rule("spinal_stenosis", +2, "history.neurogenic_claudication", "Neurogenic claudication",
-         f"{SURI}: LR 3.7", lambda f: f.claudication is True),
+         lambda f: f.konno_points is not None and f.konno_points <= 5, "about 0.1 [I]"),
+    Rule("spinal_stenosis", +3, "scores.cook_lss", "Cook cluster 4 or 5 of 5 (used when the "
+         "Konno tool could not be scored)", "Cook 2011 Physiother Res Int 16:170",
+         lambda f: f.konno_points is None and f.scores.cook_lss.positive >= 4, "LR+ 4.6"),
+    Rule("spinal_stenosis", -2, "scores.cook_lss", "Cook cluster 0 of 5, every item asked "
+         "(used when the Konno tool could not be scored)", "Cook 2011: sens 0.96",
+         lambda f: f.konno_points is None and f.cook_rules_out, "LR- 0.19"),
+    Rule("spinal_stenosis", +2, "history.neurogenic_claudication", "Neurogenic claudication "
+         "(not already in the Konno score)", SURI,
+         lambda f: f.konno_points is None and f.claudication is True, "LR 3.7"),
     Rule("spinal_stenosis", -2, "history.neurogenic_claudication",
-         "No neurogenic claudication", f"{SURI}: LR 0.23", lambda f: f.claudication is False),
-    Rule("spinal_stenosis", +2, "history.side", "Symptoms in both legs",
-         f"{SURI}: bilateral buttock/leg pain LR 6.3", lambda f: f.case.history.side == "both"),
-    Rule("spinal_stenosis", +2, "history.relieving + exam.flexion_relieves",
-         "Relieved by bending forward", f"{SURI}: LR 6.4",
-         lambda f: f.relieved_by("bending_forward") or f.case.exam.flexion_relieves is True),
-    Rule("spinal_stenosis", +3, "exam.wide_based_gait", "Wide-based gait",
-         f"{SURI}: LR 13", lambda f: f.case.exam.wide_based_gait is True),
-    Rule("spinal_stenosis", +2, "exam.romberg", "Abnormal Romberg test",
-         f"{SURI}: LR 4.2", lambda f: f.case.exam.romberg == "abnormal"),
-    Rule("spinal_stenosis", +1, "patient.age", "Older than 70", f"{SURI}: LR 2.0",
-         lambda f: f.case.patient.age > 70),
-    Rule("spinal_stenosis", -1, "patient.age", "Younger than 60", f"{SURI}: LR 0.40",
-         lambda f: f.case.patient.age < 60),
+         "No neurogenic claudication (not already in the Konno score)", SURI,
+         lambda f: f.konno_points is None and f.claudication is False, "LR 0.23"),
+    Rule("spinal_stenosis", +3, "history.side", "Symptoms in both legs (not already in the "
+         "Cook cluster)", SURI,
+         lambda f: not f.cook_used and f.case.history.side == "both", "LR 6.3"),
+    Rule("spinal_stenosis", +3, "history.relieving + history.aggravating",
+         "No pain when seated: sitting eases it and does not bring it on (not already in "
+         "the Cook cluster)", SURI,
+         lambda f: not f.cook_used and f.relieved_by("sitting")
+         and not f.aggravated_by("sitting"), "LR 7.4"),
+    Rule("spinal_stenosis", +3, "history.relieving + exam.flexion_relieves",
+         "Relieved by bending forward (not already in the Konno score)", SURI,
+         lambda f: (f.konno_points is None and f.relieved_by("bending_forward"))
+         or f.case.exam.flexion_relieves is True, "LR 6.4"),
+    Rule("spinal_stenosis", +4, "exam.wide_based_gait", "Wide-based gait (not counted with "
+         "upper-motor-neuron signs: a cord lesion is then the concern)",
+         f"{SURI}; NHS Lothian RefHelp",
+         lambda f: f.case.exam.wide_based_gait is True and not f.umn, "LR 13"),
+    Rule("spinal_stenosis", +2, "exam.romberg", "Abnormal Romberg test (not counted with "
+         "upper-motor-neuron signs)", f"{SURI}; NHS Lothian RefHelp",
+         lambda f: f.case.exam.romberg == "abnormal" and not f.umn, "LR 4.2"),
+    Rule("spinal_stenosis", +1, "patient.age", "Older than 70 (not already in a score)", SURI,
+         lambda f: f.no_score_holds_age and f.case.patient.age > 70, "LR 2.0"),
+    Rule("spinal_stenosis", -1, "patient.age", "Younger than 60 (not already in a score)",
+         SURI, lambda f: f.no_score_holds_age and f.case.patient.age < 60, "LR 0.40"),
     Rule("spinal_stenosis", +2, "imaging.stenosis", "Imaging shows moderate or severe "
          "stenosis", PROJECT,
          lambda f: f.case.imaging.stenosis in ("moderate", "severe")),
@@ -336,21 +403,21 @@ CAUSE_RULES: tuple[Rule, ...] = (
     Rule("deep_gluteal", +1, "history.aggravating", "Worse on sitting", HOPAYIAN,
          lambda f: f.aggravated_by("sitting")),
     Rule("deep_gluteal", +2, "exam.active_piriformis", "Positive active piriformis test",
-         f"{MARTIN}: LR+ 3.9", lambda f: f.positive("active_piriformis")),
+         MARTIN, lambda f: f.positive("active_piriformis"), "LR+ 3.9"),
     Rule("deep_gluteal", +2, "exam.seated_piriformis_stretch",
-         "Positive seated piriformis stretch test", f"{MARTIN}: LR+ 5.2",
-         lambda f: f.positive("seated_piriformis_stretch")),
+         "Positive seated piriformis stretch test", MARTIN,
+         lambda f: f.positive("seated_piriformis_stretch"), "LR+ 5.2"),
     Rule("deep_gluteal", +1, "exam.fair", "Bedside FAIR manoeuvre reproduces the pain "
          "(supportive only: its published accuracy is for the electrodiagnostic test)",
          "Fishman 2002 Arch Phys Med Rehabil 83:295 [I]", lambda f: f.positive("fair")),
     Rule("deep_gluteal", -2, "exam.active_piriformis + exam.seated_piriformis_stretch",
-         "Active piriformis and seated stretch tests both negative",
-         f"{MARTIN}: combined LR- 0.11 [S]",
-         lambda f: f.negative("active_piriformis") and f.negative("seated_piriformis_stretch")),
+         "Active piriformis and seated stretch tests both negative", f"{MARTIN} [S]",
+         lambda f: f.negative("active_piriformis") and f.negative("seated_piriformis_stretch"),
+         "LR- 0.11 [S]"),
     Rule("deep_gluteal", -1, "exam.active_piriformis", "Active piriformis test negative",
-         f"{MARTIN}: LR- 0.27",
+         MARTIN,
          lambda f: f.negative("active_piriformis")
-         and not f.negative("seated_piriformis_stretch")),
+         and not f.negative("seated_piriformis_stretch"), "LR- 0.27"),
     Rule("deep_gluteal", +1, "exam.reflexes + exam.strength + exam.sensation",
          "Neurological examination normal", DGS_LOGIC,
          lambda f: f.neuro_exam_normal),
@@ -363,13 +430,13 @@ CAUSE_RULES: tuple[Rule, ...] = (
          "No low back pain", DGS_LOGIC, lambda f: f.no_back_pain),
     # --- spondylolisthesis -----------------------------------------------------------------
     Rule("spondylolisthesis", +3, "exam.step_off", "Palpable step between spinous processes",
-         "Collaer 2006 J Man Manip Ther 14:22: LR+ 4.68; Alqarni 2015",
-         lambda f: f.case.exam.step_off == "present"),
+         "Collaer 2006 J Man Manip Ther 14:22; Alqarni 2015",
+         lambda f: f.case.exam.step_off == "present", "LR+ 4.68"),
     Rule("spondylolisthesis", -1, "exam.step_off", "No palpable step",
-         "Collaer 2006: LR- 0.46", lambda f: f.case.exam.step_off == "absent"),
+         "Collaer 2006", lambda f: f.case.exam.step_off == "absent", "LR- 0.46"),
     Rule("spondylolisthesis", +3, "exam.midline_sill", "Low midline sill sign",
          "Ahn & Jhun 2015 BMC Musculoskelet Disord 16:97: sens 81.3%, spec 89.1%",
-         lambda f: f.case.exam.midline_sill == "present"),
+         lambda f: f.case.exam.midline_sill == "present", "LR+ 7.5"),
     Rule("spondylolisthesis", +1, "exam.extension_provokes + history.aggravating",
          "Back extension brings on the pain", PROJECT,
          lambda f: f.case.exam.extension_provokes is True
@@ -381,6 +448,8 @@ CAUSE_RULES: tuple[Rule, ...] = (
          "(Meyerding grade 1 or more)", PROJECT,
          lambda f: (f.case.imaging.listhesis_grade or 0) >= 1),
 )  # fmt: skip
+#: The rows that read palpation only: a cause resting on them alone says so.
+PALPATION_FINDINGS = frozenset({"exam.step_off", "exam.midline_sill"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,13 @@ Follows NICE NG59 (2016, updated 2020) and NICE CKS Sciatica, NHS Gloucestershir
 - Amber flags are recorded and shown but do not block treatment on their own; some
   combinations of them do, and those rows are red flags (project rule [I], after D and G:
   most single flags have little diagnostic value and many false positives).
-- Suspected vascular claudication is not spinal: it refers to a GP.
+- Each row carries its urgency: `emergency` (cauda equina: the emergency department now),
+  `same_day` (suspected infection, suspected cord compression, a motor deficit of grade 3
+  or less or getting worse, upper-motor-neuron signs, a fracture after major trauma) or
+  `within_days` (the rest). A flag takes the most urgent of its rows; the letter, the
+  dashboard and every patient text read that one value (`Screen.urgency`).
+- Suspected vascular claudication is not spinal, and a patient under 16 needs their own
+  doctor first: both refer to a GP.
 
 The disposition follows the most urgent finding; a red flag suppresses the plan.
 """
@@ -24,18 +30,13 @@ from dataclasses import dataclass
 from intake.core import vocabulary
 from intake.core.case import MUSCLES, RED_FLAG_QUESTIONS, SIDES, Case
 
-EMERGENCY = "emergency"  # same day: cauda equina
-URGENT = "urgent"  # within days (some same day): infection, malignancy, fracture, deficit
-
-#: Urgency of each red-flag code: NHS Lothian and G-Care, and NICE CKS Sciatica (cauda
-#: equina usually warrants immediate admission; suspected cancer, within a few days).
-URGENCY = {
-    "cauda_equina": EMERGENCY,
-    "infection": URGENT,
-    "malignancy": URGENT,
-    "fracture": URGENT,
-    "progressive_deficit": URGENT,
-}
+EMERGENCY = "emergency"  # now: the emergency department (cauda equina)
+SAME_DAY = "same_day"  # seen by a doctor today
+WITHIN_DAYS = "within_days"  # the rest
+#: Most urgent first; a flag takes the most urgent urgency of the rows that found it.
+URGENCIES = vocabulary.FLAG_URGENCIES.codes
+#: Where the patient is sent, by the most urgent flag (NHS Lothian RefHelp; NICE CKS).
+REFERRAL_TO = {EMERGENCY: "emergency_department", SAME_DAY: "same_day_doctor", WITHIN_DAYS: "gp"}
 RED_FLAG_ORDER = vocabulary.RED_FLAGS.codes
 
 #: How each flag is named to the practitioner (the codes are stored; these are shown).
@@ -64,6 +65,7 @@ class FlagRule:
     why: str
     source: str
     applies: Callable[[Case], bool]
+    urgency: str | None = None  # red flags only: emergency, same_day, within_days
 
 
 def _answered_yes(question: str) -> Callable[[Case], bool]:
@@ -95,74 +97,139 @@ def _osteoporotic_or_older(c: Case) -> bool:
     return c.history.has_condition("osteoporosis") or _older_for_fracture(c)
 
 
+def _neuro_signs(c: Case) -> bool:
+    """New neurological signs: a weak key muscle, a lost reflex or numbness on examination,
+    or weakness or two-sided symptoms reported as new or worsening."""
+    e, flags = c.exam, c.history.red_flags
+    weak = any(g is not None and g < 5 for s in e.strength.values() for g in (s.left, s.right))
+    lost = any(v in ("reduced", "absent") for s in e.reflexes.values() for v in (s.left, s.right))
+    numb = any(v in ("reduced", "absent") for s in e.sensation.values() for v in (s.left, s.right))
+    reported = flags.progressive_weakness is True or flags.bilateral_leg_symptoms_new is True
+    return weak or lost or numb or reported or upper_motor_neuron_signs(c)
+
+
+def _brisk_both_legs(c: Case) -> bool:
+    def brisk(side: str) -> bool:
+        return any(r.get(side) == "brisk" for r in c.exam.reflexes.values())
+
+    return brisk("left") and brisk("right")
+
+
+def _extensor_plantar(c: Case) -> bool:
+    p = c.exam.plantar_response
+    return p is not None and "extensor" in (p.left, p.right)
+
+
+def _sustained_clonus(c: Case) -> bool:
+    k = c.exam.ankle_clonus
+    return k is not None and "present" in (k.left, k.right)
+
+
+def _ataxic_with_brisk(c: Case) -> bool:
+    brisk = any("brisk" in (r.left, r.right) for r in c.exam.reflexes.values())
+    return c.exam.wide_based_gait is True and c.exam.romberg == "abnormal" and brisk
+
+
+def upper_motor_neuron_signs(c: Case) -> bool:
+    """Signs of a cord lesion above the cauda equina (NHS Lothian: widespread neurology not
+    in keeping with radiculopathy): they are not a stenosis or root pattern."""
+    return (
+        _brisk_both_legs(c) or _extensor_plantar(c) or _sustained_clonus(c)
+        or _ataxic_with_brisk(c)
+    )  # fmt: skip
+
+
+LOTHIAN_UMN = f"{L} (widespread neurology not in keeping with radiculopathy: same day)"
+MSCC = f"{L} metastatic spinal cord compression pathway (known cancer with new neurology)"
+E, S, W = EMERGENCY, SAME_DAY, WITHIN_DAYS
+
 RED_FLAG_RULES: tuple[FlagRule, ...] = (
-    # --- cauda equina syndrome: emergency, same day --------------------------------------
+    # --- cauda equina syndrome: emergency ----------------------------------------------------
     FlagRule("cauda_equina", "history.red_flags.saddle_anaesthesia",
              "Saddle (perianal, perineal, genital) numbness or tingling reported",
-             CES_SOURCES, _answered_yes("saddle_anaesthesia")),
+             CES_SOURCES, _answered_yes("saddle_anaesthesia"), E),
     FlagRule("cauda_equina", "history.red_flags.bladder_dysfunction",
              "Difficulty passing urine, altered urinary sensation, retention or incontinence",
-             CES_SOURCES, _answered_yes("bladder_dysfunction")),
+             CES_SOURCES, _answered_yes("bladder_dysfunction"), E),
     FlagRule("cauda_equina", "history.red_flags.bowel_dysfunction",
              "Loss of the sense of rectal fullness or faecal incontinence",
-             CES_SOURCES, _answered_yes("bowel_dysfunction")),
+             CES_SOURCES, _answered_yes("bowel_dysfunction"), E),
     FlagRule("cauda_equina", "history.red_flags.sexual_dysfunction_new",
              "New sexual dysfunction (erection, ejaculation, genital sensation)",
-             CES_SOURCES, _answered_yes("sexual_dysfunction_new")),
+             CES_SOURCES, _answered_yes("sexual_dysfunction_new"), E),
     FlagRule("cauda_equina", "history.red_flags.bilateral_leg_symptoms_new",
              "Sciatica that is new in both legs, or one-sided sciatica that has become "
-             "two-sided", CES_SOURCES, _answered_yes("bilateral_leg_symptoms_new")),
+             "two-sided", CES_SOURCES, _answered_yes("bilateral_leg_symptoms_new"), E),
     FlagRule("cauda_equina", "exam.sensation.saddle",
              "Saddle sensory loss on examination",
-             CES_SOURCES, lambda c: c.exam.saddle_sensation in ("reduced", "absent")),
+             CES_SOURCES, lambda c: c.exam.saddle_sensation in ("reduced", "absent"), E),
     FlagRule("cauda_equina", "exam.strength",
              "Severe motor deficit (a key muscle 3/5 or less) in both legs",
              f"{L}; {A}: severe or progressive bilateral neurological deficit",
-             lambda c: len(_weak_key_muscles(c)) == 2),
-    # --- progressive neurological deficit: urgent, same day -------------------------------
+             lambda c: len(_weak_key_muscles(c)) == 2, E),
+    # --- progressive neurological deficit: same day ------------------------------------------
     FlagRule("progressive_deficit", "history.red_flags.progressive_weakness",
              "Weakness in the leg that is getting worse",
-             f"{L}; {A} (major motor weakness)", _answered_yes("progressive_weakness")),
+             f"{L}; {A} (major motor weakness)", _answered_yes("progressive_weakness"), S),
     FlagRule("progressive_deficit", "exam.strength",
              "A key muscle graded 3/5 or less (foot drop is dorsiflexion 3/5 or less)",
              f"{L}: deteriorating radiculopathy with motor deficit grade 3 or less",
-             lambda c: bool(_weak_key_muscles(c))),
-    # --- infection: urgent, same day --------------------------------------------------------
+             lambda c: bool(_weak_key_muscles(c)), S),
+    # --- upper-motor-neuron signs (myelopathy): same day -----------------------------------
+    FlagRule("myelopathy", "exam.reflexes",
+             "Brisk reflexes in both legs", LOTHIAN_UMN, _brisk_both_legs, S),
+    FlagRule("myelopathy", "exam.plantar_response",
+             "Extensor plantar response (Babinski sign)", LOTHIAN_UMN, _extensor_plantar, S),
+    FlagRule("myelopathy", "exam.ankle_clonus",
+             "Sustained ankle clonus (more than 3 beats)", LOTHIAN_UMN, _sustained_clonus, S),
+    FlagRule("myelopathy", "exam.wide_based_gait + exam.romberg + exam.reflexes",
+             "Wide-based gait and an abnormal Romberg test with brisk reflexes",
+             LOTHIAN_UMN, _ataxic_with_brisk, S),
+    # --- infection: suspected, same day; risk factors alone, within days --------------------
     FlagRule("infection", "history.red_flags.fever_or_chills",
              "Fever, chills or rigors with back pain", f"{G}; {A}; {L}",
-             _answered_yes("fever_or_chills")),
+             _answered_yes("fever_or_chills"), S),
     FlagRule("infection", "exam.temperature_c",
              f"Temperature {FEVER_C:.1f} °C or above on examination",
              f"{G}; {A}; threshold {FEVER_C:.1f} °C [I]",
-             lambda c: c.exam.temperature_c is not None and c.exam.temperature_c >= FEVER_C),
+             lambda c: c.exam.temperature_c is not None and c.exam.temperature_c >= FEVER_C, S),
     FlagRule("infection", "history.red_flags.iv_drug_use",
-             "Intravenous drug use", f"{G}; {A}", _answered_yes("iv_drug_use")),
+             "Intravenous drug use with back pain", f"{G}; {A}; same day: {L}",
+             _answered_yes("iv_drug_use"), S),
     FlagRule("infection", "history.red_flags.immunosuppression",
              "Immunosuppression (steroids, transplant, HIV)", f"{G}; {A}",
-             _answered_yes("immunosuppression")),
+             _answered_yes("immunosuppression"), W),
     FlagRule("infection", "history.red_flags.recent_spinal_procedure",
              "Recent spinal procedure", f"{G}; {L}",
-             _answered_yes("recent_spinal_procedure")),
-    # --- malignancy: urgent (metastatic cord compression pathway: same day) ---------------
+             _answered_yes("recent_spinal_procedure"), W),
+    # --- malignancy: within days; with new neurological signs, same day (MSCC) --------------
     FlagRule("malignancy", "history.red_flags.history_of_cancer",
              "Past history of cancer: the one malignancy flag with useful diagnostic value",
-             f"{D}; {G}; {L}", _answered_yes("history_of_cancer")),
+             f"{D}; {G}; {L}; NICE CKS (suspected cancer: within a few days)",
+             _answered_yes("history_of_cancer"), W),
+    FlagRule("malignancy", "history.red_flags.history_of_cancer + exam + history.red_flags",
+             "A past cancer with new neurological signs: suspect spinal cord compression",
+             MSCC, lambda c: c.history.red_flags.history_of_cancer is True and _neuro_signs(c),
+             S),
     FlagRule("malignancy", "history.red_flags.unexplained_weight_loss",
-             "Unexplained weight loss", f"{G}; {A}", _answered_yes("unexplained_weight_loss")),
+             "Unexplained weight loss", f"{G}; {A}",
+             _answered_yes("unexplained_weight_loss"), W),
     FlagRule("malignancy", "history.red_flags.night_pain_unrelieved",
              "Persistent night pain not relieved by any position", f"{G}; {L}",
-             _answered_yes("night_pain_unrelieved")),
-    # --- fracture: urgent ---------------------------------------------------------------------
+             _answered_yes("night_pain_unrelieved"), W),
+    # --- fracture: after significant trauma, same day; otherwise within days ----------------
     FlagRule("fracture", "history.red_flags.significant_trauma",
-             "Major trauma", f"{D}; {G}; {A}", _answered_yes("significant_trauma")),
+             "Major trauma", f"{D}; {G}; {A}; same day: {L}",
+             _answered_yes("significant_trauma"), S),
     FlagRule("fracture", "history.red_flags.long_term_corticosteroids",
              "Prolonged corticosteroid use", f"{D}; {G}",
-             _answered_yes("long_term_corticosteroids")),
+             _answered_yes("long_term_corticosteroids"), W),
     FlagRule("fracture", "history.trigger + patient.age/sex + history.conditions",
              "Amber flags combined: pain began with lifting or minor trauma in an older "
              "(men over 65, women over 75) or osteoporotic person",
              f"{D}; {G}; {A}; {L}",
-             lambda c: c.history.trigger in ("lifting", "trauma") and _osteoporotic_or_older(c)),
+             lambda c: c.history.trigger in ("lifting", "trauma") and _osteoporotic_or_older(c),
+             W),
 )  # fmt: skip
 
 AMBER_FLAG_RULES: tuple[FlagRule, ...] = (
@@ -210,20 +277,40 @@ def _claudication(c: Case) -> bool:
     return c.history.neurogenic_claudication is True
 
 
+def _vascular_pattern(c: Case) -> bool:
+    """Leg pain brought on by walking and eased by standing still or rest, not by sitting
+    or bending forward: how vascular claudication is usually recorded (Suri 2010)."""
+    h = c.history
+    aggravating, relieving = h.aggravating or frozenset(), h.relieving or frozenset()
+    eased = bool({"standing", "rest"} & relieving)
+    neurogenic_relief = bool({"sitting", "bending_forward"} & relieving)
+    return "walking" in aggravating and eased and not neurogenic_relief
+
+
+def _exertional(c: Case) -> bool:
+    return _claudication(c) or _vascular_pattern(c)
+
+
+EXERTIONAL = "history.neurogenic_claudication or history.aggravating/relieving"
+NG59_SCOPE = "NICE NG59 (covers people aged 16 and over); project rule [I]"
+
 GP_FLAG_RULES: tuple[FlagRule, ...] = (
-    FlagRule("vascular_claudication", "exam.pedal_pulses + history.neurogenic_claudication",
-             "Claudication with reduced or absent foot pulses: suspect vascular claudication",
+    FlagRule("vascular_claudication", f"exam.pedal_pulses + {EXERTIONAL}",
+             "Leg pain on walking with reduced or absent foot pulses: suspect vascular "
+             "claudication",
              f"{VASCULAR}; Tomkins-Lane 2016 (normal symmetric foot pulses in LSS)",
-             lambda c: _claudication(c) and c.exam.pedal_pulses in ("reduced", "absent")),
-    FlagRule("vascular_claudication", "exam.abi + history.neurogenic_claudication",
-             "Claudication with an ankle-brachial index below 0.9: suspect vascular "
+             lambda c: _exertional(c) and c.exam.pedal_pulses in ("reduced", "absent")),
+    FlagRule("vascular_claudication", f"exam.abi + {EXERTIONAL}",
+             "Leg pain on walking with an ankle-brachial index below 0.9: suspect vascular "
              "claudication", f"{VASCULAR}; Konno 2007 (ABI item)",
-             lambda c: _claudication(c) and c.exam.abi is not None and c.exam.abi < 0.9),
-    FlagRule("vascular_claudication",
-             "history.conditions + history.neurogenic_claudication",
-             "Claudication in a person with known peripheral vascular disease",
+             lambda c: _exertional(c) and c.exam.abi is not None and c.exam.abi < 0.9),
+    FlagRule("vascular_claudication", f"history.conditions + {EXERTIONAL}",
+             "Leg pain on walking in a person with known peripheral vascular disease",
              VASCULAR,
-             lambda c: _claudication(c) and c.history.has_condition("peripheral_vascular_disease")),
+             lambda c: _exertional(c) and c.history.has_condition("peripheral_vascular_disease")),
+    FlagRule("under_16", "patient.age",
+             "Under 16: back pain in children more often has a serious cause; the child's "
+             "doctor assesses first", NG59_SCOPE, lambda c: c.patient.age < 16),
 )  # fmt: skip
 
 
@@ -248,26 +335,40 @@ class Screen:
     amber_flags: tuple[Flag, ...]
     gp_flags: tuple[Flag, ...]
 
+    @property
+    def urgency(self) -> str | None:
+        """The most urgent red flag's urgency; `None` without a red flag."""
+        found = [f.urgency for f in self.red_flags if f.urgency is not None]
+        return min(found, key=URGENCIES.index) if found else None
 
-def _collect(rules: tuple[FlagRule, ...], case: Case, urgent: bool) -> tuple[Flag, ...]:
-    found: dict[str, list[FlagEvidence]] = {}
+    @property
+    def referral_to(self) -> str | None:
+        """Where the patient is sent; `None` when treated here."""
+        if self.urgency is not None:
+            return REFERRAL_TO[self.urgency]
+        return "gp" if self.gp_flags else None
+
+
+def _collect(rules: tuple[FlagRule, ...], case: Case) -> tuple[Flag, ...]:
+    found: dict[str, list[FlagRule]] = {}
     for rule in rules:  # table order: the output is deterministic
         if rule.applies(case):
-            found.setdefault(rule.code, []).append(
-                FlagEvidence(rule.finding, rule.why, rule.source)
-            )
-    return tuple(
-        Flag(code, tuple(evidence), URGENCY[code] if urgent else None)
-        for code, evidence in found.items()
-    )
+            found.setdefault(rule.code, []).append(rule)
+    flags = []
+    for code, rows in found.items():
+        levels = [r.urgency for r in rows if r.urgency is not None]
+        urgency = min(levels, key=URGENCIES.index) if levels else None
+        evidence = tuple(FlagEvidence(r.finding, r.why, r.source) for r in rows)
+        flags.append(Flag(code, evidence, urgency))
+    return tuple(flags)
 
 
 def screen(case: Case) -> Screen:
     """Red, amber and GP flags of one case, and the disposition they set."""
-    red = _collect(RED_FLAG_RULES, case, urgent=True)
+    red = _collect(RED_FLAG_RULES, case)
     red = tuple(sorted(red, key=lambda f: RED_FLAG_ORDER.index(f.code)))
-    amber = _collect(AMBER_FLAG_RULES, case, urgent=False)
-    gp = _collect(GP_FLAG_RULES, case, urgent=False)
+    amber = _collect(AMBER_FLAG_RULES, case)
+    gp = _collect(GP_FLAG_RULES, case)
     if any(f.urgency == EMERGENCY for f in red):
         disposition = "refer_emergency"
     elif red:

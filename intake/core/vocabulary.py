@@ -357,6 +357,14 @@ SENSATION_GRADES = Vocabulary(
 WALK_GRADES = Vocabulary(Term("normal", "Normal"), Term("difficult", "Difficult"))
 PRESENCE = Vocabulary(Term("present", "Present"), Term("absent", "Absent"))
 ROMBERG_RESULTS = Vocabulary(Term("normal", "Normal"), Term("abnormal", "Abnormal"))
+#: Upper-motor-neuron signs (NHS Lothian: widespread neurology not in keeping with
+#: radiculopathy).
+PLANTAR_RESPONSES = Vocabulary(
+    Term("flexor", "Flexor (normal)"),
+    Term("extensor", "Extensor (Babinski sign)"),
+    Term("equivocal", "Equivocal"),
+)
+CLONUS = Vocabulary(Term("absent", "Absent"), Term("present", "Present (sustained, > 3 beats)"))
 PULSES = Vocabulary(
     Term("present", "Present"), Term("reduced", "Reduced"), Term("absent", "Absent")
 )
@@ -412,9 +420,25 @@ RED_FLAGS = Vocabulary(
     Term("malignancy", "Possible malignancy"),
     Term("fracture", "Possible fracture"),
     Term("progressive_deficit", "Progressive neurological deficit"),
+    Term("myelopathy", "Upper-motor-neuron signs (possible cord compression)"),
 )
-#: Not spinal: refer to a GP.
-GP_FLAGS = Vocabulary(Term("vascular_claudication", "Possible vascular claudication"))
+#: How soon a red flag needs a doctor, most urgent first (redflags.RED_FLAG_RULES).
+FLAG_URGENCIES = Vocabulary(
+    Term("emergency", "Emergency: the emergency department now"),
+    Term("same_day", "Same day: seen by a doctor today"),
+    Term("within_days", "Within days"),
+)
+#: Where a case that is not treated is sent (`referral_to` in the assessment).
+REFERRAL_DESTINATIONS = Vocabulary(
+    Term("emergency_department", "Emergency department"),
+    Term("same_day_doctor", "A doctor today (same-day GP appointment or urgent care)"),
+    Term("gp", "The patient's GP"),
+)
+#: Not spinal, or not for this clinic before a doctor has seen them: refer to a GP.
+GP_FLAGS = Vocabulary(
+    Term("vascular_claudication", "Possible vascular claudication"),
+    Term("under_16", "Under 16: assess with the child's doctor first"),
+)
 #: Recorded and shown; they do not block treatment on their own.
 AMBER_FLAGS = Vocabulary(
     Term("age_over_50", "Over 50"),
@@ -434,7 +458,7 @@ FLAGS = Vocabulary(*RED_FLAGS, *GP_FLAGS, *AMBER_FLAGS)
 DISPOSITIONS = Vocabulary(
     Term("treat", "treat"),
     Term("refer_emergency", "refer the same day (emergency)"),
-    Term("refer_urgent", "refer within days (urgent)"),
+    Term("refer_urgent", "refer urgently (the same day or within days)"),
     Term("refer_gp", "refer to the GP"),
 )
 
@@ -467,9 +491,10 @@ REFERRAL_TARGETS = Vocabulary(
     Term("chiropractic", "Chiropractic"),
     Term("gp", "GP"),
 )
-#: How urgently a referral letter asks to be seen; red flags are emergency or urgent.
+#: How urgently a referral letter asks to be seen: a red flag's urgency, or routine.
 URGENCIES = Vocabulary(
-    Term("emergency", "Emergency (same day)"),
-    Term("urgent", "Urgent (within days)"),
+    Term("emergency", "Emergency (the emergency department now)"),
+    Term("same_day", "Same day (seen by a doctor today)"),
+    Term("within_days", "Urgent (within days)"),
     Term("routine", "Routine (GP review)"),
 )

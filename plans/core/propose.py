@@ -89,14 +89,14 @@ def _has(condition: str) -> Callable[[Case], bool]:
 
 
 def _pregnant(c: Case) -> bool:
-    # Weeks of gestation recorded without "pregnant" still mean pregnant.
-    return c.patient.pregnant is True or (
-        c.patient.pregnant is None and c.patient.gestation_weeks is not None
-    )
+    # Weeks of gestation recorded still mean pregnant, even beside "not pregnant": the
+    # safe reading of a contradiction [I].
+    return c.patient.pregnant is True or c.patient.gestation_weeks is not None
 
 
 SIERPINA = "Sierpina 2005 South Med J 98:330"
 WHO = "WHO 1999 Guidelines on basic training and safety in acupuncture, 2.1"
+WHO_BLEEDING = "WHO 1999 Guidelines on basic training and safety in acupuncture, 2.4"
 CUPPING_LIST = "Aboushanab 2018 via a practitioner site [S]"
 GUA_SHA_LIST = "practitioner pages [S]"
 
@@ -135,13 +135,11 @@ CONDITION_RULES: tuple[ConditionRule, ...] = (
                   "Appears safe with appropriate needling location and depth",
                   "McCulloch 2015 Perm J 19:68 (1 moderate bleed in 3,974 treatments)",
                   _has("anticoagulants")),
-    ConditionRule("bleeding_disorder", SKIN, True,
-                  "Bleeding disorder: cupping and gua sha draw blood to the skin",
-                  f"{CUPPING_LIST}; {GUA_SHA_LIST}", _has("bleeding_disorder")),
-    ConditionRule("bleeding_disorder", NEEDLING, False,
-                  "Needle with care; severe bleeding disorders such as haemophilia should "
-                  "not be needled: confirm the severity first", SIERPINA,
-                  _has("bleeding_disorder")),
+    ConditionRule("bleeding_disorder", MODALITIES, True,
+                  "Bleeding disorder: no needling, cupping or gua sha unless the practitioner "
+                  "records a reason (for example, the GP has confirmed a mild disorder)",
+                  f"{WHO_BLEEDING}; {SIERPINA} (severe bleeding disorders excluded); "
+                  f"{CUPPING_LIST}", _has("bleeding_disorder")),
     ConditionRule("skin_lesion_treatment_area", SKIN, True,
                   "Broken, infected or inflamed skin where the treatment would go",
                   f"{SIERPINA}; NZASA Code of Safe Practice",
@@ -237,9 +235,14 @@ TOTAL_VISITS_RANGE = (4, 12)
 DOSE_SOURCE = (
     "Clinic practice [I]: 18-22 min while acute, 22-25 as it becomes chronic (no source "
     "read supports or contradicts the length; Cummings 2011: EA often 20-30 min); "
-    "2-3 visits a week while acute, fewer later; 4-12 visits (NICE CG88: up to 10 over up "
-    "to 12 weeks; Tu 2024: 10 over 4 weeks)"
+    "2-3 visits a week at the start of every course, whatever the chronicity, fewer a week "
+    "only as the course goes on (Tu 2024 JAMA Intern Med: 10 sessions over 4 weeks in "
+    "chronic disc sciatica; the clinics' 8-12 treatments for chronic patients); "
+    "reassessment at visit 4-5, about week 2 (Tu 2024: arms apart from week 2)"
 )
+#: The reassessment visit: the 4th in a short course, the 5th from 10 visits (about
+#: week 2 at 2-3 visits a week), and never the last visit of a 4-visit course.
+REASSESS_VISIT, REASSESS_VISIT_LONG, LONG_COURSE = 4, 5, 10
 
 
 @dataclass(frozen=True)
@@ -257,8 +260,8 @@ class DoseRow:
 
 DOSE_ROWS: tuple[DoseRow, ...] = (
     DoseRow("acute", 20, 2, 3, 4, 6, 6),
-    DoseRow("subacute", 22, 2, 2, 8, 8, 8),
-    DoseRow("chronic", 25, 1, 1, 10, 10, 12),
+    DoseRow("subacute", 22, 2, 3, 8, 8, 8),
+    DoseRow("chronic", 25, 2, 3, 8, 10, 12),
 )
 _DOSE = {row.chronicity: row for row in DOSE_ROWS}
 SEVERE = "leg NPRS 7 or more, or ODI above 40%"
@@ -285,8 +288,9 @@ class Dose:
 
 
 def reassess_at(total_visits: int) -> int:
-    """Half-way through the course, when change can be judged against the MIC [I]."""
-    return max(2, total_visits // 2)
+    """About week 2 (visit 4-5), before the course ends, whatever the chronicity [I]."""
+    visit = REASSESS_VISIT_LONG if total_visits >= LONG_COURSE else REASSESS_VISIT
+    return max(2, min(visit, total_visits - 1))
 
 
 def dose(a: Findings, case: Case) -> Dose:
@@ -380,6 +384,12 @@ class Context:
 
     def contributing(self, factor: str) -> bool:
         return factor in (self.case.history.contributing or ())
+
+    @property
+    def manipulation_safe(self) -> bool:
+        """No condition that rules out spinal manipulation (bleeding, thinners, bone)."""
+        barred = ("bleeding_disorder", "anticoagulants", "osteoporosis")
+        return not any(self.case.history.has_condition(c) for c in barred)
 
 
 @dataclass(frozen=True)
@@ -481,14 +491,19 @@ REFERRAL_ROWS: tuple[ReferralRow, ...] = (
                 _start_back_high),
     ReferralRow("chiropractic", "Disc-related sciatica beyond the acute stage: spinal "
                 "manipulation improved overall recovery in a network meta-analysis of studies "
-                "of very low validity", "Lewis 2015 Spine J 15:1461; the stage is [I]",
-                lambda x: x.cause == "disc_herniation" and x.assessment.chronicity != "acute"),
+                "of very low validity (never proposed with a bleeding disorder, blood "
+                "thinners or osteoporosis)",
+                "Lewis 2015 Spine J 15:1461; the stage is [I]; manipulation contraindications: "
+                "WHO 2005 Guidelines on basic training and safety in chiropractic",
+                lambda x: x.cause == "disc_herniation" and x.assessment.chronicity != "acute"
+                and x.manipulation_safe),
     ReferralRow("gp", "ODI above 40%: Fairbank advises a detailed investigation",
                 "Fairbank 2000 (ODI bands)", _odi_over_40),
     ReferralRow("gp", "No cause stands out: consider review and imaging",
                 f"Project rule [I]; {NG59_IMAGING}", lambda x: x.cause is None),
-    ReferralRow("gp", "Bleeding disorder: confirm it is not severe before needling",
-                SIERPINA, lambda x: x.case.history.has_condition("bleeding_disorder")),
+    ReferralRow("gp", "Bleeding disorder: ask the GP how severe it is before any treatment",
+                f"{WHO_BLEEDING}; {SIERPINA}",
+                lambda x: x.case.history.has_condition("bleeding_disorder")),
 )  # fmt: skip
 REFERRAL_ORDER = vocabulary.REFERRAL_TARGETS.codes
 
@@ -568,12 +583,16 @@ class PlanProposal:
 
 
 NO_MODALITY_WHY = "None of the clinic's treatments suits the conditions recorded"
+#: Until the health questions are answered, the gate fails safe: manual acupuncture only,
+#: and the plan says what must be asked first [I, after WHO 1999 section 2].
+ASK_FIRST = (
+    "The health questions have not been answered: ask about a pacemaker or implanted "
+    "device, blood thinners, a bleeding disorder, pregnancy, skin problems where you "
+    "would treat and needle phobia before anything but manual acupuncture"
+)
+ASK_FIRST_SOURCE = f"Project rule [I], after {WHO} and {SIERPINA}"
 CONDITIONS_NOT_ASKED = Precaution(
-    MODALITIES,
-    "conditions_not_asked",
-    "The health questions (pacemaker, blood thinners, pregnancy, ...) have not been "
-    "answered: ask them before treating",
-    "Project rule [I]",
+    ("acupuncture",), "conditions_not_asked", ASK_FIRST, ASK_FIRST_SOURCE
 )
 
 
@@ -592,6 +611,12 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
             excluded += [Excluded(m, rule.because, rule.why, rule.source) for m in rule.modalities]
         else:
             precautions.append(Precaution(rule.modalities, rule.because, rule.why, rule.source))
+    if case.history.conditions is None:
+        excluded += [
+            Excluded(m, "conditions_not_asked", ASK_FIRST, ASK_FIRST_SOURCE)
+            for m in MODALITIES
+            if m != "acupuncture"
+        ]
     barred = {e.modality for e in excluded}
     modalities = tuple(m for m in wanted if m not in barred)
     if not modalities:  # e.g. needle phobia: offer what is left, case by case

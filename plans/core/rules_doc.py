@@ -55,15 +55,17 @@ def render() -> str:
         "",
         "Any red flag sets the disposition (`refer_emergency` for an emergency flag, "
         "otherwise `refer_urgent`) and suppresses the plan. Every answer 'yes' on the "
-        "red-flag screen refers on its own (a project rule [I]).",
+        "red-flag screen refers on its own (a project rule [I]). Each row carries its "
+        "urgency; a flag takes the most urgent of its rows, and the most urgent flag sets "
+        "`referral_to` ("
+        + ", ".join(f"{u}: `{t}`" for u, t in redflags.REFERRAL_TO.items())
+        + "). The referral letter, the dashboard and every text the patient sees read "
+        "that one value.",
         "",
     ]
     out += _table(
         ("Red flag", "Urgency", "Finding", "Why", "Source"),
-        (
-            (r.code, redflags.URGENCY[r.code], f"`{r.finding}`", r.why, r.source)
-            for r in redflags.RED_FLAG_RULES
-        ),
+        ((r.code, r.urgency, f"`{r.finding}`", r.why, r.source) for r in redflags.RED_FLAG_RULES),
     )
     out += [
         "### Amber flags (recorded, not blocking)",
@@ -77,7 +79,7 @@ def render() -> str:
         ("Amber flag", "Finding", "Why", "Source"),
         ((r.code, f"`{r.finding}`", r.why, r.source) for r in redflags.AMBER_FLAG_RULES),
     )
-    out += ["### Suspected non-spinal cause: refer to a GP (`refer_gp`)", ""]
+    out += ["### A doctor before treatment: refer to a GP (`refer_gp`)", ""]
     out += _table(
         ("Flag", "Finding", "Why", "Source"),
         ((r.code, f"`{r.finding}`", r.why, r.source) for r in redflags.GP_FLAG_RULES),
@@ -121,15 +123,16 @@ def render() -> str:
         "otherwise unlikely [I]. Ties keep this fixed order: "
         + ", ".join(f"`{c}`" for c in classify.CAUSES)
         + ". The plan follows the best-ranked cause when it is at least possible; "
-        "otherwise the cause is indeterminate.",
+        "otherwise the cause is indeterminate. The weights follow the likelihood ratio "
+        f"shown beside each row ({classify.WEIGHTS}).",
         "",
     ]
     for cause in classify.CAUSES:
         out += [f"### {classify.CAUSE_NAMES[cause]} (`{cause}`)", ""]
         out += _table(
-            ("Points", "Finding", "Why", "Source"),
+            ("Points", "LR", "Finding", "Why", "Source"),
             (
-                (_effect(r.effect), f"`{r.finding}`", r.why, r.source)
+                (_effect(r.effect), r.lr, f"`{r.finding}`", r.why, r.source)
                 for r in classify.CAUSE_RULES
                 if r.cause == cause
             ),

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from intake.core.classify import CAUSE_RULES, CAUSES, ROOT_RULES, chronicity, likelihood
-from tests.intake.test_core_builders import assessed, document, negative, positive
+from tests.intake.test_core_builders import REMOVE, assessed, document, negative, positive
 
 # Enough history for the Konno tool to be computed (claudication, factors, conditions).
 ASKED = {
@@ -29,7 +29,7 @@ STENOSIS = {
 
 RULE_SCENARIOS = [
     # (scenario, changes, cause, finding, effect)
-    ("positive SLR", {"exam.slr": positive("right")}, "disc_herniation", "exam.slr", 2),
+    ("positive SLR", {"exam.slr": positive("right")}, "disc_herniation", "exam.slr", 1),
     ("negative SLR", {"exam.slr": negative("left", "right")}, "disc_herniation", "exam.slr", -3),
     ("positive crossed SLR", {"exam.crossed_slr": positive("left")}, "disc_herniation",
      "exam.crossed_slr", 3),
@@ -41,24 +41,31 @@ RULE_SCENARIOS = [
      "history.pain_regions", 1),
     ("one-sided root deficit", {"exam.reflexes.achilles": {"left": "absent"}},
      "disc_herniation", "root", 2),
+    ("femoral nerve stretch with an L4 root", {"exam.femoral_nerve_stretch": positive("left"),
+     "exam.reflexes.patellar": {"left": "reduced"}}, "disc_herniation",
+     "exam.femoral_nerve_stretch + root", 2),
     ("claudication against a disc", {"history.neurogenic_claudication": True},
      "disc_herniation", "history.neurogenic_claudication", -2),
     ("imaged disc herniation", {"imaging.disc_herniation_level": "L4-L5"}, "disc_herniation",
      "imaging.disc_herniation_level", 2),
     ("Konno 7 or more", STENOSIS, "spinal_stenosis", "scores.konno_lss", 4),
     ("Konno 5 or less", ASKED, "spinal_stenosis", "scores.konno_lss", -2),
-    ("Cook 4 of 5", STENOSIS, "spinal_stenosis", "scores.cook_lss", 3),
-    ("Cook 0 of 5, all asked", {**ASKED, "history.side": "left",
+    ("Cook 4 of 5, Konno not scored", {**STENOSIS, "history.conditions": REMOVE},
+     "spinal_stenosis", "scores.cook_lss", 3),
+    ("Cook 0 of 5, all asked, Konno not scored", {**ASKED, "history.conditions": REMOVE,
+     "history.side": "left",
      "history.leg_pain_worse_than_back": False}, "spinal_stenosis", "scores.cook_lss", -2),
     ("neurogenic claudication", {"history.neurogenic_claudication": True}, "spinal_stenosis",
      "history.neurogenic_claudication", 2),
     ("no neurogenic claudication", {"history.neurogenic_claudication": False},
      "spinal_stenosis", "history.neurogenic_claudication", -2),
-    ("both legs", {"history.side": "both"}, "spinal_stenosis", "history.side", 2),
+    ("both legs", {"history.side": "both"}, "spinal_stenosis", "history.side", 3),
+    ("no pain when seated (Suri LR 7.4)", {"history.relieving": ["sitting"]},
+     "spinal_stenosis", "history.relieving + history.aggravating", 3),
     ("relieved bending forward on exam", {"exam.flexion_relieves": True}, "spinal_stenosis",
-     "history.relieving + exam.flexion_relieves", 2),
+     "history.relieving + exam.flexion_relieves", 3),
     ("wide-based gait", {"exam.wide_based_gait": True}, "spinal_stenosis",
-     "exam.wide_based_gait", 3),
+     "exam.wide_based_gait", 4),
     ("abnormal Romberg", {"exam.romberg": "abnormal"}, "spinal_stenosis", "exam.romberg", 2),
     ("older than 70", {"patient.age": 71}, "spinal_stenosis", "patient.age", 1),
     ("younger than 60", {"patient.age": 59}, "spinal_stenosis", "patient.age", -1),

@@ -12,43 +12,47 @@ from intake.core.redflags import (
     FLAG_NAMES,
     GP_FLAG_RULES,
     RED_FLAG_RULES,
-    URGENCY,
 )
 from tests.intake.test_core_builders import assessed, document, sample
 
+#: Each question answered "yes" on its own: (flag, urgency). Suspected infection, a
+#: worsening deficit and major trauma are same day; risk factors alone within days.
 RED_FLAG_ANSWER = {
-    "saddle_anaesthesia": "cauda_equina",
-    "bladder_dysfunction": "cauda_equina",
-    "bowel_dysfunction": "cauda_equina",
-    "sexual_dysfunction_new": "cauda_equina",
-    "bilateral_leg_symptoms_new": "cauda_equina",
-    "progressive_weakness": "progressive_deficit",
-    "fever_or_chills": "infection",
-    "iv_drug_use": "infection",
-    "immunosuppression": "infection",
-    "recent_spinal_procedure": "infection",
-    "history_of_cancer": "malignancy",
-    "unexplained_weight_loss": "malignancy",
-    "night_pain_unrelieved": "malignancy",
-    "significant_trauma": "fracture",
-    "long_term_corticosteroids": "fracture",
+    "saddle_anaesthesia": ("cauda_equina", "emergency"),
+    "bladder_dysfunction": ("cauda_equina", "emergency"),
+    "bowel_dysfunction": ("cauda_equina", "emergency"),
+    "sexual_dysfunction_new": ("cauda_equina", "emergency"),
+    "bilateral_leg_symptoms_new": ("cauda_equina", "emergency"),
+    "progressive_weakness": ("progressive_deficit", "same_day"),
+    "fever_or_chills": ("infection", "same_day"),
+    "iv_drug_use": ("infection", "same_day"),
+    "immunosuppression": ("infection", "within_days"),
+    "recent_spinal_procedure": ("infection", "within_days"),
+    "history_of_cancer": ("malignancy", "same_day"),  # VIG-01 has a root deficit: MSCC
+    "unexplained_weight_loss": ("malignancy", "within_days"),
+    "night_pain_unrelieved": ("malignancy", "within_days"),
+    "significant_trauma": ("fracture", "same_day"),
+    "long_term_corticosteroids": ("fracture", "within_days"),
 }
+REFERRAL_TO = {"emergency": "emergency_department", "same_day": "same_day_doctor",
+               "within_days": "gp"}  # fmt: skip
 
 
 def test_every_red_flag_question_of_the_form_has_a_rule() -> None:
     assert set(RED_FLAG_ANSWER) == set(RED_FLAG_QUESTIONS)
 
 
-@pytest.mark.parametrize(("question", "code"), RED_FLAG_ANSWER.items())
+@pytest.mark.parametrize(("question", "code", "urgency"),
+                         [(q, *found) for q, found in RED_FLAG_ANSWER.items()])  # fmt: skip
 def test_a_yes_on_the_red_flag_screen_refers_with_its_urgency_and_no_plan(
-    question: str, code: str
+    question: str, code: str, urgency: str
 ) -> None:
     doc = document({f"history.red_flags.{question}": True}, base=sample("VIG-01"))
     assert [f["code"] for f in doc["red_flags"]] == [code]
-    urgency = URGENCY[code]
     assert doc["red_flags"][0]["urgency"] == urgency
     expected = "refer_emergency" if urgency == "emergency" else "refer_urgent"
     assert doc["disposition"] == expected
+    assert doc["referral_to"] == REFERRAL_TO[urgency]
     assert doc["plan"] is None
     assert any(question in e for e in doc["red_flags"][0]["evidence"])
 

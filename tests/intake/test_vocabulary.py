@@ -91,6 +91,8 @@ CASE_VOCABULARIES = {
     "exam.step_off": v.PRESENCE,
     "exam.midline_sill": v.PRESENCE,
     "exam.romberg": v.ROMBERG_RESULTS,
+    "exam.plantar_response.*": v.PLANTAR_RESPONSES,
+    "exam.ankle_clonus.*": v.CLONUS,
     "exam.pedal_pulses": v.PULSES,
     "imaging.modality": v.IMAGING,
     "imaging.disc_herniation_level": v.DISC_LEVELS,
@@ -117,6 +119,7 @@ NOT_IN_THE_VOCABULARY = {
     "causes[].likelihood",
     "scores.start_back.risk",
     "red_flags[].urgency",  # part of URGENCIES, checked below
+    "referral_to",  # REFERRAL_DESTINATIONS, checked below
     "root.side",  # part of LEG_SIDES, checked below
 }
 
@@ -208,9 +211,10 @@ def test_the_typed_red_flag_answers_are_the_red_flag_questions() -> None:
 
 def test_sets_held_elsewhere_agree_with_the_schemas() -> None:
     assert CASE_ENUMS["patient.sex"] == tuple(Patient.Sex.values)
-    assert ASSESSMENT_ENUMS["red_flags[].urgency"] == tuple(
-        dict.fromkeys(redflags.URGENCY.values())
-    )
+    assert ASSESSMENT_ENUMS["red_flags[].urgency"] == redflags.URGENCIES
+    assert {r.urgency for r in redflags.RED_FLAG_RULES} == set(redflags.URGENCIES)
+    assert ASSESSMENT_ENUMS["referral_to"] == v.REFERRAL_DESTINATIONS.codes
+    assert set(redflags.REFERRAL_TO.values()) == set(v.REFERRAL_DESTINATIONS.codes)
     assert set(ASSESSMENT_ENUMS["red_flags[].urgency"]) < set(v.URGENCIES.codes)
     assert set(ASSESSMENT_ENUMS["root.side"]) < set(v.LEG_SIDES.codes)
 
@@ -264,7 +268,7 @@ def test_choices_are_the_codes_with_the_readers_words() -> None:
 
 
 def test_tables_that_say_something_about_each_code_cover_exactly_their_vocabulary() -> None:
-    assert tuple(redflags.URGENCY) == v.RED_FLAGS.codes
+    assert {r.code for r in redflags.RED_FLAG_RULES} == set(v.RED_FLAGS.codes)
     assert tuple(pdf.EXPECT) == v.MODALITIES.codes
     assert tuple(questionnaire.ODI) == v.ODI_SECTIONS.codes
     assert tuple(propose.POINTS_BY_CAUSE) == (*v.CAUSES.codes, None)

@@ -59,10 +59,10 @@ def test_explain_prints_the_same_assessment_as_readable_text() -> None:
         "Red flags: none",
         "Causes, best first:",
         "1. disc_herniation: likely",
-        "+2 exam.slr: Positive straight leg raise (SLR) [Devillé 2000",
+        "+1 exam.slr: Positive straight leg raise (SLR): sensitive, not specific [Devillé 2000",
         "Root: S1, side right",
         "Plan (following disc_herniation):",
-        "20 min sessions, 2 a week, 6 visits; reassess at visit 3",
+        "20 min sessions, 2 a week, 6 visits; reassess at visit 4",
     ):
         assert words in out
 

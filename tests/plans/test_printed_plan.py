@@ -94,7 +94,7 @@ def test_the_referral_letter_names_the_red_flags(practitioner, client_for):
     make_exam(episode, history={**L5_DISC_HISTORY, "red_flags": {"history_of_cancer": True}})
     client_for(practitioner).post(
         reverse("plan_edit", args=[episode.pk]),
-        {"refer_to": "Dr Amara, Riverside Surgery", "urgency": "urgent",
+        {"refer_to": "Dr Amara, Riverside Surgery", "urgency": "within_days",
          "letter": "Please review this week.", "approve": "1"},
     )  # fmt: skip
     letter = episode.plans.get()

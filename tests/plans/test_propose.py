@@ -67,8 +67,6 @@ EXCLUSIONS = [
      ["electroacupuncture", "cupping", "gua_sha"], "pregnancy"),
     ("anticoagulants", {"history.conditions": ["anticoagulants"]}, ["cupping", "gua_sha"],
      "anticoagulants"),
-    ("bleeding disorder", {"history.conditions": ["bleeding_disorder"]},
-     ["cupping", "gua_sha"], "bleeding_disorder"),
     ("skin lesion at the treatment area", {"history.conditions": ["skin_lesion_treatment_area"]},
      ["cupping", "gua_sha"], "skin_lesion_treatment_area"),
     ("needle phobia", {"history.conditions": ["needle_phobia"]},
@@ -89,6 +87,14 @@ def test_a_condition_excludes_modalities_with_its_reason(
     assert proposed["modalities"]  # something is always left to offer here
 
 
+def test_a_bleeding_disorder_excludes_every_modality_and_leaves_nothing_proposed() -> None:
+    proposed = plan({"history.conditions": ["bleeding_disorder"]})
+    rows = [e for e in proposed["excluded"] if e["because"] == "bleeding_disorder"]
+    assert [e["modality"] for e in rows] == list(MODALITIES)
+    assert "WHO 1999" in rows[0]["source"] and "Sierpina 2005" in rows[0]["source"]
+    assert proposed["modalities"] == []
+
+
 def test_pregnancy_is_not_inferred_from_an_unanswered_question() -> None:
     assert plan({"patient.sex": "female"})["excluded"] == []
 
@@ -96,8 +102,6 @@ def test_pregnancy_is_not_inferred_from_an_unanswered_question() -> None:
 PRECAUTIONS = [
     ("pregnancy", {"patient.pregnant": True}, "pregnancy", ["acupuncture"]),
     ("anticoagulants", {"history.conditions": ["anticoagulants"]}, "anticoagulants",
-     ["acupuncture", "electroacupuncture"]),
-    ("bleeding disorder", {"history.conditions": ["bleeding_disorder"]}, "bleeding_disorder",
      ["acupuncture", "electroacupuncture"]),
     ("pacemaker", {"history.conditions": ["pacemaker"]}, "pacemaker",
      ["acupuncture", "cupping"]),
@@ -191,20 +195,21 @@ def test_a_one_sided_root_adds_its_distal_point() -> None:
 
 DOSES = [
     # (scenario, changes, minutes, per week, total, reassess)
-    ("acute, usual", {"history.duration_weeks": 2}, 20, 2, 6, 3),
+    ("acute, usual", {"history.duration_weeks": 2}, 20, 2, 6, 4),
     ("acute, severe leg pain", {"history.duration_weeks": 2, "history.leg_pain_now": 7},
-     20, 3, 6, 3),
-    ("acute, mild leg pain", {"history.duration_weeks": 2, "history.leg_pain_now": 3},
-     20, 2, 4, 2),
-    ("acute up to 5.9 weeks", {"history.duration_weeks": 5.9}, 20, 2, 6, 3),
+     20, 3, 6, 4),
+    ("acute, mild leg pain: reassess before the last visit",
+     {"history.duration_weeks": 2, "history.leg_pain_now": 3}, 20, 2, 4, 3),
+    ("acute up to 5.9 weeks", {"history.duration_weeks": 5.9}, 20, 2, 6, 4),
     ("subacute from 6 weeks", {"history.duration_weeks": 6}, 22, 2, 8, 4),
     ("subacute to 12 weeks", {"history.duration_weeks": 12, "history.leg_pain_now": 8},
-     22, 2, 8, 4),
-    ("chronic after 12 weeks", {"history.duration_weeks": 12.5}, 25, 1, 10, 5),
+     22, 3, 8, 4),
+    ("chronic after 12 weeks: 2 a week at the start (Tu 2024)",
+     {"history.duration_weeks": 12.5}, 25, 2, 10, 5),
     ("chronic and severe by the ODI", {"history.duration_weeks": 30, "questionnaires.odi":
      dict.fromkeys(["pain_intensity", "personal_care", "lifting", "walking", "sitting",
                     "standing", "sleeping", "sex_life", "social_life", "travelling"], 3)},
-     25, 1, 12, 6),
+     25, 3, 12, 5),
 ]  # fmt: skip
 
 
@@ -302,9 +307,17 @@ REFERRALS = [
         ["pain_intensity", "personal_care", "lifting", "walking", "sitting", "standing",
          "sleeping", "sex_life"], 3)}, ["gp"]),
     ("no clear cause", sample("minimal"), {}, ["gp"]),
-    ("bleeding disorder", GLUTEAL, {"history.conditions": ["bleeding_disorder"]}, ["gp"]),
-    ("a fixed order", DISC, {"history.duration_weeks": 8, "history.conditions":
-                             ["bleeding_disorder"]}, ["chiropractic", "gp"]),
+    ("bleeding disorder: no modality left, so physiotherapy, and the GP on severity",
+     GLUTEAL, {"history.conditions": ["bleeding_disorder"]}, ["physiotherapy", "gp"]),
+    ("a fixed order", DISC, {"history.duration_weeks": 8, "questionnaires.odi": dict.fromkeys(
+        ["pain_intensity", "personal_care", "lifting", "walking", "sitting", "standing",
+         "sleeping", "sex_life"], 3)}, ["chiropractic", "gp"]),
+    ("no chiropractic with a bleeding disorder", DISC, {"history.duration_weeks": 8,
+     "history.conditions": ["bleeding_disorder"]}, ["physiotherapy", "gp"]),
+    ("no chiropractic with blood thinners", DISC, {"history.duration_weeks": 8,
+     "history.conditions": ["anticoagulants"]}, []),
+    ("no chiropractic with osteoporosis", DISC, {"history.duration_weeks": 8,
+     "history.conditions": ["osteoporosis"], "history.trigger": "none"}, []),
 ]  # fmt: skip
 
 
