@@ -323,7 +323,7 @@ class SafetyForm(StepForm):
 
 for _code, _label in q.RED_FLAGS.items():
     _field = radio(_label, YES_NO)
-    if _code in q.EMERGENCY_SIGNS:
+    if _code in q.URGENT_SIGNS:
         _field.widget.attrs["data-emergency"] = "1"
     SafetyForm.base_fields[_code] = _field
 

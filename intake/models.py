@@ -21,7 +21,9 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from clinic.models import Episode
+from intake import questionnaire
 from intake.core.case import CASE_FORMAT, Case, load_case
+from intake.core.redflags import patient_urgency
 
 
 class IntakeSettings(models.Model):
@@ -104,6 +106,16 @@ class Questionnaire(models.Model):
 
     def __str__(self) -> str:
         return f"Questionnaire for episode {self.episode_id}"
+
+    @property
+    def urgent_advice(self) -> list[dict[str, Any]]:
+        """Each urgent sign's advice for the patient's pages, shown if answered yes."""
+        return questionnaire.urgent_advice_blocks(self.answers)
+
+    @property
+    def urgency(self) -> str | None:
+        """How urgently the patient was told to get help: emergency, same_day or None."""
+        return patient_urgency(questionnaire.red_flags_answered_yes(self.answers))
 
     @property
     def patient(self) -> Any:

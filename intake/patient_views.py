@@ -247,7 +247,7 @@ def _store_step(
         form.is_valid()
         form.store()
         flags = q.red_flags_answered_yes(questionnaire.answers)
-        emergency = any(code in q.EMERGENCY_SIGNS for code in flags)
+        emergency = any(code in q.URGENT_SIGNS for code in flags)
         save_answers(
             questionnaire,
             red_flags=flags,

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from intake.core import redflags
 from intake.core import vocabulary as v
 from intake.core.case import ODI_SECTIONS, RED_FLAG_QUESTIONS, SBI_ITEMS
 from intake.core.paths import MISSING
@@ -73,6 +74,27 @@ RED_FLAGS_NOTICED = tuple(code for code in RED_FLAGS if code not in RED_FLAGS_HI
 #: Possible signs of cauda equina syndrome: same-day emergency care (NHS Lothian RefHelp,
 #: NHS Gloucestershire G-Care, NICE CKS Sciatica).
 EMERGENCY_SIGNS = v.EMERGENCY_QUESTIONS.codes
+#: Every question whose "yes" shows the patient advice to get help today, each sign in its
+#: own words (redflags.URGENT_ADVICE): cauda equina, fever, injecting drugs, worsening
+#: weakness, major trauma.
+URGENT_SIGNS = tuple(code for a in redflags.URGENT_ADVICE for code in a.questions)
+
+
+def urgent_advice_blocks(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every sign's advice for the patient's pages, marked shown when answered yes."""
+    shown = {a.key for a in redflags.urgent_advice(red_flags_answered_yes(answers))}
+    return [
+        {
+            "key": a.key,
+            "questions": " ".join(a.questions),
+            "words": a.words,
+            "where": redflags.WHERE_TO_GO[a.urgency],
+            "urgency": a.urgency,
+            "shown": a.key in shown,
+        }
+        for a in redflags.URGENT_ADVICE
+    ]
+
 
 CONDITIONS = dict(v.CONDITIONS.choices("patient"))
 CONTRIBUTING = dict(v.CONTRIBUTING.choices("patient"))

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from clinic.models import ClinicSettings, display_name
 from intake.core.classify import CAUSE_NAMES
-from intake.core.redflags import FLAG_NAMES
+from intake.core.redflags import FLAG_NAMES, URGENT_ADVICE, WHERE_TO_GO
+from intake.core.redflags import URGENCIES as FLAG_URGENCIES
 from intake.core.vocabulary import CAUSES
 from plans.forms import CUPPING_METHOD_NAMES, URGENCY_NAMES
 from plans.models import MODALITY_NAMES, REFERRAL_NAMES, PlanPdf, TreatmentPlan
@@ -52,15 +53,15 @@ EXPECT = {
     "speckled marks that fade over the following days.",
 }
 
-URGENT_SIGNS = (
-    "numbness or tingling between your legs, around your back passage or genitals",
-    "new difficulty passing urine, or not being able to control your bladder",
-    "new loss of control of your bowels",
-    "new loss of sexual function or feeling",
-    "sciatica or weakness in both legs",
-    "weakness in your leg that is getting worse, or a foot that drags or slaps",
-    "fever, chills or shivering together with back pain",
-)
+
+def urgent_groups() -> list[dict[str, Any]]:
+    """The printed urgent box: the same signs and the same "where to go" as the patient's
+    on-screen advice (redflags.URGENT_ADVICE), most urgent first."""
+    groups: dict[str, list[str]] = {}
+    for advice in URGENT_ADVICE:
+        groups.setdefault(advice.urgency, []).append(advice.sign)
+    ordered = sorted(groups.items(), key=lambda item: FLAG_URGENCIES.index(item[0]))
+    return [{"where": WHERE_TO_GO[u], "signs": signs} for u, signs in ordered]
 
 
 def week_rows(dates: list[datetime.date], reassess: int | None) -> list[list[dict[str, Any]]]:
@@ -156,7 +157,7 @@ def print_context(plan: TreatmentPlan, variant: str, paper: str) -> dict[str, An
         if dates and plan.reassess_at_visit and plan.reassess_at_visit <= len(dates)
         else None,
         "referral_names": [REFERRAL_NAMES[r] for r in plan.referrals],
-        "urgent_signs": URGENT_SIGNS,
+        "urgent_groups": urgent_groups(),
         "urgency_name": URGENCY_NAMES.get(plan.urgency, ""),
         "case": snapshot.get("case") or {},
     }

@@ -22,9 +22,11 @@ from django.views.decorators.http import require_GET, require_POST
 from clinic import audit
 from clinic.models import Episode
 from intake import panels as intake_panels
+from intake.core import vocabulary
 from intake.core.case import CaseError, load_case
 from intake.core.classify import CAUSE_NAMES
 from intake.core.redflags import FLAG_NAMES
+from intake.core.redflags import URGENCIES as FLAG_URGENCIES
 from intake.exam_forms import ExamForm, initial_from, merge
 from intake.models import ExamConflict, case_document, exam_parts, related_or_none, save_exam
 from plans import panels as plans_panels
@@ -281,19 +283,25 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/plan_edit.html", context)
 
 
+#: The letter's addressee by where the core sends the patient (`referral_to`).
+REFERRAL_ADDRESSEES = dict(vocabulary.REFERRAL_DESTINATIONS.choices())
+
+
 def _referral_initial(draft: TreatmentPlan | None, result: dict[str, Any]) -> dict[str, Any]:
+    """The letter's first draft: addressee, urgency and wording all read the one urgency
+    the core gives (the most urgent red flag's; routine for a GP referral)."""
     if draft is not None and draft.kind == TreatmentPlan.Kind.REFERRAL:
         return {"refer_to": draft.refer_to, "urgency": draft.urgency, "letter": draft.letter}
     flags = result["red_flags"] + result["gp_flags"]
-    emergency = result["disposition"] == "refer_emergency"
+    urgencies = [f["urgency"] for f in result["red_flags"]]
+    urgency = min(urgencies, key=FLAG_URGENCIES.index) if urgencies else "routine"
     concerns = ", ".join(FLAG_NAMES.get(f["code"], f["code"]).lower() for f in flags)
+    context = {"concerns": concerns, "urgency": urgency}
     # The file ends with a newline; the letter the practitioner edits does not.
-    letter = render_to_string("plans/referral_letter.txt", {"concerns": concerns}).rstrip("\n")
+    letter = render_to_string("plans/referral_letter.txt", context).rstrip("\n")
     return {
-        "refer_to": "Emergency department" if emergency else "The patient's GP",
-        "urgency": {"refer_emergency": "emergency", "refer_urgent": "urgent"}.get(
-            result["disposition"], "routine"
-        ),
+        "refer_to": REFERRAL_ADDRESSEES[result.get("referral_to") or "gp"],
+        "urgency": urgency,
         "letter": letter,
     }
 

@@ -24,7 +24,7 @@ The disposition follows the most urgent finding; a red flag suppresses the plan.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from intake.core import vocabulary
@@ -378,3 +378,83 @@ def screen(case: Case) -> Screen:
     else:
         disposition = "treat"
     return Screen(disposition, red, amber, gp)
+
+
+# --- what the patient is told, sign by sign ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class UrgentAdvice:
+    """Advice the patient sees when they answer one of `questions` "yes": in its own words,
+    with where to go read from the urgency of the red-flag rows of those questions."""
+
+    key: str
+    questions: tuple[str, ...]
+    words: str  # on screen, after answering
+    sign: str  # the same sign as a printed list item
+    source: str
+
+    @property
+    def urgency(self) -> str:
+        return min((question_urgency(q) for q in self.questions), key=URGENCIES.index)
+
+
+def question_urgency(question: str) -> str:
+    """The urgency of the red-flag row that reads this question of the screen."""
+    finding = f"history.red_flags.{question}"
+    return next(r.urgency for r in RED_FLAG_RULES if r.finding == finding and r.urgency)
+
+
+URGENT_ADVICE: tuple[UrgentAdvice, ...] = (
+    UrgentAdvice("cauda_equina",
+                 ("saddle_anaesthesia", "bladder_dysfunction", "bowel_dysfunction",
+                  "sexual_dysfunction_new", "bilateral_leg_symptoms_new"),
+                 "Numbness or tingling between your legs or around your bottom, new trouble "
+                 "with your "
+                 "bladder, bowels or sexual function, or pain, numbness or weakness that is "
+                 "new in both legs can mean the nerves at the bottom of your spine are being "
+                 "squeezed (cauda equina syndrome). Early treatment in hospital matters.",
+                 "numbness or tingling between your legs or around your bottom or genitals; "
+                 "new trouble "
+                 "passing or controlling urine or your bowels; new loss of sexual function; "
+                 "pain, numbness or weakness that is new in both legs", CES_SOURCES),
+    UrgentAdvice("fever_or_chills", ("fever_or_chills",),
+                 "A fever, chills or shivering together with back pain can be a sign of an "
+                 "infection in or near the spine, which needs treating quickly.",
+                 "a fever, chills or shivering together with back pain", f"{G}; {A}"),
+    UrgentAdvice("iv_drug_use", ("iv_drug_use",),
+                 "Injecting drugs makes an infection of the spine more likely, and back pain "
+                 "can be its first sign, even without a fever.",
+                 "back pain if you inject drugs", f"{G}; {A}"),
+    UrgentAdvice("progressive_weakness", ("progressive_weakness",),
+                 "Weakness in your leg or foot that is getting worse (for example, a foot "
+                 "that drags or slaps when you walk) means a nerve is under more pressure. "
+                 "A doctor needs to check it today, before the weakness lasts.",
+                 "weakness in your leg or foot that is getting worse", f"{L}; {A}"),
+    UrgentAdvice("significant_trauma", ("significant_trauma",),
+                 "Back pain that started after a bad fall, a road accident or another "
+                 "serious injury needs checking for a broken bone.",
+                 "back pain that started after a bad fall or another serious injury",
+                 f"{D}; {G}"),
+)  # fmt: skip
+
+#: Where to go, one sentence per urgency: every text the patient sees uses these.
+WHERE_TO_GO = {
+    EMERGENCY: "Call your local emergency number or go to an emergency department today, "
+    "straight away.",
+    SAME_DAY: "See a doctor today: ring your GP practice for a same-day appointment, or "
+    "your local urgent care service if it is closed.",
+}
+
+
+def urgent_advice(answered_yes: Iterable[str]) -> tuple[UrgentAdvice, ...]:
+    """The advice for the questions answered yes, most urgent first, in table order."""
+    yes = set(answered_yes)
+    found = [a for a in URGENT_ADVICE if yes & set(a.questions)]
+    return tuple(sorted(found, key=lambda a: URGENCIES.index(a.urgency)))
+
+
+def patient_urgency(answered_yes: Iterable[str]) -> str | None:
+    """How urgently the patient was told to get help: emergency, same_day or None."""
+    found = urgent_advice(answered_yes)
+    return found[0].urgency if found else None

@@ -24,6 +24,7 @@ from typing import Any
 from intake.core import vocabulary
 from intake.core.assessment import Findings
 from intake.core.case import SIDES, Case
+from intake.core.redflags import URGENCIES, URGENT_ADVICE, WHERE_TO_GO
 
 MODALITIES = vocabulary.MODALITIES.codes
 NEEDLING = ("acupuncture", "electroacupuncture")
@@ -400,6 +401,17 @@ class SelfCareRow:
     applies: Callable[[Context], bool]
 
 
+def urgent_care_texts() -> tuple[str, ...]:
+    """ "Where to go" with its signs, most urgent first: the words the printed box uses."""
+    by_urgency: dict[str, list[str]] = {}
+    for advice in URGENT_ADVICE:
+        by_urgency.setdefault(advice.urgency, []).append(advice.sign)
+    ordered = sorted(by_urgency.items(), key=lambda item: URGENCIES.index(item[0]))
+    return tuple(
+        f"{WHERE_TO_GO[u].rstrip('.')}, if you notice: {'; '.join(signs)}." for u, signs in ordered
+    )
+
+
 def _cause(*causes: str | None) -> Callable[[Context], bool]:
     return lambda x: x.cause in causes
 
@@ -448,16 +460,10 @@ SELF_CARE: tuple[SelfCareRow, ...] = (
     SelfCareRow("advice", "Note your leg pain from 0 to 10 each evening and bring the notes "
                 "to your visits: they show how the treatment is going.",
                 "Childs 2005; Ostelo 2008 (a 2-point change matters)", lambda x: True),
-    SelfCareRow("advice", "Call your local emergency number or go to an emergency "
-                "department straight away if you notice numbness between your legs or around "
-                "your back passage, new trouble passing urine or controlling your bowels, new "
-                "problems with sexual function, or pain, numbness or weakness spreading to both "
-                "legs.", "NHS Lothian; NHS Gloucestershire; NICE CKS (cauda equina: emergency)",
-                lambda x: True),
-    SelfCareRow("advice", "Contact us or your doctor the same day if you have a fever with "
-                "your back pain, or if the weakness in your leg gets worse.",
-                "NHS Gloucestershire; AHCPR 1994 (infection; progressive deficit: urgent)",
-                lambda x: True),
+    # The urgent signs in the same words and places as the printed box and the patient's
+    # on-screen advice (redflags.URGENT_ADVICE): one text, read from one table.
+    *(SelfCareRow("advice", text, "NHS Lothian; NHS Gloucestershire; NICE CKS (red flags)",
+                  lambda x: True) for text in urgent_care_texts()),
     SelfCareRow("advice", "Acupuncture is one option among several. NICE guidance in England "
                 "(NG59) does not recommend it for low back pain or sciatica; some later "
                 "trials in sciatica found it eased leg pain. We check your progress at the "

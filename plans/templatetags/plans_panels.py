@@ -33,6 +33,15 @@ def disposition_name(code: str) -> str:
     return DISPOSITION_NAMES.get(code, code.replace("_", " "))
 
 
+#: A red flag's urgency in a few words, as printed beside it.
+URGENCY_WORDS = {"emergency": "emergency", "same_day": "same day", "within_days": "within days"}
+
+
+@register.filter
+def urgency_words(code: str) -> str:
+    return URGENCY_WORDS.get(code, code.replace("_", " "))
+
+
 @register.filter
 def root_finding(evidence: str) -> str:
     """ "exam.reflexes.achilles.right: Ankle reflex reduced" -> "Ankle reflex reduced, right"."""

@@ -67,17 +67,24 @@
     if (dirty && navigator.sendBeacon) navigator.sendBeacon(form.action, formData());
   });
 
-  // Urgent advice as soon as an emergency sign is answered "yes".
+  // Urgent advice as soon as an urgent sign is answered "yes": each sign's own words.
   var advice = document.getElementById("urgent-advice");
   var emergency = form.querySelectorAll("input[data-emergency]");
+  function answeredYes(name) {
+    var input = form.querySelector('input[name="' + name + '"][value="yes"]');
+    return Boolean(input && input.checked);
+  }
   function showAdvice() {
     if (!advice || !emergency.length) return;
-    var yes = Array.prototype.some.call(emergency, function (input) {
-      return input.checked && input.value === "yes";
+    var any = false;
+    advice.querySelectorAll("[data-advice-for]").forEach(function (block) {
+      var yes = block.getAttribute("data-advice-for").split(" ").some(answeredYes);
+      block.hidden = !yes;
+      any = any || yes;
     });
     var wasHidden = advice.hidden;
-    advice.hidden = !yes;
-    if (yes && wasHidden) advice.scrollIntoView({ behavior: "smooth", block: "center" });
+    advice.hidden = !any;
+    if (any && wasHidden) advice.scrollIntoView({ behavior: "smooth", block: "center" });
   }
   emergency.forEach(function (input) { input.addEventListener("change", showAdvice); });
 

@@ -337,6 +337,24 @@ def test_the_dashboard_lists_flags_answers_to_review_and_links_still_out(front_d
     assert waiting.episode.patient.full_name not in links
 
 
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        ("bowel_dysfunction", "told to go to an emergency department today"),
+        ("fever_or_chills", "Same-day sign</strong>: told to see a doctor today"),
+        ("history_of_cancer", "Red flag answer"),
+    ],
+)
+def test_the_dashboard_says_how_urgently_the_patient_was_told_to_get_help(
+    front_desk, client_for, answer, words
+):
+    flagged, token = make_invitation()
+    patient_client(token).post(step_url("safety"), {answer: "yes"})
+    page = client_for(front_desk).get(reverse("questionnaire_dashboard")).text
+    flags = page[page.index("flags-heading") : page.index("review-heading")]
+    assert flagged.patient.full_name in flags and words in flags
+
+
 def queries_for(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200

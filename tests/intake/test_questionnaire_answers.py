@@ -272,3 +272,43 @@ def test_the_practitioner_is_warned_of_a_signature_that_is_not_the_patients(
     questionnaire.save()
     page = client_for(practitioner).get(questionnaire.episode.get_absolute_url())
     assert "The signature is not the patient's name on record" in page.text
+
+
+def _visible_advice(html: str) -> list[str]:
+    """The urgent-advice blocks the patient sees (not hidden), by their questions."""
+    blocks = re.findall(r'<div class="urgent-sign" data-advice-for="([^"]+)"[^>]*?( hidden)?>',
+                        html)  # fmt: skip
+    return [questions for questions, hidden in blocks if not hidden]
+
+
+@pytest.mark.parametrize(
+    ("answer", "own_words"),
+    [
+        ("fever_or_chills", "infection in or near the spine"),
+        ("iv_drug_use", "Injecting drugs makes an infection of the spine more likely"),
+        ("progressive_weakness", "Weakness in your leg or foot that is getting worse"),
+    ],
+)
+def test_each_same_day_sign_shows_its_own_advice_not_the_cauda_equina_words(answer, own_words):
+    invitation, token = make_invitation()
+    page = patient_client(token).post(step_url("safety"), {answer: "yes"}, follow=True).text
+    assert _visible_advice(page) == [answer]
+    shown = page.split(f'data-advice-for="{answer}"', 1)[1].split("</div>", 1)[0]
+    assert own_words in shown
+    assert "See a doctor today" in shown
+    assert "cauda equina" not in shown and "emergency department" not in shown
+    questionnaire = Questionnaire.objects.get(pk=invitation.questionnaire.pk)
+    assert questionnaire.urgency == "same_day"
+
+
+def test_a_cauda_equina_sign_and_fever_show_both_advices_the_emergency_first():
+    invitation, token = make_invitation()
+    answers = {"fever_or_chills": "yes", "bilateral_leg_symptoms_new": "yes"}
+    page = patient_client(token).post(step_url("safety"), answers, follow=True).text
+    assert _visible_advice(page) == [
+        "saddle_anaesthesia bladder_dysfunction bowel_dysfunction sexual_dysfunction_new "
+        "bilateral_leg_symptoms_new",
+        "fever_or_chills",
+    ]
+    assert "new in both legs" in page
+    assert Questionnaire.objects.get(pk=invitation.questionnaire.pk).urgency == "emergency"

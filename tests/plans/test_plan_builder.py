@@ -220,7 +220,8 @@ def test_the_referral_letter_starts_with_the_flags_named_in_plain_words(practiti
         "I saw your patient today for sciatica. The screening before treatment raised "
         "concern about: possible cauda equina syndrome. The findings are listed below.\n"
         "\n"
-        "I have not started acupuncture treatment and would be grateful for your assessment."
+        "This is an emergency: I have advised the patient to go to the emergency department "
+        "now. I have not started acupuncture treatment."
     )
 
 
