@@ -173,6 +173,19 @@ def _build_specs() -> list[Spec]:
     for walk, label in (("heel_walk", "Heel walking"), ("toe_walk", "Toe walking")):
         for side in vocab.SIDES.codes:
             specs.append(Spec(f"{walk}_{side}", (f, walk, side), _select(f"{label}, {side}", WALK)))
+    # Upper-motor-neuron signs (a same-day red flag): NHS Lothian RefHelp.
+    for sign, label, grades in (
+        ("plantar_response", "Plantar response", vocab.PLANTAR_RESPONSES),
+        ("ankle_clonus", "Ankle clonus", vocab.CLONUS),
+    ):
+        for side in vocab.SIDES.codes:
+            specs.append(
+                Spec(
+                    f"{sign}_{side}",
+                    (f, sign, side),
+                    _select(f"{label}, {side}", _choices(grades, NOT_TESTED)),
+                )
+            )
     specs += [
         Spec(
             "romberg",
@@ -359,7 +372,12 @@ class ExamForm(forms.Form):
                     *(_sides(f"sensation_{d}", f"Sensation {d}") for d in vocab.DERMATOMES.codes),
                 ),
                 _pair("sensation_saddle", "romberg"),
-                SideBySide(_sides("heel_walk", "Heel walking"), _sides("toe_walk", "Toe walking")),
+                SideBySide(
+                    _sides("heel_walk", "Heel walking"),
+                    _sides("toe_walk", "Toe walking"),
+                    _sides("plantar_response", "Plantar response (Babinski)"),
+                    _sides("ankle_clonus", "Ankle clonus (sustained, > 3 beats)"),
+                ),
                 _pair("wide_based_gait"),
             ),
             Fieldset(

@@ -369,7 +369,9 @@ class PlanForm(forms.Form):
 
 
 URGENCIES = vocabulary.URGENCIES.choices()
-URGENCY_NAMES = dict(URGENCIES)
+#: Letters approved before the same-day urgency existed stored "urgent"; they still print
+#: as they were approved.
+URGENCY_NAMES = dict(URGENCIES) | {"urgent": "Urgent (within days)"}
 
 
 class ReferralForm(forms.Form):

@@ -243,12 +243,10 @@ class Findings:
 
     @property
     def konno_symptom(self) -> bool:
-        """One of Konno's symptom items is present (not only pulses and no diabetes)."""
-        return (
-            self.claudication is True
-            or self.aggravated_by("standing")
-            or self.relieved_by("bending_forward")
-        )
+        """One of Konno's stenosis-specific items is present: claudication (Suri LR 3.7) or
+        relief bending forward (LR 6.4). Pulses, no diabetes and worse standing are true
+        of many people without stenosis."""
+        return self.claudication is True or self.relieved_by("bending_forward")
 
     @property
     def cook_rules_out(self) -> bool:
@@ -345,8 +343,8 @@ CAUSE_RULES: tuple[Rule, ...] = (
          PROJECT, lambda f: f.case.imaging.disc_herniation_level is not None),
     # --- lumbar spinal stenosis: each history item counted once ------------------------------
     Rule("spinal_stenosis", +4, "scores.konno_lss", f"Konno support tool {KONNO_CUTOFF} or "
-         "more, with at least one of its symptom items (claudication, worse standing, "
-         "relieved bending forward): pulses and no diabetes are true of anyone healthy",
+         "more, with claudication or relief bending forward: pulses, no diabetes and "
+         "worse standing alone are true of many healthy people",
          "Konno 2007 Eur Spine J 16:1951: sens 92.8%, spec 72.0%; symptom item: "
          f"{PROJECT}",
          lambda f: f.konno_points is not None and f.konno_points >= KONNO_CUTOFF

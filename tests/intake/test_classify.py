@@ -238,3 +238,76 @@ def test_every_root_level_has_rules_with_sources() -> None:
 
 def test_an_alternating_side_without_root_signs_gives_no_side() -> None:
     assert assessed({"history.side": "alternating"}).root.side is None
+
+
+# --- weights that follow the evidence, upper-lumbar discs, UMN signs ------------------------
+
+#: A textbook L4 radiculopathy (Harrison's): anterior thigh and medial shin pain, a reduced
+#: knee reflex, weak knee extension, numb medial calf, a positive femoral nerve stretch
+#: and a negative SLR (insensitive at L3-4).
+L4_RADICULOPATHY = {
+    "patient.age": 52,
+    "history.side": "left",
+    "history.pain_regions": ["anterior_thigh", "knee", "shin"],
+    "history.leg_pain_worse_than_back": True,
+    "exam.reflexes.patellar": {"left": "reduced", "right": "normal"},
+    "exam.strength.knee_extension": {"left": 4, "right": 5},
+    "exam.sensation.L4": {"left": "reduced", "right": "normal"},
+    "exam.femoral_nerve_stretch": positive("left"),
+    "exam.slr": negative("left", "right"),
+}
+
+
+def test_a_textbook_l4_radiculopathy_is_a_likely_disc_not_cause_unclear() -> None:
+    doc = document(L4_RADICULOPATHY)
+    assert doc["root"]["level"] == "L4"
+    best = doc["causes"][0]
+    assert (best["code"], best["likelihood"]) == ("disc_herniation", "likely")
+    assert not any(e["finding"] == "exam.slr" for e in best["evidence"])
+
+
+def test_a_negative_slr_still_counts_against_a_disc_at_l5() -> None:
+    doc = document({"exam.slr": negative("left"), "exam.heel_walk": {"left": "difficult"},
+                    "exam.strength.ankle_dorsiflexion": {"left": 4}})  # fmt: skip
+    disc = {c["code"]: c for c in doc["causes"]}["disc_herniation"]
+    assert ("exam.slr", -3) in [(e["finding"], e["effect"]) for e in disc["evidence"]]
+
+
+def test_a_crossed_slr_weighs_clearly_more_than_an_slr() -> None:
+    weights = {r.finding: r.effect for r in CAUSE_RULES if r.effect > 0}
+    assert weights["exam.crossed_slr"] >= 3 * weights["exam.slr"]
+
+
+def test_every_cause_rule_keeps_its_likelihood_ratio_beside_it() -> None:
+    assert all(r.lr for r in CAUSE_RULES)
+
+
+def stenosis_findings(changes: dict[str, Any]) -> list[str]:
+    cause = {c["code"]: c for c in document(changes)["causes"]}["spinal_stenosis"]
+    return [e["finding"] for e in cause["evidence"]]
+
+
+def test_no_history_item_counts_twice_for_stenosis_when_konno_holds_it() -> None:
+    found = stenosis_findings(STENOSIS)
+    assert "scores.konno_lss" in found
+    assert "history.neurogenic_claudication" not in found
+    assert "patient.age" not in found
+    assert "history.relieving + exam.flexion_relieves" not in found
+    assert "scores.cook_lss" not in found
+
+
+def test_a_young_person_does_not_suggest_stenosis_from_items_true_of_anyone_healthy() -> None:
+    # Konno 7 at 30: no diabetes 1, pulses 3, worse standing 2, extension 1, no claudication.
+    young = {**ASKED, "patient.age": 30, "exam.pedal_pulses": "present",
+             "history.aggravating": ["standing", "bending_backward"]}  # fmt: skip
+    doc = document(young)
+    assert doc["scores"]["konno_lss"] == {"points": 7, "suggests_lss": True}
+    assert "scores.konno_lss" not in stenosis_findings(young)
+    assert {c["code"]: c for c in doc["causes"]}["spinal_stenosis"]["likelihood"] == "unlikely"
+
+
+def test_gait_and_romberg_do_not_count_for_stenosis_with_upper_motor_neuron_signs() -> None:
+    ataxic = {"exam.wide_based_gait": True, "exam.romberg": "abnormal"}
+    assert {"exam.wide_based_gait", "exam.romberg"} <= set(stenosis_findings(ataxic))
+    with_umn = {**ataxic, "exam.plantar_response": {"left": "extensor"}}
+    assert not {"exam.wide_based_gait", "exam.romberg"} & set(stenosis_findings(with_umn))

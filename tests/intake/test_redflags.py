@@ -207,3 +207,107 @@ def test_every_flag_rule_says_why_and_cites_a_source(rule: Any) -> None:
 def test_every_flag_has_a_name_for_the_practitioner() -> None:
     codes = {rule.code for rule in RED_FLAG_RULES + AMBER_FLAG_RULES + GP_FLAG_RULES}
     assert codes <= set(FLAG_NAMES)
+
+
+# --- urgency that matches the danger, and the mimics ---------------------------------------
+
+URGENCY_SCENARIOS = [
+    # (scenario, changes, flag, urgency, disposition, referral_to)
+    ("brisk reflexes in both legs", {"exam.reflexes.patellar": {"left": "brisk",
+     "right": "brisk"}}, "myelopathy", "same_day", "refer_urgent", "same_day_doctor"),
+    ("brisk on one side only is not a UMN sign", {"exam.reflexes.patellar": {"left": "brisk",
+     "right": "normal"}}, None, None, "treat", None),
+    ("extensor plantar response", {"exam.plantar_response": {"right": "extensor"}},
+     "myelopathy", "same_day", "refer_urgent", "same_day_doctor"),
+    ("equivocal plantar is not a flag", {"exam.plantar_response": {"right": "equivocal"}},
+     None, None, "treat", None),
+    ("sustained ankle clonus", {"exam.ankle_clonus": {"left": "present"}}, "myelopathy",
+     "same_day", "refer_urgent", "same_day_doctor"),
+    ("wide-based gait, abnormal Romberg and a brisk reflex", {"exam.wide_based_gait": True,
+     "exam.romberg": "abnormal", "exam.reflexes.achilles": {"left": "brisk"}}, "myelopathy",
+     "same_day", "refer_urgent", "same_day_doctor"),
+    ("wide-based gait and Romberg without brisk reflexes: stenosis, not UMN",
+     {"exam.wide_based_gait": True, "exam.romberg": "abnormal"}, None, None, "treat", None),
+    ("a past cancer alone: within days", {"history.red_flags.history_of_cancer": True},
+     "malignancy", "within_days", "refer_urgent", "gp"),
+    ("a past cancer with a weak muscle: cord compression, same day",
+     {"history.red_flags.history_of_cancer": True,
+      "exam.strength.ankle_dorsiflexion": {"left": 4}}, "malignancy", "same_day",
+     "refer_urgent", "same_day_doctor"),
+    ("a past cancer with weakness getting worse", {"history.red_flags.history_of_cancer": True,
+     "history.red_flags.progressive_weakness": True}, "malignancy", "same_day",
+     "refer_urgent", "same_day_doctor"),
+    ("major trauma: same day", {"history.red_flags.significant_trauma": True}, "fracture",
+     "same_day", "refer_urgent", "same_day_doctor"),
+    ("long-term steroids: within days", {"history.red_flags.long_term_corticosteroids": True},
+     "fracture", "within_days", "refer_urgent", "gp"),
+    ("fever: same day", {"history.red_flags.fever_or_chills": True}, "infection", "same_day",
+     "refer_urgent", "same_day_doctor"),
+    ("injecting drugs: same day", {"history.red_flags.iv_drug_use": True}, "infection",
+     "same_day", "refer_urgent", "same_day_doctor"),
+    ("immunosuppression alone: within days", {"history.red_flags.immunosuppression": True},
+     "infection", "within_days", "refer_urgent", "gp"),
+    ("a key muscle 3/5: same day", {"exam.strength.ankle_dorsiflexion": {"left": 3}},
+     "progressive_deficit", "same_day", "refer_urgent", "same_day_doctor"),
+    ("cauda equina stays emergency", {"history.red_flags.saddle_anaesthesia": True},
+     "cauda_equina", "emergency", "refer_emergency", "emergency_department"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("changes", "flag", "urgency", "disposition", "referral_to"),
+                         [r[1:] for r in URGENCY_SCENARIOS],
+                         ids=[r[0] for r in URGENCY_SCENARIOS])  # fmt: skip
+def test_each_red_flag_has_the_urgency_of_its_danger(
+    changes: dict[str, Any], flag: str | None, urgency: str | None, disposition: str,
+    referral_to: str | None,
+) -> None:  # fmt: skip
+    doc = document(changes)
+    found = {f["code"]: f["urgency"] for f in doc["red_flags"]}
+    assert found.get(flag) == urgency if flag else found == {}
+    assert doc["disposition"] == disposition
+    assert doc.get("referral_to") == referral_to
+
+
+def test_the_most_urgent_row_sets_the_flag_urgency() -> None:
+    doc = document({"history.red_flags.immunosuppression": True,
+                    "history.red_flags.fever_or_chills": True})  # fmt: skip
+    assert [(f["code"], f["urgency"]) for f in doc["red_flags"]] == [("infection", "same_day")]
+
+
+def test_every_red_flag_rule_has_an_urgency() -> None:
+    assert all(rule.urgency in ("emergency", "same_day", "within_days") for rule in RED_FLAG_RULES)
+
+
+#: Exertional leg pain eased by standing still, recorded without the claudication box.
+ON_WALKING = {"history.aggravating": ["walking"], "history.relieving": ["standing"]}
+
+VASCULAR_AS_RECORDED = [
+    ("walking, eased standing still, absent pulses", {**ON_WALKING,
+     "exam.pedal_pulses": "absent"}, "refer_gp"),
+    ("walking, eased by rest, ABI 0.7", {"history.aggravating": ["walking"],
+     "history.relieving": ["rest"], "exam.abi": 0.7}, "refer_gp"),
+    ("walking, eased standing, known PVD", {**ON_WALKING, "history.conditions":
+     ["peripheral_vascular_disease"]}, "refer_gp"),
+    ("eased by sitting as well: neurogenic, not this rule", {"history.aggravating":
+     ["walking"], "history.relieving": ["standing", "sitting"],
+     "exam.pedal_pulses": "absent"}, "treat"),
+    ("walking, eased standing, pulses present", {**ON_WALKING,
+     "exam.pedal_pulses": "present"}, "treat"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("changes", "disposition"), [r[1:] for r in VASCULAR_AS_RECORDED],
+                         ids=[r[0] for r in VASCULAR_AS_RECORDED])  # fmt: skip
+def test_vascular_claudication_as_it_is_recorded_refers_to_a_gp(
+    changes: dict[str, Any], disposition: str
+) -> None:
+    doc = document({"history.neurogenic_claudication": False, **changes})
+    assert doc["disposition"] == disposition
+    assert doc.get("referral_to") == ("gp" if disposition == "refer_gp" else None)
+
+
+@pytest.mark.parametrize(("age", "disposition"), [(15, "refer_gp"), (16, "treat")])
+def test_under_16_goes_to_the_gp_with_no_plan(age: int, disposition: str) -> None:
+    doc = document({"patient.age": age})
+    assert doc["disposition"] == disposition
+    assert (doc["plan"] is None) is (disposition == "refer_gp")

@@ -185,6 +185,23 @@ def test_the_live_assessment_reads_the_form_as_typed_without_saving_it(practitio
     assert not Exam.objects.filter(episode=episode).exists()
 
 
+@pytest.mark.parametrize(
+    "sign", [{"plantar_response_left": "extensor"}, {"ankle_clonus_right": "present"}]
+)
+def test_an_upper_motor_neuron_sign_in_the_room_is_a_same_day_red_flag(
+    practitioner, client_for, sign
+):
+    episode = make_episode()
+    url = reverse("assessment_preview", args=[episode.pk])
+    text = client_for(practitioner).post(url, {"version": "0", **L5_DISC_POST, **sign}).text
+    assert "Upper-motor-neuron signs (possible cord compression)" in text
+    assert "same day, seen by a doctor today" in text
+    post_exam(client_for(practitioner), episode, 0, **sign)
+    ((field, value),) = sign.items()
+    name, side = field.rsplit("_", 1)
+    assert Exam.objects.get(episode=episode).findings[name] == {side: value}
+
+
 def test_the_live_assessment_shows_red_flags_first(practitioner, client_for):
     episode = make_episode()
     url = reverse("assessment_preview", args=[episode.pk])
