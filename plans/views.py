@@ -244,6 +244,14 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     refer = result["disposition"] != "treat" or (
         draft is not None and draft.kind == TreatmentPlan.Kind.REFERRAL
     )
+    if not refer and result["plan"] is None:
+        # No plan is proposed until the red-flag screen is complete (NICE CKS: ask each).
+        messages.error(
+            request,
+            "Ask every red-flag question (the safety questions in the history) first: no "
+            "plan is proposed until the screen is complete.",
+        )
+        return redirect("exam_edit", pk=episode.pk)
     form: ReferralForm | PlanForm
     if refer:
         form = ReferralForm(request.POST or None, initial=_referral_initial(draft, result))

@@ -24,7 +24,7 @@ from typing import Any
 from intake.core import vocabulary
 from intake.core.assessment import Findings
 from intake.core.case import SIDES, Case
-from intake.core.redflags import URGENCIES, URGENT_ADVICE, WHERE_TO_GO
+from intake.core.redflags import URGENCIES, URGENT_ADVICE, WHERE_TO_GO, unasked_questions
 
 MODALITIES = vocabulary.MODALITIES.codes
 NEEDLING = ("acupuncture", "electroacupuncture")
@@ -602,9 +602,15 @@ CONDITIONS_NOT_ASKED = Precaution(
 )
 
 
+def plan_withheld(case: Case) -> bool:
+    """No plan is proposed until every red-flag question has been answered (NICE CKS: ask
+    each one explicitly; project rule [I]): the screen comes before any treatment."""
+    return bool(unasked_questions(case))
+
+
 def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
     """The proposed plan, or `None` when the assessment refers instead of treating."""
-    if assessment.disposition != "treat":
+    if assessment.disposition != "treat" or plan_withheld(case):
         return None
     cause = assessment.leading_cause
     wanted = _MODALITIES_BY_CAUSE[cause].modalities

@@ -154,7 +154,10 @@ def render() -> str:
     out += [
         "## 6. Plan proposal",
         "",
-        "No plan unless the disposition is `treat`.",
+        "No plan unless the disposition is `treat`, and none until every red-flag question "
+        "has been answered (NICE CKS: ask each one explicitly; project rule [I]). While the "
+        "health questions (`history.conditions`) are unanswered, only manual acupuncture is "
+        f"proposed, and the plan says what must be asked first ({propose.ASK_FIRST_SOURCE}).",
         "",
         "### Modalities by cause",
         "",
@@ -169,9 +172,11 @@ def render() -> str:
     out += [
         "### Exclusions and precautions by condition",
         "",
-        "An excluded modality is not offered; a precaution is shown with the modalities it "
-        "concerns. When every modality for the cause is excluded, the skin techniques not "
-        "excluded are offered case by case.",
+        "An excluded modality is not offered unless the practitioner records a reason to "
+        "use it anyway (the plan builder asks for one); a precaution is shown with the "
+        "modalities it concerns. When every modality for the cause is excluded, the skin "
+        "techniques not excluded are offered case by case. Weeks of gestation count as "
+        "pregnancy even beside 'not pregnant'.",
         "",
     ]
     out += _table(

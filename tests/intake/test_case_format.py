@@ -289,7 +289,8 @@ def test_any_case_the_schema_accepts_gives_a_valid_assessment(doc: dict[str, Any
     result = assessment_document(load_case(doc))
     assert list(Draft202012Validator(assessment_schema()).iter_errors(result)) == []
     plan = result["plan"]
-    assert (plan is None) is (result["disposition"] != "treat")
+    screen_incomplete = "red_flag_screen_incomplete" in {f["code"] for f in result["amber_flags"]}
+    assert (plan is None) is (result["disposition"] != "treat" or screen_incomplete)
     if plan is not None:
         barred = {e["modality"] for e in plan["excluded"]}
         assert not barred & set(plan["modalities"])

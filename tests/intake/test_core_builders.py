@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from intake.core.assessment import Findings, assess_findings
-from intake.core.case import Case, load_case
+from intake.core.case import RED_FLAG_QUESTIONS, Case, load_case
 from plans.core.assessment import assessment_document
 
 CASES = Path(__file__).resolve().parent / "cases"
@@ -20,6 +20,16 @@ MINIMAL: dict[str, Any] = {
 }
 
 
+def screened(base: dict[str, Any]) -> dict[str, Any]:
+    """`base` with every red-flag question it leaves unasked answered "no": no plan is
+    proposed until the screen is complete."""
+    doc = copy.deepcopy(base)
+    flags = doc.setdefault("history", {}).setdefault("red_flags", {})
+    for question in RED_FLAG_QUESTIONS:
+        flags.setdefault(question, False)
+    return doc
+
+
 def sample(name: str) -> dict[str, Any]:
     """A sample case document from tests/intake/cases/<name>.json."""
     return json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))
@@ -27,6 +37,10 @@ def sample(name: str) -> dict[str, Any]:
 
 #: A change's value that removes the key: "not asked".
 REMOVE = object()
+
+
+#: MINIMAL with the whole red-flag screen answered "no".
+SCREENED: dict[str, Any] = screened(MINIMAL)
 
 
 def make_doc(changes: dict[str, Any] | None = None, base: dict[str, Any] = MINIMAL) -> dict:

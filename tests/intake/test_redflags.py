@@ -13,7 +13,7 @@ from intake.core.redflags import (
     GP_FLAG_RULES,
     RED_FLAG_RULES,
 )
-from tests.intake.test_core_builders import assessed, document, sample
+from tests.intake.test_core_builders import SCREENED, assessed, document, sample
 
 #: Each question answered "yes" on its own: (flag, urgency). Suspected infection, a
 #: worsening deficit and major trauma are same day; risk factors alone within days.
@@ -103,7 +103,7 @@ EXAM_RED_FLAGS = [
 def test_exam_signs_and_combined_flags_refer(
     changes: dict[str, Any], codes: list[str], disposition: str
 ) -> None:
-    doc = document(changes)
+    doc = document(changes, SCREENED)
     assert [f["code"] for f in doc["red_flags"]] == codes
     assert doc["disposition"] == disposition
     assert (doc["plan"] is None) is (disposition != "treat")
@@ -130,10 +130,11 @@ AMBER = [
 def test_an_amber_flag_is_recorded_without_blocking_the_plan(
     changes: dict[str, Any], code: str
 ) -> None:
-    doc = document(changes)
+    doc = document(changes, SCREENED)
     assert code in [f["code"] for f in doc["amber_flags"]]
     assert doc["disposition"] == "treat"
-    assert doc["plan"] is not None
+    # An unanswered red-flag question withholds the plan until it is asked.
+    assert (doc["plan"] is None) is (code == "red_flag_screen_incomplete")
 
 
 @pytest.mark.parametrize(
@@ -180,7 +181,7 @@ VASCULAR = [
 def test_claudication_with_poor_circulation_refers_to_a_gp(
     changes: dict[str, Any], disposition: str
 ) -> None:
-    doc = document({"history.neurogenic_claudication": True, **changes})
+    doc = document({"history.neurogenic_claudication": True, **changes}, SCREENED)
     assert doc["disposition"] == disposition
     assert (doc["plan"] is None) is (disposition == "refer_gp")
     assert doc["red_flags"] == []
@@ -308,6 +309,6 @@ def test_vascular_claudication_as_it_is_recorded_refers_to_a_gp(
 
 @pytest.mark.parametrize(("age", "disposition"), [(15, "refer_gp"), (16, "treat")])
 def test_under_16_goes_to_the_gp_with_no_plan(age: int, disposition: str) -> None:
-    doc = document({"patient.age": age})
+    doc = document({"patient.age": age}, SCREENED)
     assert doc["disposition"] == disposition
     assert (doc["plan"] is None) is (disposition == "refer_gp")

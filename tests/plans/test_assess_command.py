@@ -15,7 +15,7 @@ from django.core.management import call_command
 from jsonschema import Draft202012Validator
 
 from intake.core.assessment import assessment_schema
-from tests.intake.test_core_builders import CASES
+from tests.intake.test_core_builders import CASES, sample, screened
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -52,8 +52,10 @@ def test_a_dash_reads_the_case_from_stdin(monkeypatch: pytest.MonkeyPatch) -> No
     assert json.loads(out)["disposition"] == "treat"
 
 
-def test_explain_prints_the_same_assessment_as_readable_text() -> None:
-    out, _ = run(str(CASES / "VIG-01.json"), "--explain")
+def test_explain_prints_the_same_assessment_as_readable_text(tmp_path: Path) -> None:
+    case = tmp_path / "VIG-01.json"
+    case.write_text(json.dumps(screened(sample("VIG-01"))), encoding="utf-8")
+    out, _ = run(str(case), "--explain")
     for words in (
         "Disposition: treat",
         "Red flags: none",
@@ -166,3 +168,9 @@ def test_the_pages_and_manage_py_assess_load_without_the_pdf_stack() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode().strip() == "False"
+
+
+def test_explain_says_why_a_case_to_treat_has_no_plan_yet() -> None:
+    out, _ = run(str(CASES / "VIG-01.json"), "--explain")
+    assert "Disposition: treat" in out
+    assert "Plan: none until every red-flag question has been answered" in out

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from clinic.models import AuditEvent
+from intake.core.case import RED_FLAG_QUESTIONS
 from intake.exam_forms import SPECS, ExamForm, initial_from
 from intake.models import Exam, ExamRevision, Questionnaire, episode_case
 from plans.core.assessment import assessment_document
@@ -29,6 +30,10 @@ L5_DISC_POST = {
     "sensation_L5_right": "reduced",
     "heel_walk_right": "difficult",
 }
+
+
+#: Every red-flag question answered "no" in the room: a plan is proposed only then.
+SCREEN_ANSWERED_NO = {f"rf_{q}": "no" for q in RED_FLAG_QUESTIONS}
 
 
 def post_exam(client, episode, version: int, **values):
@@ -246,7 +251,14 @@ def test_overriding_the_diagnosis_needs_a_reason(practitioner, client_for):
 
 def test_pregnancy_recorded_in_the_room_excludes_electroacupuncture(practitioner, client_for):
     episode = make_episode()
-    post_exam(client_for(practitioner), episode, 0, pregnant="yes", gestation_weeks="20")
+    post_exam(
+        client_for(practitioner),
+        episode,
+        0,
+        pregnant="yes",
+        gestation_weeks="20",
+        **SCREEN_ANSWERED_NO,
+    )
     assert Exam.objects.get(episode=episode).patient == {"pregnant": True, "gestation_weeks": 20}
     proposal = assessment_document(episode_case(episode))["plan"]
     assert "electroacupuncture" in {e["modality"] for e in proposal["excluded"]}
@@ -271,7 +283,13 @@ def test_an_exam_sent_back_for_corrections_is_still_an_audited_view(practitioner
 def test_the_live_assessment_counts_a_pregnancy_typed_in_the_room(practitioner, client_for):
     episode = make_episode()
     url = reverse("assessment_preview", args=[episode.pk])
-    data = {"version": "0", **L5_DISC_POST, "pregnant": "yes", "gestation_weeks": "20"}
+    data = {
+        "version": "0",
+        **L5_DISC_POST,
+        **SCREEN_ANSWERED_NO,
+        "pregnant": "yes",
+        "gestation_weeks": "20",
+    }
     response = client_for(practitioner).post(url, data)
     excluded = response.context["assessed"]["a"]["plan"]["excluded"]
     assert "electroacupuncture" in {e["modality"] for e in excluded}

@@ -117,11 +117,14 @@ def test_a_plan_is_not_approved_while_a_red_flag_question_is_unanswered(practiti
     history = {**L5_DISC_HISTORY, "red_flags": {"saddle_anaesthesia": False}}
     make_exam(episode, history=history)
     make_diagnosis(episode, practitioner)
-    response = client_for(practitioner).post(
+    client = client_for(practitioner)
+    assert client.get(reverse("plan_edit", args=[episode.pk])).status_code == 302
+    response = client.post(
         reverse("plan_edit", args=[episode.pk]), {**GOOD_PLAN, "approve": "1"}, follow=True
     )
     assert "Ask every red-flag question" in response.text
-    assert TreatmentPlan.objects.get().status == "draft"
+    assert "no plan is proposed until the screen is complete" in response.text
+    assert not TreatmentPlan.objects.exists()
 
 
 def pacemaker_episode(practitioner):

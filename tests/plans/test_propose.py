@@ -22,6 +22,7 @@ from tests.intake.test_core_builders import (
     make_case,
     positive,
     sample,
+    screened,
 )
 
 DISC = sample("VIG-01")  # disc herniation, S1, acute
@@ -29,7 +30,7 @@ GLUTEAL = sample("VIG-06")  # deep gluteal, the plan with every modality
 
 
 def plan(changes: dict[str, Any] | None = None, base: dict[str, Any] = GLUTEAL) -> dict:
-    proposed = document(changes, base)["plan"]
+    proposed = document(changes, screened(base))["plan"]
     assert proposed is not None
     return proposed
 
@@ -172,6 +173,35 @@ def test_health_questions_left_unanswered_are_a_precaution_for_every_modality() 
     assert "conditions_not_asked" in [p["because"] for p in proposed["precautions"]]
     answered = plan({"history.conditions": []}, DISC)
     assert "conditions_not_asked" not in [p["because"] for p in answered["precautions"]]
+
+
+def test_until_the_health_questions_are_answered_only_manual_acupuncture_is_proposed() -> None:
+    proposed = plan({"history.conditions": REMOVE}, GLUTEAL)
+    assert proposed["modalities"] == ["acupuncture"]
+    held_back = [e for e in proposed["excluded"] if e["because"] == "conditions_not_asked"]
+    assert [e["modality"] for e in held_back] == ["electroacupuncture", "cupping", "gua_sha"]
+    assert "ask about a pacemaker" in held_back[0]["why"]
+    asked = plan({"history.conditions": []}, GLUTEAL)
+    assert asked["modalities"] == list(MODALITIES)
+
+
+def test_no_plan_is_proposed_until_every_red_flag_question_is_answered() -> None:
+    complete = screened(GLUTEAL)
+    assert document(base=complete)["plan"] is not None
+    one_unasked = document({"history.red_flags.recent_spinal_procedure": REMOVE}, complete)
+    assert one_unasked["disposition"] == "treat"
+    assert one_unasked["plan"] is None
+    assert "red_flag_screen_incomplete" in [f["code"] for f in one_unasked["amber_flags"]]
+
+
+@pytest.mark.parametrize(
+    "patient",
+    [{"pregnant": True}, {"gestation_weeks": 20}, {"pregnant": False, "gestation_weeks": 20}],
+    ids=["pregnant", "weeks only", "'not pregnant' beside a week of gestation"],
+)
+def test_any_sign_of_pregnancy_counts_as_pregnant(patient: dict[str, Any]) -> None:
+    proposed = plan({f"patient.{k}": v for k, v in patient.items()}, DISC)
+    assert "pregnancy" in [e["because"] for e in proposed["excluded"]]
 
 
 def test_pregnancy_never_suggests_a_forbidden_or_lumbosacral_point() -> None:
@@ -332,7 +362,7 @@ def test_adjunct_referrals_where_the_rules_call_for_them(
 
 
 def test_the_plan_is_built_from_the_same_assessment_it_is_given() -> None:
-    case = make_case({"exam.slr": positive("left")}, DISC)
+    case = make_case({"exam.slr": positive("left")}, screened(DISC))
     a = assess_findings(case)
     proposed = propose_plan(a, case)
     assert proposed is not None and proposed.cause == a.leading_cause == "disc_herniation"

@@ -105,9 +105,12 @@ def _scores(s: dict[str, Any]) -> list[str]:
     return out
 
 
-def _plan(plan: dict[str, Any] | None, lines: list[str]) -> None:
+def _plan(plan: dict[str, Any] | None, lines: list[str], disposition: str) -> None:
     if plan is None:
-        lines.append("Plan: none (refer instead of treating)")
+        if disposition == "treat":
+            lines.append("Plan: none until every red-flag question has been answered")
+        else:
+            lines.append("Plan: none (refer instead of treating)")
         return
     lines.append(f"Plan (following {plan['cause'] or 'no clear cause'}):")
     lines.append(f"  modalities: {', '.join(plan['modalities']) or 'none'}")
@@ -151,5 +154,5 @@ def explain_text(doc: dict[str, Any]) -> str:
     root = doc["root"]
     lines.append(f"Root: {root['level'] or 'not determined'}, side {root['side'] or 'unknown'}")
     lines.extend(f"  - {e}" for e in root["evidence"])
-    _plan(doc["plan"], lines)
+    _plan(doc["plan"], lines, doc["disposition"])
     return "\n".join(lines)
