@@ -22,7 +22,7 @@ from django.utils import timezone
 from clinic.models import Episode, Patient, display_name
 from intake.core import vocabulary
 from intake.core.case import CaseError, load_case
-from intake.models import Questionnaire, case_document
+from intake.models import Exam, Questionnaire, case_document
 from plans.core.assessment import assessment_document
 from plans.core.propose import plan_problems
 
@@ -319,6 +319,11 @@ def approve_plan(plan: TreatmentPlan, *, by: Any) -> TreatmentPlan:
             "at": diagnosis.recorded_at.isoformat(),
         },
         "approved_by": display_name(by),
+        # The clinician copy prints the TCM notes beside the examination.
+        "tcm_notes": Exam.objects.filter(episode=episode)
+        .values_list("tcm_notes", flat=True)
+        .first()
+        or {},
     }
     TreatmentPlan.objects.filter(episode=episode, status=TreatmentPlan.Status.APPROVED).update(
         status=TreatmentPlan.Status.SUPERSEDED

@@ -19,10 +19,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clinic.models import ClinicSettings, display_name
-from intake.core.classify import CAUSE_NAMES
+from intake.core.classify import CAUSE_NAMES, CauseScore, Evidence, rests_on_palpation
 from intake.core.redflags import FLAG_NAMES, URGENT_ADVICE, WHERE_TO_GO
 from intake.core.redflags import URGENCIES as FLAG_URGENCIES
 from intake.core.vocabulary import CAUSES
+from plans.core.propose import evidence_text
 from plans.forms import CUPPING_METHOD_NAMES, URGENCY_NAMES
 from plans.models import MODALITY_NAMES, REFERRAL_NAMES, PlanPdf, TreatmentPlan
 
@@ -36,22 +37,75 @@ CAUSE_IN_PLAIN_WORDS: dict[str | None, str] = {
 }
 
 #: What to expect from each modality. The figures are from the British Acupuncture
-#: Council's patient leaflet as quoted on a member's site [S].
+#: Council's patient leaflet as quoted on a member's site [S] (bruising about 3%, worse
+#: symptoms under 3%); cupping's burns, blisters and skin infection: Aboushanab 2018 and
+#: Nielsen 2012 (infection control) [S].
 EXPECT = {
     "acupuncture": "Fine single-use needles are placed at points on your back and leg and "
     "left in for the session. A dull ache, heaviness or tingling around a needle is usual. "
     "A small bruise or a drop of blood happens in about 3 treatments in 100. Some people "
     "feel tired or light-headed afterwards, most often after the first visit: tell us if "
-    "you feel faint.",
+    "you feel faint. Fewer than 3 people in 100 find their symptoms get worse for a while "
+    "after a treatment: tell us at your next visit if this happens.",
     "electroacupuncture": "Some needles are connected in pairs to a small stimulator that "
     "sends a gentle pulsing current between them. You feel it as tapping or buzzing; say "
     "if it is uncomfortable and it is turned down.",
     "cupping": "Cups hold the skin with gentle suction. They leave round red or purple marks "
-    "that usually fade within days to a week. Tell us if a mark is sore or has not faded "
-    "by your next visit.",
+    "that usually fade within days to a week. Less often the suction or heat causes a burn "
+    "or blisters, and broken skin can become infected: tell us straight away if the skin "
+    "blisters, weeps, or becomes hot, red and sore. Tell us too if a mark has not faded by "
+    "your next visit.",
     "gua_sha": "A smooth-edged tool is stroked firmly over oiled skin. It leaves red, "
     "speckled marks that fade over the following days.",
 }
+
+
+def _words(value: Any) -> str:
+    """A case value as a short phrase: {"right": {"result": "positive", "angle_deg": 40}}
+    -> "right positive, 40°"."""
+    if isinstance(value, dict):
+        parts = []
+        for key, inner in value.items():
+            if key == "angle_deg":
+                parts.append(f"{inner}°")
+            elif key == "result":
+                parts.append(str(inner))
+            else:
+                parts.append(f"{key.replace('_', ' ')} {_words(inner)}")
+        return ", ".join(parts)
+    if isinstance(value, list):
+        return ", ".join(str(v).replace("_", " ") for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).replace("_", " ")
+
+
+def recorded(case: dict[str, Any], finding: str) -> str:
+    """What the case holds at the paths a rule reads ("exam.slr + exam.slump")."""
+    found = []
+    for path in finding.split(" + "):
+        node: Any = case
+        for key in path.split("."):
+            node = node.get(key) if isinstance(node, dict) else None
+        if node not in (None, {}, []):
+            found.append(f"{path.rsplit('.', 1)[-1].replace('_', ' ')}: {_words(node)}")
+    return "; ".join(found)
+
+
+def exam_rows(case: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every examination finding recorded, in words, for the clinician copy."""
+    return [(k.replace("_", " "), _words(v)) for k, v in (case.get("exam") or {}).items()]
+
+
+#: The heading word matches the score: "possible" is never printed as "likely".
+LIKELIHOOD_WORDS = {"likely": "Likely cause", "possible": "Possible cause"}
+
+
+def _cause_score(c: dict[str, Any]) -> CauseScore:
+    evidence = tuple(
+        Evidence(e["finding"], e["effect"], e["why"], e["source"]) for e in c["evidence"]
+    )
+    return CauseScore(c["code"], c["likelihood"], c["points"], evidence)
 
 
 def urgent_groups() -> list[dict[str, Any]]:
@@ -130,7 +184,24 @@ def print_context(plan: TreatmentPlan, variant: str, paper: str) -> dict[str, An
         )
     clinic = ClinicSettings.load()
     root = assessment.get("root") or {}
+    scored = {c["code"]: c for c in assessment.get("causes", [])}.get(cause)
+    likelihood = str(scored["likelihood"]) if scored else ""
     return {
+        "likelihood_word": LIKELIHOOD_WORDS.get(likelihood, "Working diagnosis"),
+        "palpation_only": scored is not None and rests_on_palpation(_cause_score(scored)),
+        "evidence_note": evidence_text(cause, assessment.get("chronicity", "")),
+        "exam_rows": exam_rows(snapshot.get("case") or {}),
+        "tcm_notes": {k: v for k, v in (snapshot.get("tcm_notes") or {}).items() if v},
+        "cause_rows": [
+            {
+                **c,
+                "evidence": [
+                    {**e, "recorded": recorded(snapshot.get("case") or {}, e["finding"])}
+                    for e in c["evidence"]
+                ],
+            }
+            for c in assessment.get("causes", [])
+        ],
         "plan": plan,
         "superseded_by": plan.superseded_by(),
         "patient": plan.episode.patient,

@@ -466,6 +466,15 @@ class CauseScore:
     evidence: tuple[Evidence, ...]
 
 
+def rests_on_palpation(cause: CauseScore) -> bool:
+    """The cause's support comes mostly from palpation (step-off, sill sign), with no
+    imaging behind it: the printout says so (palpation kappa 0.18-0.39, Collaer 2006)."""
+    positive = [e for e in cause.evidence if e.effect > 0]
+    felt = sum(e.effect for e in positive if e.finding in PALPATION_FINDINGS)
+    imaged = any(e.finding.startswith("imaging.") for e in positive)
+    return not imaged and felt * 2 >= sum(e.effect for e in positive) > 0
+
+
 def likelihood(points: int) -> str:
     if points >= LIKELY_FROM:
         return "likely"

@@ -390,26 +390,26 @@ CAUSES = Vocabulary(
     Term(
         "disc_herniation",
         "Lumbar disc herniation with radiculopathy",
-        "A disc between two bones of your lower back is most likely bulging and irritating "
-        "a nerve root, and the pain follows that nerve down your leg.",
+        "A disc between two bones of your lower back bulging and irritating a nerve root: "
+        "the pain follows that nerve down your leg.",
     ),
     Term(
         "spinal_stenosis",
         "Lumbar spinal stenosis",
-        "The space around the nerves in your lower back has most likely narrowed, so the "
-        "nerves are squeezed more when you stand or walk upright.",
+        "A narrowing of the space around the nerves in your lower back, so that the nerves "
+        "are squeezed more when you stand or walk upright.",
     ),
     Term(
         "deep_gluteal",
         "Piriformis / deep gluteal syndrome",
-        "The sciatic nerve is most likely being irritated deep in the buttock, where it runs "
-        "past the piriformis and other deep hip muscles.",
+        "The sciatic nerve irritated deep in the buttock, where it runs past the piriformis "
+        "and other deep hip muscles.",
     ),
     Term(
         "spondylolisthesis",
         "Spondylolisthesis",
-        "One bone of your lower back has most likely slipped forward on the one below it, "
-        "and this can irritate the nerves there.",
+        "One bone of your lower back slipped forward on the one below it, which can "
+        "irritate the nerves there.",
     ),
 )
 

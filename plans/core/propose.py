@@ -412,33 +412,90 @@ def urgent_care_texts() -> tuple[str, ...]:
     )
 
 
+NG59_ACTIVE = "NICE NG59 (exercise and staying active; bed rest is never advised)"
+SLIDERS = "Ellis & Hing 2008 J Man Manip Ther 16:8 (neural mobilisation) [U]"
+WHITMAN = "Whitman 2006 Spine 31:2541 (flexion exercise and walking in stenosis) [U]"
+PIRIFORMIS_STRETCH = "Fishman 2002 Arch Phys Med Rehabil 83:295 (stretching in treatment) [U]"
+TONLEY = "Tonley 2010 J Orthop Sports Phys Ther 40:103 (hip strengthening, case report) [U]"
+OSULLIVAN = "O'Sullivan 1997 Spine 22:2959 (stabilising exercise in spondylolisthesis) [U]"
+HOPAYIAN = "Hopayian 2010 Eur Spine J 19:2095"
+
+
 def _cause(*causes: str | None) -> Callable[[Context], bool]:
     return lambda x: x.cause in causes
 
 
 SELF_CARE: tuple[SelfCareRow, ...] = (
-    SelfCareRow("exercise", "Walk at an easy pace for a few minutes several times a day, "
-                "and stop before the leg pain builds up.", "Clinic practice [I]",
+    # --- home exercises by cause: at least 3 each, with how often and when to stop; bed
+    # rest is never advised (NICE NG59: stay active) --------------------------------------
+    SelfCareRow("exercise", "Walk at an easy pace for 10 minutes 2 or 3 times a day, and a "
+                "little further each week. Stop for the day if the pain spreads further down "
+                "the leg.", f"{NG59_ACTIVE}; clinic practice [I]",
                 _cause("disc_herniation", None)),
-    SelfCareRow("exercise", "When the leg pain flares, rest on your back with your knees "
-                "bent and supported on a pillow.", "Clinic practice [I]",
+    SelfCareRow("exercise", "Sciatic nerve sliders: sit tall, straighten the painful knee while "
+                "you look up, then bend it as you look down; 10 slow, easy movements, 2 or 3 "
+                "times a day. Stop if the tingling or pain spreads further down the leg or "
+                "stays worse afterwards.", f"Clinic practice [I]; {SLIDERS}",
+                _cause("disc_herniation")),
+    SelfCareRow("exercise", "Lying on your back, knees bent, gently tighten your lower tummy "
+                "muscles and hold for 10 seconds while you breathe; 10 times, once or twice a "
+                "day. Stop if it brings on leg pain.", f"Clinic practice [I]; {NG59_ACTIVE}",
+                lambda x: x.cause in ("disc_herniation", None) and not _pregnant(x.case)),
+    SelfCareRow("exercise", "When the leg pain flares, rest on your back with your knees bent "
+                "and supported on a pillow for a few minutes, then get moving again: staying "
+                "in bed slows recovery.", f"Clinic practice [I]; {NG59_ACTIVE}",
                 lambda x: x.cause == "disc_herniation" and not _pregnant(x.case)),
     # Lying flat on the back late in pregnancy can press on the large blood vessels.
     SelfCareRow("exercise", "When the leg pain flares, rest on your side with a pillow "
-                "between your knees.", "Clinic practice [I]; side-lying in pregnancy",
+                "between your knees for a few minutes, then get moving again: staying in bed "
+                "slows recovery.", f"Clinic practice [I]; side-lying in pregnancy; {NG59_ACTIVE}",
                 lambda x: x.cause == "disc_herniation" and _pregnant(x.case)),
     SelfCareRow("exercise", "An exercise bike lets you keep fit while leaning slightly "
                 "forward, which many people whose legs ache on walking find easier than "
-                "walking upright.",
+                "walking upright: 10 to 20 minutes, 3 to 5 times a week. Stop and rest if "
+                "your legs go numb or heavy.",
                 "Tomkins-Lane 2016 (relief with a bicycle); Suri 2010 (bending forward)",
                 _cause("spinal_stenosis")),
-    SelfCareRow("exercise", "Do the gentle buttock stretch shown at the clinic two or three "
-                "times a day; hold it for about half a minute and never force it into pain.",
-                "Clinic practice [I]", _cause("deep_gluteal")),
+    SelfCareRow("exercise", "Knee hugs: lying on your back, bring one knee and then both "
+                "towards your chest and hold for 20 seconds; 5 times, twice a day. Stop if it "
+                "brings on pain or numbness in the legs.",
+                f"Suri 2010 (bending forward relieves, LR 6.4); clinic practice [I]; {WHITMAN}",
+                _cause("spinal_stenosis")),
+    SelfCareRow("exercise", "Walk every day in short stretches, sitting or leaning forward to "
+                "rest before the legs ache badly, and a little further each week. Stop and "
+                "see your doctor if the distance you can walk keeps getting shorter.",
+                f"Tomkins-Lane 2016; {NG59_ACTIVE}; clinic practice [I]",
+                _cause("spinal_stenosis")),
+    SelfCareRow("exercise", "Piriformis stretch, the buttock stretch shown at the clinic: "
+                "lying on your back, cross the ankle of the painful side over the other knee "
+                "and draw that knee gently towards you until "
+                "you feel a stretch deep in the buttock; hold 30 seconds, 3 times, twice a "
+                "day. Never force it into pain, and stop if it sends pain down the leg.",
+                f"Clinic practice [I]; {PIRIFORMIS_STRETCH}", _cause("deep_gluteal")),
+    SelfCareRow("exercise", "Hip strengthening: lying on your good side with your knees bent, "
+                "lift the top knee like a clam shell while keeping your feet together; 10 "
+                "slow repeats, once a day, building up to 3 sets. Stop if the buttock pain is "
+                "worse the next day.", f"Clinic practice [I]; {TONLEY}", _cause("deep_gluteal")),
+    SelfCareRow("exercise", "Break up sitting: stand and walk for a minute or two every half "
+                "hour, and avoid sitting on a wallet or a hard edge. Stop a drive or a meeting "
+                "to stand if the buttock pain builds.", f"{HOPAYIAN} (worse on sitting); "
+                "clinic practice [I]", _cause("deep_gluteal")),
+    SelfCareRow("exercise", "Deep tummy muscle training: lying on your back with your knees "
+                "bent, draw your lower tummy gently in and hold 10 seconds while you breathe; "
+                "10 times, twice a day, later while sitting and standing. Stop if it brings on "
+                "back or leg pain.", f"{OSULLIVAN}; clinic practice [I]",
+                _cause("spondylolisthesis")),
+    SelfCareRow("exercise", "Pelvic tilts: lying on your back with your knees bent, flatten "
+                "your lower back gently onto the floor and relax; 10 times, twice a day. Stop "
+                "if it is painful.", f"{OSULLIVAN}; clinic practice [I]",
+                _cause("spondylolisthesis")),
     SelfCareRow("exercise", "Leave out exercises that arch your back backwards until we "
                 "have checked how your back responds to them.",
                 "Project rule [I]: extension-provoked pain counts for a slip",
                 _cause("spondylolisthesis")),
+    SelfCareRow("exercise", "Walk at an easy pace for 10 to 20 minutes most days, and stop for "
+                "the day if your back or leg pain is worse afterwards.",
+                f"{NG59_ACTIVE}; clinic practice [I]", _cause("spondylolisthesis")),
     SelfCareRow("advice", "If walking makes your legs ache or tire, sit down or lean forward "
                 "(on a shopping trolley, for example) until it settles, then carry on.",
                 "Suri 2010 (relief bending forward or seated); Tomkins-Lane 2016",
@@ -464,13 +521,51 @@ SELF_CARE: tuple[SelfCareRow, ...] = (
     # on-screen advice (redflags.URGENT_ADVICE): one text, read from one table.
     *(SelfCareRow("advice", text, "NHS Lothian; NHS Gloucestershire; NICE CKS (red flags)",
                   lambda x: True) for text in urgent_care_texts()),
-    SelfCareRow("advice", "Acupuncture is one option among several. NICE guidance in England "
-                "(NG59) does not recommend it for low back pain or sciatica; some later "
-                "trials in sciatica found it eased leg pain. We check your progress at the "
+    SelfCareRow("advice", "NICE guidance in England (NG59) does not recommend acupuncture "
+                "for low back pain or sciatica; what trials found for your kind of sciatica "
+                "is under \"About the evidence\". We check your progress at the "
                 "reassessment visit and suggest other care if it is not helping.",
-                "NICE NG59 (2016, 2020); Lewis 2015 Spine J; Tu 2024 JAMA Intern Med",
-                lambda x: True),
+                "NICE NG59 (2016, 2020); the evidence rows below", lambda x: True),
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """What the trials say for one cause, in plain words, as printed for the patient."""
+
+    cause: str | None
+    chronic: bool | None  # None: whatever the chronicity
+    text: str
+    source: str
+
+
+TU_2024 = "Tu 2024 JAMA Intern Med 184:1417 (sham-controlled, chronic disc sciatica)"
+NO_SHAM_TRIAL = (
+    "No trial has compared acupuncture with sham treatment for this cause of sciatica: we "
+    "offer it as our clinic's practice, not as a tested treatment."
+)
+EVIDENCE_ROWS: tuple[EvidenceRow, ...] = (
+    EvidenceRow("disc_herniation", True, "A trial in sciatica from a disc lasting more than "
+                "3 months found that acupuncture eased leg pain and disability more than sham "
+                "(pretend) acupuncture; this is one trial, and the evidence is limited.",
+                f"{TU_2024}; Lewis 2015 Spine J (very low validity)"),
+    EvidenceRow("disc_herniation", False, "The trial that compared acupuncture with sham "
+                "(pretend) acupuncture was in sciatica from a disc lasting more than 3 months; "
+                "for sciatica of a few weeks there is no such trial.", TU_2024),
+    *(EvidenceRow(cause, None, NO_SHAM_TRIAL, f"{UNTESTED_FOR_CAUSE}; {TU_2024} (disc only)")
+      for cause in ("spinal_stenosis", "deep_gluteal", "spondylolisthesis", None)),
+)  # fmt: skip
+NICE_NOT_RECOMMENDED = (
+    "The NICE guideline for England (NG59, 2016, updated 2020) does not recommend acupuncture "
+    "for low back pain with or without sciatica. You can stop at any time."
+)
+
+
+def evidence_text(cause: str | None, chronicity: str) -> str:
+    """The sentence on the evidence for this cause, with NICE's position after it."""
+    chronic = chronicity == "chronic"
+    row = next(r for r in EVIDENCE_ROWS if r.cause == cause and r.chronic in (None, chronic))
+    return f"{row.text} {NICE_NOT_RECOMMENDED}"
 
 
 @dataclass(frozen=True)

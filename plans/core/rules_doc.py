@@ -255,6 +255,27 @@ def render() -> str:
     )
     out += ["### Adjunct referrals", ""]
     out += _table(("To", "Why", "Source"), ((r.to, r.why, r.source) for r in propose.REFERRAL_ROWS))
+    out += [
+        "### What the patient copy says about the evidence",
+        "",
+        "By the cause the plan follows; each is followed by: " + propose.NICE_NOT_RECOMMENDED,
+        "The heading word matches the score (`likely`: 'Likely cause', `possible`: 'Possible "
+        "cause', otherwise 'Working diagnosis'), and a cause whose support comes mostly from "
+        "palpation, with no imaging, says so (Collaer 2006: palpation kappa 0.18-0.39).",
+        "",
+    ]
+    out += _table(
+        ("Cause", "Chronic", "Text", "Source"),
+        (
+            (
+                r.cause or "indeterminate",
+                "any" if r.chronic is None else ("yes" if r.chronic else "no"),
+                r.text,
+                r.source,
+            )
+            for r in propose.EVIDENCE_ROWS
+        ),
+    )
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -31,6 +31,8 @@ def record_an_l5_disc_exam(page: Page) -> None:
     page.get_by_label("Heel walking, right").select_option("difficult")
     for question in RED_FLAG_QUESTIONS:
         page.locator(f"select[name=rf_{question}]").select_option("no")
+    # The health questions answered: until then only manual acupuncture is proposed.
+    page.locator("input[name=conditions][value=none_of_these]").check()
 
 
 def open_the_exam(page: Page, episode_url: str) -> None:
@@ -88,6 +90,7 @@ def test_with_a_pacemaker_electroacupuncture_is_excluded_and_refused_without_an_
     open_the_exam(page, episode.get_absolute_url())
 
     record_an_l5_disc_exam(page)
+    page.locator("input[name=conditions][value=none_of_these]").uncheck()
     page.get_by_label("Pacemaker", exact=True).check()
     excluded = page.locator("#assessment .excluded")
     expect(excluded).to_contain_text("Electroacupuncture")

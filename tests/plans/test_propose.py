@@ -366,3 +366,31 @@ def test_the_plan_is_built_from_the_same_assessment_it_is_given() -> None:
     a = assess_findings(case)
     proposed = propose_plan(a, case)
     assert proposed is not None and proposed.cause == a.leading_cause == "disc_herniation"
+
+
+CAUSE_BASES = [
+    ("disc_herniation", DISC),
+    ("spinal_stenosis", sample("VIG-04")),
+    ("deep_gluteal", GLUTEAL),
+    ("spondylolisthesis", sample("VIG-08")),
+]
+
+
+@pytest.mark.parametrize(("cause", "base"), CAUSE_BASES, ids=[c for c, _ in CAUSE_BASES])
+def test_each_cause_gets_three_home_exercises_with_how_often_and_when_to_stop(
+    cause: str, base: dict[str, Any]
+) -> None:
+    proposed = plan(base=base)
+    assert proposed["cause"] == cause
+    often = ("a day", "a week", "most days", "every day", "every half hour")
+    dosed = [e for e in proposed["exercises"] if "stop" in e.lower() and any(w in e for w in often)]
+    assert len(dosed) >= 3, proposed["exercises"]
+
+
+def test_every_exercise_row_has_a_source_and_bed_rest_is_never_advised() -> None:
+    from plans.core.propose import SELF_CARE
+
+    for row in SELF_CARE:
+        assert row.source
+        assert "bed rest" not in row.text.lower() or "never" in row.text.lower()
+        assert "stay in bed" not in row.text.lower()

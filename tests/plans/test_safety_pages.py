@@ -118,3 +118,78 @@ def test_a_bleeding_disorder_allows_acupuncture_with_the_practitioners_reason(
     )  # fmt: skip
     plan = TreatmentPlan.objects.get()
     assert (plan.status, plan.overrides) == ("approved", {"acupuncture": reason})
+
+
+# --- honest words on paper, and the clinician copy carries the examination ------------------
+
+
+def printed(
+    practitioner, variant: str = "patient", cause: str = "disc_herniation", plan=None, **exam
+):
+    from plans.pdf import plan_html
+    from tests.builders import make_patient
+    from tests.plans.builders import make_approved_plan
+
+    episode = make_episode(patient=make_patient(first_name="Iris", last_name="Okafor"))
+    make_exam(episode, **exam)
+    make_diagnosis(episode, practitioner, cause=cause)
+    approved = make_approved_plan(episode, practitioner, **(plan or {}))
+    return " ".join(plan_html(approved, variant, "a4", for_pdf=False).split())
+
+
+def test_an_acute_disc_plan_says_the_sham_trial_was_in_chronic_sciatica(practitioner):
+    text = printed(practitioner)
+    assert "Likely cause: Lumbar disc herniation with radiculopathy." in text
+    assert "for sciatica of a few weeks there is no such trial" in text
+    assert "does not recommend acupuncture for low back pain with or without sciatica" in text
+    assert "most likely" not in text
+
+
+def test_a_chronic_disc_plan_names_the_one_sham_controlled_trial(practitioner):
+    history = {**L5_DISC_HISTORY, "duration_weeks": 20}
+    text = printed(practitioner, history=history)
+    assert "A trial in sciatica from a disc lasting more than 3 months" in text
+    assert "no such trial" not in text
+
+
+def test_a_possible_cause_is_never_printed_as_likely(practitioner):
+    text = printed(practitioner, findings={"slr": {"right": {"result": "positive"}}})
+    assert "Possible cause: Lumbar disc herniation with radiculopathy." in text
+    assert "Likely cause" not in text
+
+
+def test_a_slip_felt_on_palpation_alone_says_so_and_that_no_sham_trial_exists(practitioner):
+    findings = {"step_off": "present", "midline_sill": "present", "extension_provokes": True}
+    text = printed(practitioner, cause="spondylolisthesis", findings=findings)
+    assert "Likely cause: Spondylolisthesis." in text
+    assert "not on a scan or an X-ray" in text
+    assert "No trial has compared acupuncture with sham treatment for this cause" in text
+
+
+def test_the_patient_copy_names_the_risks_of_each_modality(practitioner):
+    text = printed(practitioner)
+    assert "Fewer than 3 people in 100 find their symptoms get worse" in text
+    assert "causes a burn or blisters, and broken skin can become infected" in text
+
+
+def test_every_urgent_care_text_on_the_printout_says_the_same_thing(practitioner):
+    from plans.core.propose import urgent_care_texts
+
+    # The proposal's urgent advice printed in the list, beside the urgent box.
+    text = printed(practitioner, plan={"advice": list(urgent_care_texts())})
+    assert "Contact us or your doctor the same day" not in text
+    emergency = "Call your local emergency number or go to an emergency department today"
+    same_day = "See a doctor today: ring your GP practice for a same-day appointment"
+    assert text.count(emergency) == 2  # the box and the advice list, the same words
+    assert text.count(same_day) == 2
+
+
+def test_the_clinician_copy_carries_the_slr_angle_the_tcm_notes_and_the_values(practitioner):
+    tcm = {"tongue": "pale, teeth marks", "pulse": "wiry", "pattern": "Qi and blood stagnation"}
+    text = printed(practitioner, "clinician", tcm_notes=tcm)
+    assert "Examination" in text
+    assert "right positive, 40°" in text  # the SLR with its angle
+    assert "pale, teeth marks" in text and "wiry" in text and "Qi and blood stagnation" in text
+    assert "slr: right positive, 40°, left negative" in text  # beside the SLR rule
+    patient = printed(practitioner, tcm_notes=tcm)
+    assert "wiry" not in patient
