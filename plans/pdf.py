@@ -22,7 +22,7 @@ from clinic.models import ClinicSettings, display_name
 from intake.core.classify import CAUSE_NAMES, CauseScore, Evidence, rests_on_palpation
 from intake.core.redflags import FLAG_NAMES, URGENT_ADVICE, WHERE_TO_GO
 from intake.core.redflags import URGENCIES as FLAG_URGENCIES
-from intake.core.vocabulary import CAUSES
+from intake.core.vocabulary import CAUSES, SIDE_TESTS
 from plans.core.propose import evidence_text
 from plans.forms import CUPPING_METHOD_NAMES, URGENCY_NAMES
 from plans.models import MODALITY_NAMES, REFERRAL_NAMES, PlanPdf, TreatmentPlan
@@ -94,7 +94,10 @@ def recorded(case: dict[str, Any], finding: str) -> str:
 
 def exam_rows(case: dict[str, Any]) -> list[tuple[str, str]]:
     """Every examination finding recorded, in words, for the clinician copy."""
-    return [(k.replace("_", " "), _words(v)) for k, v in (case.get("exam") or {}).items()]
+    names = dict(SIDE_TESTS.choices())
+    return [
+        (names.get(k, k.replace("_", " ")), _words(v)) for k, v in (case.get("exam") or {}).items()
+    ]
 
 
 #: The heading word matches the score: "possible" is never printed as "likely".
@@ -113,7 +116,7 @@ def urgent_groups() -> list[dict[str, Any]]:
     on-screen advice (redflags.URGENT_ADVICE), most urgent first."""
     groups: dict[str, list[str]] = {}
     for advice in URGENT_ADVICE:
-        groups.setdefault(advice.urgency, []).append(advice.sign)
+        groups.setdefault(advice.urgency, []).extend(advice.sign.split("; "))
     ordered = sorted(groups.items(), key=lambda item: FLAG_URGENCIES.index(item[0]))
     return [{"where": WHERE_TO_GO[u], "signs": signs} for u, signs in ordered]
 

@@ -361,10 +361,10 @@ ROMBERG_RESULTS = Vocabulary(Term("normal", "Normal"), Term("abnormal", "Abnorma
 #: radiculopathy).
 PLANTAR_RESPONSES = Vocabulary(
     Term("flexor", "Flexor (normal)"),
-    Term("extensor", "Extensor (Babinski sign)"),
+    Term("extensor", "Extensor (Babinski)"),
     Term("equivocal", "Equivocal"),
 )
-CLONUS = Vocabulary(Term("absent", "Absent"), Term("present", "Present (sustained, > 3 beats)"))
+CLONUS = Vocabulary(Term("absent", "Absent"), Term("present", "Present (sustained)"))
 PULSES = Vocabulary(
     Term("present", "Present"), Term("reduced", "Reduced"), Term("absent", "Absent")
 )
