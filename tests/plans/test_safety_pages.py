@@ -82,7 +82,7 @@ PLAN = {
     "visits_per_week": "2",
     "total_visits": "8",
     "reassess_at_visit": "4",
-    "start_date": "2026-03-02",
+    "start_date": "2030-03-04",
     "exercises": "Nerve sliders.",
     "advice": "Keep active.",
 }
