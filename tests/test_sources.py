@@ -31,6 +31,8 @@ RULE_ROWS = [
     *propose.SELF_CARE,
     *propose.REFERRAL_ROWS,
     propose.CONDITIONS_NOT_ASKED,
+    *redflags.URGENT_ADVICE,
+    *propose.EVIDENCE_ROWS,
 ]
 OTHER_SOURCES = {
     "chronicity": classify.CHRONICITY_SOURCE,

@@ -79,6 +79,28 @@ def render() -> str:
         ("Amber flag", "Finding", "Why", "Source"),
         ((r.code, f"`{r.finding}`", r.why, r.source) for r in redflags.AMBER_FLAG_RULES),
     )
+    out += [
+        "### What the patient is told, sign by sign",
+        "",
+        "A 'yes' to one of these questions shows the patient its own words on screen, with "
+        "where to go by the urgency of its red-flag row; the printed urgent box and the "
+        "plan's advice list the same signs under the same words.",
+        "",
+    ]
+    out += _table(
+        ("Sign", "Questions", "Urgency", "Words", "Where to go", "Source"),
+        (
+            (
+                a.key,
+                ", ".join(f"`{q}`" for q in a.questions),
+                a.urgency,
+                a.words,
+                redflags.WHERE_TO_GO[a.urgency],
+                a.source,
+            )
+            for a in redflags.URGENT_ADVICE
+        ),
+    )
     out += ["### A doctor before treatment: refer to a GP (`refer_gp`)", ""]
     out += _table(
         ("Flag", "Finding", "Why", "Source"),
