@@ -166,3 +166,12 @@ def test_the_pages_and_manage_py_assess_load_without_the_pdf_stack() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode().strip() == "False"
+
+
+def test_a_case_with_a_course_prints_its_review() -> None:
+    path = str(CASES / "course-review.json")
+    document = json.loads(run(path)[0])
+    assert document["review"]["recommendation"] == "modify"
+    text = run("--explain", path)[0]
+    assert "Review at visit 4 (4 done, 4 left): some_change, recommend modify" in text
+    assert "adverse event bruising at visit 1" in text
