@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import views
+from plans import views, visit_views
 
 urlpatterns = [
     path("episodes/<int:pk>/", views.episode_detail, name="episode_detail"),
@@ -14,5 +14,23 @@ urlpatterns = [
     path("plans/<int:pk>/print/<str:variant>/<str:paper>/", views.plan_print, name="plan_print"),
     path(
         "plans/<int:pk>/preview/<str:variant>/", views.plan_print_preview, name="plan_print_preview"
+    ),
+    path("episodes/<int:pk>/course/", visit_views.course_detail, name="course_detail"),
+    path("episodes/<int:pk>/visits/<int:number>/", visit_views.visit_edit, name="visit_edit"),
+    path("episodes/<int:pk>/visits/<int:number>/sign/", visit_views.visit_sign, name="visit_sign"),
+    path(
+        "episodes/<int:pk>/visits/<int:number>/addendum/",
+        visit_views.visit_addendum,
+        name="visit_addendum",
+    ),
+    path(
+        "episodes/<int:pk>/visits/<int:number>/status/",
+        visit_views.visit_status,
+        name="visit_status",
+    ),
+    path(
+        "episodes/<int:pk>/visits/<int:number>/review/",
+        visit_views.review_decide,
+        name="review_decide",
     ),
 ]

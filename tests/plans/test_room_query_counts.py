@@ -9,7 +9,13 @@ from django.urls import reverse
 from intake.models import Exam
 from plans.models import revise_plan
 from tests.builders import make_episode
-from tests.plans.builders import L5_DISC_FINDINGS, make_approved_plan, make_diagnosis, make_exam
+from tests.plans.builders import (
+    L5_DISC_FINDINGS,
+    make_approved_plan,
+    make_diagnosis,
+    make_exam,
+    make_visits,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +34,19 @@ MORE_FINDINGS = {
 def queries_for(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
+    if DUMP:
+        print(url, *(q["sql"][:150] for q in captured.captured_queries), sep="\n  ")
     return len(captured)
 
 
+DUMP = False
+
+
 def grow(episode, practitioner, versions: int = 4) -> None:
-    """More findings, more diagnoses, more plan versions and a longer course."""
+    """More findings, more diagnoses, more plan versions, a longer course, more visits."""
     Exam.objects.filter(episode=episode).update(findings=MORE_FINDINGS, version=7)
+    make_visits(episode, practitioner, 6, 5, sign=True)
+    make_visits(episode, practitioner, 4)
     for _ in range(3):
         make_diagnosis(episode, practitioner)
     for _ in range(versions):
@@ -54,11 +67,23 @@ def episode(practitioner):
     return episode
 
 
+def with_visits(episode):
+    """The episode with visit 1 signed, so that the addenda are read (none at first)."""
+    if not episode.visits.exists():
+        make_visits(episode, episode.practitioner, 6, sign=True)
+    return episode
+
+
 PAGES = {
     "exam form": lambda e: reverse("exam_edit", args=[e.pk]),
     "plan builder": lambda e: reverse("plan_edit", args=[e.pk]),
     "plan version": lambda e: reverse("plan_detail", args=[e.plans.order_by("version")[0].pk]),
     "episode page with the clinical panel": lambda e: reverse("episode_detail", args=[e.pk]),
+    "course of care": lambda e: reverse("course_detail", args=[with_visits(e).pk]),
+    "the next visit's record": lambda e: reverse(
+        "visit_edit", args=[with_visits(e).pk, e.visits.count() + 1]
+    ),
+    "a signed visit": lambda e: reverse("visit_edit", args=[with_visits(e).pk, 1]),
 }
 
 
@@ -74,28 +99,42 @@ QUERIES = {
     # 9-11 savepoint, session saved, release
     "exam form": 11,
     # 5 the episode with its patient, practitioner, questionnaire, exam and the exam's author
-    # 6 the draft being built, if any
-    # 7 the latest version
-    # 8 the audit event
-    # 9 the latest working diagnosis with who recorded it
-    # 10 the user's groups (navigation)
-    # 11-13 savepoint, session saved, release
-    "plan builder": 13,
+    # 6-7 the approved plan in force and its visits (the case's course)
+    # 8 the draft being built, if any
+    # 9 the latest version
+    # 10 the latest review decision (to refer?)
+    # 11 the audit event
+    # 12 the latest working diagnosis with who recorded it
+    # 13 the user's groups (navigation)
+    # 14-16 savepoint, session saved, release
+    "plan builder": 16,
     # 5 the plan with its episode, patient, practitioner, author and approver
     # 6 every version of the plan with its approver
     # 7 the audit event
-    # 8 the user's groups (navigation)
-    # 9-11 savepoint, session saved, release
-    "plan version": 11,
+    # 8 the count of visits done
+    # 9 the user's groups (navigation)
+    # 10-12 savepoint, session saved, release
+    "plan version": 12,
     # 5 the episode with its patient and practitioner
     # 6 the audit event
     # 7 the questionnaire (there is none here, so no links or files are read)
     # 8 the exam with its author
     # 9 the latest working diagnosis
     # 10 the plan versions with their approvers
-    # 11 the user's groups (navigation)
-    # 12-14 savepoint, session saved, release
-    "episode page with the clinical panel": 14,
+    # 11 the count of visits done and unsigned
+    # 12 the user's groups (navigation)
+    # 13-15 savepoint, session saved, release
+    "episode page with the clinical panel": 15,
+    # 5 the episode with its patient, practitioner, questionnaire and exam
+    # 6 the approved plan in force
+    # 7 the visits with their plan and who signed and saved them
+    # 8 their addenda with their authors
+    # 9 the audit event
+    # 10 the user's groups (navigation)
+    # 11-13 savepoint, session saved, release
+    "course of care": 13,
+    "the next visit's record": 13,  # the same, for the form
+    "a signed visit": 13,  # the same, for the signed record and its addenda
 }
 
 
@@ -121,9 +160,10 @@ def test_the_episode_page_for_the_front_desk_reads_the_same_whatever_the_version
     # 6 the audit event
     # 7 the questionnaire (none here: no links or files are read)
     # 8 the printable plan versions with their approvers (no exam, diagnosis or drafts)
-    # 9 the user's groups (navigation)
-    # 10-12 savepoint, session saved, release
-    assert before == 12
+    # 9 the count of visits done
+    # 10 the user's groups (navigation)
+    # 11-13 savepoint, session saved, release
+    assert before == 13
     grow(episode, practitioner)
     assert queries_for(client, url) == before
 

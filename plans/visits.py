@@ -1,0 +1,362 @@
+"""The course of care: the visits of an approved plan, each with its treatment record.
+
+- `Visit` is one visit of the course, numbered in the plan's calendar (`visit_dates`); a
+  revised plan continues the count. Only a visit `done` counts ("visit 3 of 10").
+- Its treatment record (`record`, STRICTA: MacPherson 2010) is a draft until the
+  practitioner signs it; a signed record never changes (`Visit.save()` refuses), and a
+  correction is a `VisitAddendum` with who, when and why beside the original.
+- The record is version-checked like the exam: `save_visit` raises `VisitConflict` when
+  someone saved it since the form was opened.
+- `course_document(episode)` is the case format's `course`, built from the visits, which
+  `course_case(episode)` adds to intake's case document (intake cannot import plans).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from clinic.models import Episode, Patient
+from intake.core import vocabulary
+from intake.models import case_document
+from plans.models import TreatmentPlan
+
+
+class SignedRecordError(Exception):
+    """A signed visit record was about to be changed: corrections are addenda."""
+
+
+class Visit(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        DONE = "done", "Done"
+        MOVED = "moved", "Moved"
+        MISSED = "missed", "Did not attend"
+        CANCELLED = "cancelled", "Cancelled"
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="visits")
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="visits")
+    number = models.PositiveSmallIntegerField()
+    date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.PLANNED)
+    # The treatment record, STRICTA's items: position, modalities, NPRS, adverse events, ...
+    record = models.JSONField(default=dict, blank=True)
+    # Outcome measures answered again at this visit (the case format's course.measures[]).
+    measures = models.JSONField(default=dict, blank=True)
+    # At the review: what the practitioner decided, and why.
+    decision = models.CharField(max_length=10, blank=True)
+    decision_note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "number"], name="visit_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Visit {self.number} (episode {self.episode_id})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The one guard every path meets (form, admin, shell): a signed record is final.
+        if getattr(self, "_loaded_signed", False):
+            raise SignedRecordError(f"visit {self.number} is signed; add an addendum instead")
+        super().save(*args, **kwargs)
+        self._loaded_signed = self.signed_at is not None
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Visit:
+        visit = super().from_db(db, field_names, values)
+        visit._loaded_signed = visit.signed_at is not None
+        return visit
+
+    @property
+    def patient(self) -> Patient:
+        return self.episode.patient
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+
+class VisitAddendum(models.Model):
+    """A correction or addition to a signed record: the original stays as it was."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="addenda")
+    text = models.TextField()
+    reason = models.TextField("why")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Addendum to {self.visit}"
+
+    @property
+    def patient(self) -> Patient:
+        return self.visit.episode.patient
+
+
+# --- the schedule ------------------------------------------------------------------------
+
+
+def plan_in_force(episode: Episode) -> TreatmentPlan | None:
+    """The approved treatment plan the visits follow (not a referral letter)."""
+    return episode.plans.filter(
+        status=TreatmentPlan.Status.APPROVED, kind=TreatmentPlan.Kind.PLAN
+    ).first()
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One line of the schedule: a visit recorded, or one the calendar still plans."""
+
+    number: int
+    date: datetime.date
+    visit: Visit | None
+
+    @property
+    def status(self) -> str:
+        return self.visit.status if self.visit else Visit.Status.PLANNED
+
+    @property
+    def status_display(self) -> str:
+        return Visit.Status(self.status).label
+
+
+@dataclass(frozen=True)
+class Schedule:
+    plan: TreatmentPlan | None
+    slots: list[Slot]
+
+    @property
+    def planned(self) -> int:
+        return self.plan.total_visits or 0 if self.plan else 0
+
+    @property
+    def done(self) -> int:
+        return sum(1 for s in self.slots if s.status == Visit.Status.DONE)
+
+    @property
+    def next_slot(self) -> Slot | None:
+        return next((s for s in self.slots if s.visit is None or not s.visit.is_signed), None)
+
+    @property
+    def unsigned(self) -> int:
+        return sum(1 for s in self.slots if s.visit and s.visit.record and not s.visit.is_signed)
+
+
+def schedule(episode: Episode, plan: TreatmentPlan | None, visits: list[Visit]) -> Schedule:
+    """The course as the plan's calendar lays it out, with the visits recorded against it.
+
+    A revised plan continues the count: its calendar gives the dates of the numbers after
+    those already recorded. Visits missed or cancelled keep their line and do not count.
+    """
+    if plan is None:
+        return Schedule(None, [])
+    by_number = {v.number: v for v in visits}
+    dates = plan.visit_dates()
+    total = max(plan.total_visits or 0, max(by_number, default=0))
+    slots = []
+    for number in range(1, total + 1):
+        visit = by_number.get(number)
+        if visit is not None:
+            slots.append(Slot(number, visit.date, visit))
+        elif number <= len(dates):
+            slots.append(Slot(number, dates[number - 1], None))
+    return Schedule(plan, slots)
+
+
+# --- writes ------------------------------------------------------------------------------
+
+
+class VisitConflict(Exception):
+    """Someone saved this visit after the form was opened; nothing was written."""
+
+    def __init__(self, current: Visit) -> None:
+        super().__init__(f"visit is at version {current.version}")
+        self.current = current
+
+
+@transaction.atomic
+def save_visit(
+    episode: Episode,
+    *,
+    number: int,
+    date: datetime.date,
+    record: dict[str, Any],
+    measures: dict[str, Any],
+    opened_at_version: int,
+    by: Any,
+) -> Visit:
+    """Save visit `number`'s draft record; it is done (the patient came).
+
+    Raises `VisitConflict` when it was saved since `opened_at_version` (0: not yet), and
+    `SignedRecordError` when it is signed. The row is locked while the version is compared.
+    """
+    Episode.objects.select_for_update().filter(pk=episode.pk).first()
+    visit = Visit.objects.select_for_update().filter(episode=episode, number=number).first()
+    if visit is not None and visit.is_signed:
+        raise SignedRecordError(f"visit {number} is signed; add an addendum instead")
+    if (visit.version if visit else 0) != opened_at_version:
+        assert visit is not None
+        raise VisitConflict(visit)
+    plan = plan_in_force(episode)
+    if plan is None:
+        raise ValueError("no approved plan")
+    if visit is None:
+        visit = Visit(episode=episode, number=number)
+    visit.plan = plan
+    visit.date = date
+    visit.status = Visit.Status.DONE
+    visit.record = record
+    visit.measures = measures
+    visit.version += 1
+    visit.updated_by = by
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def set_status(
+    episode: Episode, *, number: int, status: str, date: datetime.date, by: Any
+) -> Visit:
+    """Move, miss or cancel a visit of the calendar (a signed one cannot be)."""
+    plan = plan_in_force(episode)
+    if plan is None:
+        raise ValueError("no approved plan")
+    visit = Visit.objects.select_for_update().filter(episode=episode, number=number).first()
+    if visit is None:
+        visit = Visit(episode=episode, number=number, plan=plan)
+    visit.status = status
+    visit.date = date
+    visit.version += 1
+    visit.updated_by = by
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def sign_visit(visit: Visit, *, opened_at_version: int, by: Any) -> Visit:
+    """Sign the record as saved at `opened_at_version`: from now on it never changes."""
+    current = Visit.objects.select_for_update().get(pk=visit.pk)
+    if current.is_signed:
+        raise SignedRecordError(f"visit {current.number} is already signed")
+    if current.version != opened_at_version:
+        raise VisitConflict(current)
+    current.signed_by = by
+    current.signed_at = timezone.now()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def decide_review(visit: Visit, *, decision: str, note: str, by: Any) -> Visit:
+    """Record what the practitioner decided at the review (before the record is signed)."""
+    current = Visit.objects.select_for_update().get(pk=visit.pk)
+    current.decision = decision
+    current.decision_note = note
+    current.version += 1
+    current.updated_by = by
+    current.save()
+    return current
+
+
+def add_addendum(visit: Visit, *, text: str, reason: str, by: Any) -> VisitAddendum:
+    return VisitAddendum.objects.create(visit=visit, text=text, reason=reason, written_by=by)
+
+
+# --- the course in the case --------------------------------------------------------------
+
+
+def _nprs(record: dict[str, Any], key: str) -> dict[str, int]:
+    value = record.get(key)
+    return {} if value is None else {key: value}
+
+
+def course_document(plan: TreatmentPlan | None, visits: list[Visit]) -> dict[str, Any] | None:
+    """The case format's `course`: the visits done and the measures re-taken."""
+    if plan is None or not plan.total_visits:
+        return None
+    done = [v for v in visits if v.status == Visit.Status.DONE]
+    course_visits = []
+    measures = []
+    for visit in done:
+        r = visit.record
+        entry: dict[str, Any] = {"number": visit.number, "date": visit.date.isoformat()}
+        for key in ("leg_pain_before", "leg_pain_after", "back_pain_before", "back_pain_after"):
+            entry |= _nprs(r, key)
+        events = [e["code"] for e in r.get("adverse_events", [])]
+        if events:
+            entry["adverse_events"] = events
+        if r.get("red_flags") is not None:
+            entry["new_red_flags"] = r["red_flags"]
+        course_visits.append(entry)
+        if visit.measures:
+            measures.append(
+                {"at_visit": visit.number, "date": visit.date.isoformat(), **visit.measures}
+            )
+    return {
+        "planned_visits": plan.total_visits,
+        "review_at_visit": plan.reassess_at_visit or plan.total_visits,
+        "visits": course_visits,
+        "measures": measures,
+    }
+
+
+def course_case(episode: Episode) -> dict[str, Any]:
+    """The episode's case document with its course (when a plan is approved)."""
+    document = case_document(episode)
+    plan = plan_in_force(episode)
+    visits = list(episode.visits.all()) if plan else []
+    course = course_document(plan, visits)
+    if course is not None:
+        document["course"] = course
+    return document
+
+
+def referral_decided(episode: Episode) -> bool:
+    """Whether the practitioner's latest review decision is to refer."""
+    decided = episode.visits.exclude(decision="").order_by("-number").first()
+    return decided is not None and decided.decision == "refer"
+
+
+MEASURE_NAMES = {
+    "leg_pain": "leg pain (0-10)",
+    "back_pain": "back pain (0-10)",
+    "odi": "Oswestry Disability Index (%)",
+    "sbi": "Sciatica Bothersomeness Index",
+}
+
+
+def course_letter(review: dict[str, Any], concerns: str) -> str:
+    """The referral letter's words during a course: the visits, the scores then and now."""
+    changes = [
+        f"{MEASURE_NAMES[code]}: {c['baseline']:g} at the start, {c['latest']:g} now"
+        for code, c in review["changes"].items()
+    ]
+    verdict = vocabulary.REVIEW_VERDICTS.clinician(review["verdict"]).lower()
+    planned = review["visits_done"] + review["visits_left"]
+    return render_to_string(
+        "plans/course_referral_letter.txt",
+        {"review": review, "planned": planned, "verdict": verdict, "changes": changes,
+         "flags": concerns},
+    )  # fmt: skip
