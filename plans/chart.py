@@ -15,8 +15,8 @@ from typing import Any
 
 from intake.core.instruments import score_odi
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 44, 16, 40
+WIDTH, HEIGHT = 480, 250
+LEFT, RIGHT, TOP, BOTTOM = 34, 44, 16, 40
 LEG, BACK, ODI, MARK = "#b02a37", "#0a58ca", "#6f42c1", "#6c757d"
 
 
@@ -68,7 +68,7 @@ def trend_svg(s: Series) -> str:
     out = [
         f'<svg class="trend-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         'aria-labelledby="trend-title" xmlns="http://www.w3.org/2000/svg" '
-        'font-family="sans-serif" font-size="12">',
+        'font-family="sans-serif" font-size="14">',
         '<title id="trend-title">Leg and back pain at each visit, and ODI at each measure</title>',
     ]
     for value in (0, 2, 4, 6, 8, 10):
@@ -104,7 +104,7 @@ def trend_svg(s: Series) -> str:
         )
         out.append(
             f'<text x="{WIDTH - RIGHT - 4}" y="{y - 4:.1f}" text-anchor="end" fill="{LEG}">'
-            "meaningful change (leg)</text>"
+            "meaningful (leg)</text>"
         )
     out += _line(s.leg, s.leg_baseline, s, 10, LEG, "none", "Leg pain")
     out += _line(s.back, s.back_baseline, s, 10, BACK, "6 4", "Back pain")

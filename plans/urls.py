@@ -28,9 +28,5 @@ urlpatterns = [
         visit_views.visit_status,
         name="visit_status",
     ),
-    path(
-        "episodes/<int:pk>/visits/<int:number>/review/",
-        visit_views.review_decide,
-        name="review_decide",
-    ),
+    path("episodes/<int:pk>/review/", visit_views.review_decide, name="review_decide"),
 ]

@@ -31,7 +31,11 @@ def _optional_int(choices: list[tuple[str, str]], label: str) -> forms.TypedChoi
 
 
 def parse_points(text: str) -> tuple[list[dict[str, str]], list[str]]:
-    """ "BL23 both", "GB30 right", one per line -> [{"point", "side"}]; and the problems."""
+    """ "BL23 both", "GB30 right", one per line -> [{"point", "side"}]; and the problems.
+
+    The side is the line's last word when it is one (both sides when none is given); the
+    point is the rest, as written ("EX-B2 (Huatuojiaji L4-S1)"). Each point once.
+    """
     points: list[dict[str, str]] = []
     problems = []
     seen = set()
@@ -39,17 +43,17 @@ def parse_points(text: str) -> tuple[list[dict[str, str]], list[str]]:
     for line in (raw.strip() for raw in text.splitlines()):
         if not line:
             continue
-        name, _, side = line.partition(" ")
-        side = side.strip().lower() or "both"
-        if side not in sides:
-            problems.append(f"{line}: the side is one of {', '.join(sides)}.")
-            continue
-        key = name.upper()
+        name, _, last = line.rpartition(" ")
+        if last.lower() in sides and name.strip():
+            point, side = name.strip(), last.lower()
+        else:
+            point, side = line, "both"
+        key = " ".join(point.upper().split())
         if key in seen:
-            problems.append(f"{key} is listed twice: give each point once.")
+            problems.append(f"{point} is listed twice: give each point once.")
             continue
         seen.add(key)
-        points.append({"point": key, "side": side})
+        points.append({"point": point, "side": side})
     return points, problems
 
 

@@ -91,12 +91,11 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if clinical and "assessment" in found:
         series = series_from(found["document"], found["assessment"])
         review = found["assessment"].get("review")
-        latest = next((v for v in reversed(visits) if v.status == Visit.Status.DONE), None)
         context |= {
             "review": review,
             "chart": mark_safe(trend_svg(series)) if series else None,  # noqa: S308 - numbers and fixed words
             "chart_rows": chart_rows(series) if series else [],
-            "review_visit": latest,
+            "decision": episode.reviews.select_related("decided_by").first(),
             "decision_form": DecisionForm(
                 initial={"decision": review["recommendation"] if review else "continue"}
             ),
@@ -307,26 +306,25 @@ def visit_status(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @permission_required(CLINICAL, raise_exception=True)
 @require_POST
-def review_decide(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    visit = _visit(pk, number)
+def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The practitioner's decision at the review: continue, modify, refer or discharge."""
+    episode = _episode(pk)
     form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose your decision.")
-        return redirect("course_detail", pk=pk)
-    try:
-        with transaction.atomic():
-            decided = decide_review(
-                visit, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"],
-                by=request.user,
-            )  # fmt: skip
-            audit.record(request, "change", decided, detail=f"review {decided.decision}")
-    except SignedRecordError:
-        messages.error(request, "The visit is signed: record the decision in an addendum.")
+    plan, _visits_, found = _course(episode)
+    review = found.get("assessment", {}).get("review")
+    if plan is None or review is None or not form.is_valid():
+        messages.error(request, "Choose your decision once the course has a visit recorded.")
         return redirect("course_detail", pk=pk)
     decision = form.cleaned_data["decision"]
+    with transaction.atomic():
+        decided = decide_review(
+            episode, at_visit=review["at_visit"], recommended=review["recommendation"],
+            decision=decision, note=form.cleaned_data["note"].strip(), by=request.user,
+        )  # fmt: skip
+        audit.record(request, "create", decided, detail=f"review {decision}")
     if decision == "modify":
         messages.info(request, "Change the plan: the new version continues the visit count.")
-        return redirect("plan_detail", pk=visit.plan_id)
+        return redirect("plan_detail", pk=plan.pk)
     if decision == "refer":
         messages.info(request, "Write the referral letter with the course and the scores.")
         return redirect("plan_edit", pk=pk)

@@ -7,6 +7,8 @@
   correction is a `VisitAddendum` with who, when and why beside the original.
 - The record is version-checked like the exam: `save_visit` raises `VisitConflict` when
   someone saved it since the form was opened.
+- `ReviewDecision` keeps what the practitioner decided at a review (continue, modify,
+  refer, discharge) beside what the review recommended.
 - `course_document(episode)` is the case format's `course`, built from the visits, which
   `course_case(episode)` adds to intake's case document (intake cannot import plans).
 """
@@ -49,9 +51,6 @@ class Visit(models.Model):
     record = models.JSONField(default=dict, blank=True)
     # Outcome measures answered again at this visit (the case format's course.measures[]).
     measures = models.JSONField(default=dict, blank=True)
-    # At the review: what the practitioner decided, and why.
-    decision = models.CharField(max_length=10, blank=True)
-    decision_note = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -113,6 +112,30 @@ class VisitAddendum(models.Model):
     @property
     def patient(self) -> Patient:
         return self.visit.episode.patient
+
+
+class ReviewDecision(models.Model):
+    """What the practitioner decided at a review: never changed, a new decision is a new row."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="reviews")
+    at_visit = models.PositiveSmallIntegerField()
+    recommended = models.CharField("the review recommended", max_length=10)
+    decision = models.CharField(max_length=10, choices=vocabulary.REVIEW_RECOMMENDATIONS.choices())
+    note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Review decision {self.decision} at visit {self.at_visit}"
+
+    @property
+    def patient(self) -> Patient:
+        return self.episode.patient
 
 
 # --- the schedule ------------------------------------------------------------------------
@@ -268,16 +291,14 @@ def sign_visit(visit: Visit, *, opened_at_version: int, by: Any) -> Visit:
     return current
 
 
-@transaction.atomic
-def decide_review(visit: Visit, *, decision: str, note: str, by: Any) -> Visit:
-    """Record what the practitioner decided at the review (before the record is signed)."""
-    current = Visit.objects.select_for_update().get(pk=visit.pk)
-    current.decision = decision
-    current.decision_note = note
-    current.version += 1
-    current.updated_by = by
-    current.save()
-    return current
+def decide_review(
+    episode: Episode, *, at_visit: int, recommended: str, decision: str, note: str, by: Any
+) -> ReviewDecision:
+    """Record what the practitioner decided at the review, beside what it recommended."""
+    return ReviewDecision.objects.create(
+        episode=episode, at_visit=at_visit, recommended=recommended, decision=decision,
+        note=note, decided_by=by,
+    )  # fmt: skip
 
 
 def add_addendum(visit: Visit, *, text: str, reason: str, by: Any) -> VisitAddendum:
@@ -335,7 +356,7 @@ def course_case(episode: Episode) -> dict[str, Any]:
 
 def referral_decided(episode: Episode) -> bool:
     """Whether the practitioner's latest review decision is to refer."""
-    decided = episode.visits.exclude(decision="").order_by("-number").first()
+    decided = episode.reviews.first()
     return decided is not None and decided.decision == "refer"
 
 

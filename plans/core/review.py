@@ -116,7 +116,7 @@ def compare(
     """One measure then and now, against its absolute MIC and 30 % of the baseline."""
     field = next(m[2] for m in MEASURES if m[0] == measure)
     mic = getattr(thresholds, field) if field else None
-    change = latest - baseline
+    change = round(latest - baseline, 1)
     percent = None if baseline == 0 else 100 * change / baseline
     by_percent = percent is not None and abs(percent) >= thresholds.percent
     by_points = mic is not None and abs(change) >= mic
@@ -133,7 +133,7 @@ def compare(
 
 def _odi_percent(answers: Any) -> float | None:
     score = score_odi(answers) if answers else None
-    return None if score is None else float(score.percent)
+    return None if score is None else round(float(score.percent), 1)
 
 
 def _sbi_total(answers: Any) -> float | None:
@@ -164,8 +164,8 @@ def _latest(course: Course) -> dict[str, float | None]:
 def _baseline(case: Case) -> dict[str, float | None]:
     h, q = case.history, case.questionnaires
     return {
-        "leg_pain": None if h.leg_pain_now is None else float(h.leg_pain_now),
-        "back_pain": None if h.back_pain_now is None else float(h.back_pain_now),
+        "leg_pain": h.leg_pain_now,
+        "back_pain": h.back_pain_now,
         "odi": _odi_percent(q.odi),
         "sbi": _sbi_total(q.sbi),
     }

@@ -27,7 +27,7 @@ PAGES = {
     "sign a visit": ("visit_sign", "course", "post", "front_desk", "practitioner", (1,)),
     "addendum": ("visit_addendum", "course", "post", "front_desk", "practitioner", (1,)),
     "move a visit": ("visit_status", "course", "post", "front_desk", "practitioner", (2,)),
-    "review decision": ("review_decide", "course", "post", "front_desk", "practitioner", (1,)),
+    "review decision": ("review_decide", "course", "post", "front_desk", "practitioner", ()),
 }  # fmt: skip
 
 OK = {"get": 200, "post": 302}  # a POST redirects (POST -> redirect -> GET)

@@ -129,11 +129,12 @@ QUERIES = {
     # 6 the approved plan in force
     # 7 the visits with their plan and who signed and saved them
     # 8 their addenda with their authors
-    # 9 the audit event
-    # 10 the user's groups (navigation)
-    # 11-13 savepoint, session saved, release
-    "course of care": 13,
-    "the next visit's record": 13,  # the same, for the form
+    # 9 (course page) the latest review decision with who made it
+    # 9/10 the audit event
+    # 10/11 the user's groups (navigation)
+    # then savepoint, session saved, release
+    "course of care": 14,
+    "the next visit's record": 13,  # the same but for the decision, for the form
     "a signed visit": 13,  # the same, for the signed record and its addenda
 }
 

@@ -9,7 +9,15 @@ from django.urls import reverse
 
 from clinic.models import AuditEvent
 from plans.models import approve_plan, revise_plan
-from plans.visits import SignedRecordError, Visit, VisitConflict, save_visit, schedule
+from plans.visit_forms import parse_points
+from plans.visits import (
+    ReviewDecision,
+    SignedRecordError,
+    Visit,
+    VisitConflict,
+    save_visit,
+    schedule,
+)
 from tests.builders import make_episode
 from tests.plans.builders import L5_DISC_HISTORY, make_approved_plan, make_exam, make_visits
 
@@ -81,14 +89,24 @@ def test_the_form_starts_from_the_plan_and_same_as_last_visit_copies_the_last_re
 
 @pytest.mark.parametrize(
     ("points", "message"),
-    [("BL23 both\nbl23 left", "BL23 is listed twice"), ("BL23 upside", "the side is one of")],
-    ids=["a point twice", "an unknown side"],
+    [("BL23 both\nbl23 left", "bl23 is listed twice"), ("GB30\ngb30 right", "listed twice")],
+    ids=["a point twice", "a point twice, once without its side"],
 )
-def test_each_point_is_given_once_with_a_side(points, message, episode, practitioner, client_for):
+def test_each_point_is_given_once(points, message, episode, practitioner, client_for):
     response = client_for(practitioner).post(url(episode), form_data(points=points))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Visit.objects.exists()
+
+
+def test_a_point_is_kept_as_written_with_its_side_or_both_sides():
+    points, problems = parse_points("EX-B2 (Huatuojiaji L4-S1) right\nBL40\nDU3 midline")
+    assert problems == []
+    assert points == [
+        {"point": "EX-B2 (Huatuojiaji L4-S1)", "side": "right"},
+        {"point": "BL40", "side": "both"},
+        {"point": "DU3", "side": "midline"},
+    ]
 
 
 def test_the_red_flag_questions_must_be_asked(episode, practitioner, client_for):
@@ -228,16 +246,18 @@ def test_the_review_visit_asks_the_outcomes_again_and_the_course_page_shows_the_
     assert (review["verdict"], review["recommendation"]) == ("improving", "continue")
     assert review["changes"]["leg_pain"]["change"] == -3
     html = page.content.decode()
-    assert "<svg" in html and "Review at visit 4: Improving" in html
+    assert "<svg" in html and "Review after visit 4: Improving" in html
 
 
 def test_the_practitioners_decision_at_the_review_is_recorded(episode, practitioner, client_for):
     make_visits(episode, practitioner, 6, 6, 6, 6)
     client = client_for(practitioner)
-    response = client.post(url(episode, 4, "review_decide"), {"decision": "modify", "note": ""})
+    decide = reverse("review_decide", args=[episode.pk])
+    response = client.post(decide, {"decision": "modify", "note": ""})
     assert response["Location"] == episode.plans.get().get_absolute_url()
-    assert Visit.objects.get(number=4).decision == "modify"
-    refer = client.post(url(episode, 4, "review_decide"), {"decision": "refer", "note": "GP"})
+    decided = ReviewDecision.objects.get()
+    assert (decided.at_visit, decided.recommended, decided.decision) == (4, "modify", "modify")
+    refer = client.post(decide, {"decision": "refer", "note": "GP"})
     letter = client.get(refer["Location"])
     assert letter.context["refer"] is True
     assert "4 of 8 planned visits" in letter.context["form"].initial["letter"]
