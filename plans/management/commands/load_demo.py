@@ -137,6 +137,7 @@ def treated(episode: Episode, by: Any, legs: list[int], decision: str = "") -> N
     plan = plan_in_force(episode)
     assert plan is not None
     dates = plan.visit_dates()
+    Episode.objects.filter(pk=episode.pk).update(opened=dates[0] - datetime.timedelta(days=7))
     for number, leg in enumerate(legs, start=1):
         odi_each = 2 if leg >= 5 else 1  # 40 % or 20 %: the baseline is 50 %
         measures = {}
