@@ -28,5 +28,10 @@ urlpatterns = [
         visit_views.visit_status,
         name="visit_status",
     ),
+    path(
+        "episodes/<int:pk>/progress/<str:variant>/",
+        visit_views.progress_report,
+        name="progress_report",
+    ),
     path("episodes/<int:pk>/review/", visit_views.review_decide, name="review_decide"),
 ]

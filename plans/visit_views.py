@@ -14,12 +14,13 @@ from django.contrib.auth.decorators import permission_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from clinic import audit
-from clinic.models import Episode
+from clinic.models import ClinicSettings, Episode
 from intake.core import vocabulary
 from intake.core.case import CaseError, load_case
 from intake.models import case_document
@@ -330,3 +331,76 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("plan_edit", pk=pk)
     messages.success(request, f"Decision recorded: {decision}.")
     return redirect("course_detail", pk=pk)
+
+
+# --- the progress report ------------------------------------------------------------------
+
+PLAIN_VERDICT = {
+    "improving": "Your symptoms have improved by an amount that matters.",
+    "some_change": "Your symptoms have changed a little, less than the amount that usually "
+    "matters to patients.",
+    "no_change": "Your symptoms have not changed so far.",
+    "worse": "Your symptoms are worse than at the start.",
+}
+PLAIN_NEXT = {
+    "continue": "We continue the plan as agreed.",
+    "modify": "We change the plan and check again at a later visit.",
+    "refer": "We ask your GP (or a physiotherapist) to see you about further care.",
+    "discharge": "The course is finished: keep up your home exercises.",
+}
+PLAIN_MEASURE = {
+    "leg_pain": "Leg pain (0 to 10)",
+    "back_pain": "Back pain (0 to 10)",
+    "odi": "How much the pain limits daily life (Oswestry, %)",
+    "sbi": "How much the sciatica bothers you (0 to 24)",
+}
+
+
+@permission_required(CLINICAL, raise_exception=True)
+def progress_report(request: HttpRequest, pk: int, variant: str) -> HttpResponse:
+    """The course so far, for the patient or (clinician copy) for the GP: as HTML to check
+    on screen, or `?pdf=a4` / `?pdf=letter` as a PDF. Rendered each time: the course moves."""
+    if variant not in ("patient", "clinician"):
+        raise Http404("No such report.")
+    episode = _episode(pk)
+    plan, visits, found = _course(episode)
+    review = found.get("assessment", {}).get("review")
+    if plan is None or review is None:
+        messages.error(request, "There is no course to report on yet.")
+        return redirect("course_detail", pk=pk)
+    series = series_from(found["document"], found["assessment"])
+    assert series is not None
+    paper = request.GET.get("pdf", "")
+    given = sorted(
+        {m["code"] for v in visits if v.status == Visit.Status.DONE
+         for m in v.record.get("modalities", [])},
+        key=vocabulary.MODALITIES.codes.index,
+    )  # fmt: skip
+    context = {
+        "for_pdf": bool(paper),
+        "paper": paper or "a4",
+        "clinic": ClinicSettings.load(),
+        "patient": episode.patient,
+        "episode": episode,
+        "plan": plan,
+        "clinician": variant == "clinician",
+        "review": review,
+        "decision": episode.reviews.select_related("decided_by").first(),
+        "chart": mark_safe(trend_svg(series)),  # noqa: S308 - numbers and fixed words
+        "chart_rows": chart_rows(series),
+        "given": [MODALITY_NAMES[code] for code in given],
+        "plain_verdict": PLAIN_VERDICT[review["verdict"]],
+        "plain_next": PLAIN_NEXT[review["recommendation"]],
+        "measure_names": PLAIN_MEASURE,
+        "names": _names(),
+        "printed_on": timezone.localdate(),
+    }
+    html = render_to_string("plans/progress_print.html", context)
+    audit.record(request, "print", episode, detail=f"progress report {variant} {paper or 'html'}")
+    if paper not in ("a4", "letter"):
+        return HttpResponse(html)
+    from plans.render import render_pdf  # WeasyPrint only when a PDF is made
+
+    response = HttpResponse(render_pdf(html, paper), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="progress-{variant}-{paper}.pdf"'
+    return response

@@ -27,6 +27,8 @@ PAGES = {
     "sign a visit": ("visit_sign", "course", "post", "front_desk", "practitioner", (1,)),
     "addendum": ("visit_addendum", "course", "post", "front_desk", "practitioner", (1,)),
     "move a visit": ("visit_status", "course", "post", "front_desk", "practitioner", (2,)),
+    "progress report": ("progress_report", "course", "get", "front_desk", "practitioner",
+                        ("patient",)),
     "review decision": ("review_decide", "course", "post", "front_desk", "practitioner", ()),
 }  # fmt: skip
 

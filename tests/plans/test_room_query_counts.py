@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from clinic.models import ClinicSettings
 from intake.models import Exam
 from plans.models import revise_plan
 from tests.builders import make_episode
@@ -71,6 +72,7 @@ def with_visits(episode):
     """The episode with visit 1 signed, so that the addenda are read (none at first)."""
     if not episode.visits.exists():
         make_visits(episode, episode.practitioner, 6, sign=True)
+        ClinicSettings.load()  # the clinic's one row, as in any running clinic
     return episode
 
 
@@ -84,6 +86,7 @@ PAGES = {
         "visit_edit", args=[with_visits(e).pk, e.visits.count() + 1]
     ),
     "a signed visit": lambda e: reverse("visit_edit", args=[with_visits(e).pk, 1]),
+    "progress report": lambda e: reverse("progress_report", args=[with_visits(e).pk, "clinician"]),
 }
 
 
@@ -136,6 +139,9 @@ QUERIES = {
     "course of care": 14,
     "the next visit's record": 13,  # the same but for the decision, for the form
     "a signed visit": 13,  # the same, for the signed record and its addenda
+    # 5-8 as the course page, 9 the clinic's settings (letterhead), 10 the latest decision,
+    # 11 the audit event (no navigation: a print page), 12-14 savepoint, session, release
+    "progress report": 14,
 }
 
 

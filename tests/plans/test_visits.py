@@ -272,3 +272,16 @@ def test_the_front_desk_sees_the_schedule_and_the_count_but_not_the_records(
     assert "1 of 8 visits done" in html
     assert "<svg" not in html and "Review at" not in html
     assert reverse("visit_edit", args=[episode.pk, 1]) not in html
+
+
+def test_the_progress_report_prints_the_course_with_its_chart(episode, practitioner, client_for):
+    make_visits(episode, practitioner, 6, 5, 4, 3)
+    client = client_for(practitioner)
+    page = client.get(reverse("progress_report", args=[episode.pk, "patient"]))
+    html = page.content.decode()
+    assert "4 of 8 attended" in html and "<svg" in html
+    assert "Your symptoms have improved by an amount that matters." in html
+    assert "does not recommend acupuncture" in html
+    pdf = client.get(reverse("progress_report", args=[episode.pk, "clinician"]) + "?pdf=a4")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="print", detail="progress report clinician a4").exists()
