@@ -436,4 +436,10 @@ class PlanPdf(models.Model):
 
 
 # The course of care lives in its own module; its models are registered with the app here.
-from plans.visits import ReviewDecision, Visit, VisitAddendum  # noqa: E402, F401
+from plans.visits import (  # noqa: E402, F401
+    CourseLink,
+    FollowUp,
+    ReviewDecision,
+    Visit,
+    VisitAddendum,
+)

@@ -1,8 +1,16 @@
 from django.urls import path
 
-from plans import views, visit_views
+from plans import patient_views, views, visit_views
 
 urlpatterns = [
+    # The patient's own page between visits: no login, the link is the key.
+    path("c/<str:token>/", patient_views.open_course_link, name="course_link"),
+    path("my-course/check/", patient_views.check_birth_date, name="course_link_check"),
+    path("my-course/", patient_views.course_home, name="course_home"),
+    path("my-course/visits.ics", patient_views.course_calendar, name="course_calendar"),
+    path(
+        "episodes/<int:pk>/course/link/", visit_views.course_link_create, name="course_link_create"
+    ),
     path("episodes/<int:pk>/", views.episode_detail, name="episode_detail"),
     path("episodes/<int:pk>/exam/", views.exam_edit, name="exam_edit"),
     path("episodes/<int:pk>/exam/assessment/", views.assessment_preview, name="assessment_preview"),

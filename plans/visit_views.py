@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -29,11 +30,13 @@ from plans.core.assessment import assessment_document
 from plans.models import MODALITY_NAMES, TreatmentPlan
 from plans.visit_forms import AddendumForm, DecisionForm, StatusForm, VisitForm
 from plans.visits import (
+    FollowUp,
     SignedRecordError,
     Visit,
     VisitConflict,
     add_addendum,
     course_document,
+    create_course_link,
     decide_review,
     plan_in_force,
     save_visit,
@@ -65,14 +68,16 @@ def _course(episode: Episode) -> tuple[TreatmentPlan | None, list[Visit], dict[s
     if plan is None and visits:
         plan = visits[-1].plan
     document = case_document(episode)
-    course = course_document(plan, visits)
+    follow_ups = list(episode.follow_ups.all())
+    course = course_document(plan, visits, follow_ups)
     if course is not None:
         document["course"] = course
+    found: dict[str, Any] = {"document": document, "follow_ups": follow_ups}
     try:
-        assessed = assessment_document(load_case(document))
+        found["assessment"] = assessment_document(load_case(document))
     except CaseError as error:
-        return plan, visits, {"document": document, "missing": f"{error.reason} ({error.path})"}
-    return plan, visits, {"document": document, "assessment": assessed}
+        found["missing"] = f"{error.reason} ({error.path})"
+    return plan, visits, found
 
 
 # --- the course page -----------------------------------------------------------------------
@@ -200,6 +205,8 @@ def visit_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         else:
             leg = found["document"].get("history", {}).get("side")
             initial = VisitForm.initial_from_plan(plan, leg)
+        if remeasure and not (visit and visit.measures):
+            initial |= _answered_at_home(found["follow_ups"], number)
         initial["version"] = visit.version if visit else 0
         initial["date"] = visit.date if visit else _planned_date(plan, number)
         form = VisitForm(initial=initial, **kwargs)
@@ -217,6 +224,20 @@ def visit_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "done": sum(1 for v in visits if v.status == Visit.Status.DONE),
     }
     return render(request, "plans/visit_edit.html", context)
+
+
+def _answered_at_home(follow_ups: list[FollowUp], number: int) -> dict[str, Any]:
+    """The follow-up the patient answered from their link, to start the room's form."""
+    follow_up = next((f for f in follow_ups if f.at_visit == number), None)
+    if follow_up is None:
+        return {}
+    measured = VisitForm.initial_from({}, follow_up.answers)
+    found = {k: v for k, v in measured.items() if k.startswith(("odi_", "sbi_")) or
+             (k == "global_change" and v)}  # fmt: skip
+    for now, before in (("leg_pain_now", "leg_pain_before"), ("back_pain_now", "back_pain_before")):
+        if follow_up.answers.get(now) is not None:
+            found[before] = follow_up.answers[now]
+    return found
 
 
 def _signed(request: HttpRequest, episode: Episode, visit: Visit) -> HttpResponse:
@@ -330,6 +351,22 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "Write the referral letter with the course and the scores.")
         return redirect("plan_edit", pk=pk)
     messages.success(request, f"Decision recorded: {decision}.")
+    return redirect("course_detail", pk=pk)
+
+
+@permission_required("intake.add_invitation", raise_exception=True)
+@require_POST
+def course_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A link for the patient's own page between visits; shown once, never stored."""
+    episode = _episode(pk)
+    if plan_in_force(episode) is None:
+        messages.error(request, "Approve a treatment plan before sending the patient's link.")
+        return redirect("course_detail", pk=pk)
+    with transaction.atomic():
+        link, token = create_course_link(episode, by=request.user)
+        audit.record(request, "create", link, detail="course link")
+    url = request.build_absolute_uri(reverse("course_link", args=[token]))
+    messages.success(request, f"The patient's link (shown once; older links stop working): {url}")
     return redirect("course_detail", pk=pk)
 
 

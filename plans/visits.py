@@ -7,6 +7,8 @@
   correction is a `VisitAddendum` with who, when and why beside the original.
 - The record is version-checked like the exam: `save_visit` raises `VisitConflict` when
   someone saved it since the form was opened.
+- `CourseLink` is the patient's own link between visits (their plan, dates, follow-up);
+  `FollowUp` keeps the outcome measures they answer at home before a review.
 - `ReviewDecision` keeps what the practitioner decided at a review (continue, modify,
   refer, discharge) beside what the review recommended.
 - `course_document(episode)` is the case format's `course`, built from the visits, which
@@ -26,7 +28,7 @@ from django.utils import timezone
 
 from clinic.models import Episode, Patient
 from intake.core import vocabulary
-from intake.models import case_document
+from intake.models import case_document, hash_token, new_token
 from plans.models import TreatmentPlan
 
 
@@ -132,6 +134,67 @@ class ReviewDecision(models.Model):
 
     def __str__(self) -> str:
         return f"Review decision {self.decision} at visit {self.at_visit}"
+
+    @property
+    def patient(self) -> Patient:
+        return self.episode.patient
+
+
+def course_link_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.COURSE_LINK_DAYS)
+
+
+class CourseLink(models.Model):
+    """The patient's own link between visits: their plan, visit dates, the follow-up.
+
+    Like the questionnaire's link: only the token's hash is kept, the date of birth is
+    asked first, and wrong dates lock it after `LOCK_AFTER` tries.
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="course_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=course_link_expiry)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    LOCK_AFTER = 5
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Course link {self.pk} (episode {self.episode_id})"
+
+    @property
+    def patient(self) -> Patient:
+        return self.episode.patient
+
+    def usable(self) -> bool:
+        return (
+            self.revoked_at is None and self.locked_at is None and self.expires_at > timezone.now()
+        )
+
+
+class FollowUp(models.Model):
+    """The outcome measures the patient answered at home before a review or last visit."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="follow_ups")
+    at_visit = models.PositiveSmallIntegerField()
+    answers = models.JSONField(default=dict, blank=True)  # as course.measures[] holds them
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "at_visit"], name="follow_up_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up before visit {self.at_visit} (episode {self.episode_id})"
 
     @property
     def patient(self) -> Patient:
@@ -313,8 +376,11 @@ def _nprs(record: dict[str, Any], key: str) -> dict[str, int]:
     return {} if value is None else {key: value}
 
 
-def course_document(plan: TreatmentPlan | None, visits: list[Visit]) -> dict[str, Any] | None:
-    """The case format's `course`: the visits done and the measures re-taken."""
+def course_document(
+    plan: TreatmentPlan | None, visits: list[Visit], follow_ups: list[FollowUp] | None = None
+) -> dict[str, Any] | None:
+    """The case format's `course`: the visits done and the measures re-taken (in the room,
+    or by the patient at home before the visit)."""
     if plan is None or not plan.total_visits:
         return None
     done = [v for v in visits if v.status == Visit.Status.DONE]
@@ -335,6 +401,19 @@ def course_document(plan: TreatmentPlan | None, visits: list[Visit]) -> dict[str
             measures.append(
                 {"at_visit": visit.number, "date": visit.date.isoformat(), **visit.measures}
             )
+    taken = {m["at_visit"] for m in measures}
+    done_numbers = {v.number: v for v in done}
+    for follow_up in follow_ups or []:
+        attended = done_numbers.get(follow_up.at_visit)
+        if follow_up.answers and attended is not None and follow_up.at_visit not in taken:
+            measures.append(
+                {
+                    "at_visit": follow_up.at_visit,
+                    "date": attended.date.isoformat(),
+                    **follow_up.answers,
+                }
+            )
+    measures.sort(key=lambda m: m["at_visit"])
     return {
         "planned_visits": plan.total_visits,
         "review_at_visit": plan.reassess_at_visit or plan.total_visits,
@@ -348,7 +427,7 @@ def course_case(episode: Episode) -> dict[str, Any]:
     document = case_document(episode)
     plan = plan_in_force(episode)
     visits = list(episode.visits.all()) if plan else []
-    course = course_document(plan, visits)
+    course = course_document(plan, visits, list(episode.follow_ups.all()) if plan else [])
     if course is not None:
         document["course"] = course
     return document
@@ -381,3 +460,33 @@ def course_letter(review: dict[str, Any], concerns: str) -> str:
         {"review": review, "planned": planned, "verdict": verdict, "changes": changes,
          "flags": concerns},
     )  # fmt: skip
+
+
+def follow_up_due(plan: TreatmentPlan | None, visits: list[Visit]) -> int | None:
+    """The visit the patient answers the follow-up before: the review visit, then the last,
+    while it is not done yet."""
+    if plan is None:
+        return None
+    done = {v.number for v in visits if v.status == Visit.Status.DONE}
+    for number in (plan.reassess_at_visit, plan.total_visits):
+        if number and number not in done:
+            return number
+    return None
+
+
+def create_course_link(episode: Episode, *, by: Any) -> tuple[CourseLink, str]:
+    """A new link for the patient between visits; an older one stops working."""
+    with transaction.atomic():
+        episode.course_links.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        token = new_token()
+        link = CourseLink.objects.create(
+            episode=episode, token_hash=hash_token(token), created_by=by
+        )
+    return link, token
+
+
+def save_follow_up(episode: Episode, *, at_visit: int, answers: dict[str, Any]) -> FollowUp:
+    follow_up, _ = FollowUp.objects.update_or_create(
+        episode=episode, at_visit=at_visit, defaults={"answers": answers}
+    )
+    return follow_up

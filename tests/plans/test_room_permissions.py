@@ -29,6 +29,8 @@ PAGES = {
     "move a visit": ("visit_status", "course", "post", "front_desk", "practitioner", (2,)),
     "progress report": ("progress_report", "course", "get", "front_desk", "practitioner",
                         ("patient",)),
+    "patient's link": ("course_link_create", "course", "post", "administrator", "front_desk",
+                       ()),
     "review decision": ("review_decide", "course", "post", "front_desk", "practitioner", ()),
 }  # fmt: skip
 

@@ -102,15 +102,15 @@ QUERIES = {
     # 9-11 savepoint, session saved, release
     "exam form": 11,
     # 5 the episode with its patient, practitioner, questionnaire, exam and the exam's author
-    # 6-7 the approved plan in force and its visits (the case's course)
-    # 8 the draft being built, if any
-    # 9 the latest version
-    # 10 the latest review decision (to refer?)
-    # 11 the audit event
-    # 12 the latest working diagnosis with who recorded it
-    # 13 the user's groups (navigation)
-    # 14-16 savepoint, session saved, release
-    "plan builder": 16,
+    # 6-8 the approved plan in force, its visits and the patient's follow-ups (the course)
+    # 9 the draft being built, if any
+    # 10 the latest version
+    # 11 the latest review decision (to refer?)
+    # 12 the audit event
+    # 13 the latest working diagnosis with who recorded it
+    # 14 the user's groups (navigation)
+    # 15-17 savepoint, session saved, release
+    "plan builder": 17,
     # 5 the plan with its episode, patient, practitioner, author and approver
     # 6 every version of the plan with its approver
     # 7 the audit event
@@ -132,16 +132,17 @@ QUERIES = {
     # 6 the approved plan in force
     # 7 the visits with their plan and who signed and saved them
     # 8 their addenda with their authors
-    # 9 (course page) the latest review decision with who made it
-    # 9/10 the audit event
-    # 10/11 the user's groups (navigation)
+    # 9 the follow-ups the patient answered at home
+    # 10 (course page) the latest review decision with who made it
+    # 10/11 the audit event
+    # 11/12 the user's groups (navigation)
     # then savepoint, session saved, release
-    "course of care": 14,
-    "the next visit's record": 13,  # the same but for the decision, for the form
-    "a signed visit": 13,  # the same, for the signed record and its addenda
-    # 5-8 as the course page, 9 the clinic's settings (letterhead), 10 the latest decision,
-    # 11 the audit event (no navigation: a print page), 12-14 savepoint, session, release
-    "progress report": 14,
+    "course of care": 15,
+    "the next visit's record": 14,  # the same but for the decision, for the form
+    "a signed visit": 14,  # the same, for the signed record and its addenda
+    # 5-9 as the course page, 10 the clinic's settings (letterhead), 11 the latest decision,
+    # 12 the audit event (no navigation: a print page), 13-15 savepoint, session, release
+    "progress report": 15,
 }
 
 
