@@ -28,12 +28,13 @@ from django.views.decorators.csrf import csrf_exempt
 
 from clinic import audit
 from clinic.models import ClinicSettings
+from intake import questionnaire as q
 from intake.core import vocabulary
-from intake.forms import BirthDateForm
-from intake.models import hash_token
+from intake.forms import BirthDateForm, asked_questionnaires
+from intake.models import IntakeSettings, hash_token
 from intake.patient_views import link_unusable, patient_csrf_protect, private
 from plans.pdf import print_context
-from plans.visit_forms import NPRS, ODI_CHOICES, SBI_CHOICES
+from plans.visit_forms import NPRS, SBI_CHOICES
 from plans.visits import CourseLink, follow_up_due, plan_in_force, save_follow_up
 
 #: What the patient's page shows of the printed plan: nothing of the assessment or case.
@@ -124,7 +125,7 @@ def check_birth_date(request: HttpRequest, link: CourseLink) -> HttpResponse:
 class FollowUpForm(forms.Form):
     """The short follow-up: leg and back pain, ODI, SBI, the global impression of change."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, asked: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         select = forms.Select(attrs={"class": "form-select"})
         self.fields["leg_pain_now"] = forms.TypedChoiceField(
@@ -135,18 +136,19 @@ class FollowUpForm(forms.Form):
             label="Your back pain now (0 to 10)",
             choices=NPRS, coerce=int, empty_value=None, required=False, widget=select,
         )  # fmt: skip
-        for term in vocabulary.ODI_SECTIONS:
-            self.fields[f"odi_{term.code}"] = forms.TypedChoiceField(
-                label=f"{term.patient or term.clinician} (0 no problem, 5 the most)",
-                choices=ODI_CHOICES, coerce=int, empty_value=None, required=False,
-                widget=select,
-            )  # fmt: skip
-        for term in vocabulary.SBI_ITEMS:
-            self.fields[f"sbi_{term.code}"] = forms.TypedChoiceField(
-                label=f"{term.patient or term.clinician}: how bothersome (0 not, 6 extremely)",
-                choices=SBI_CHOICES, coerce=int, empty_value=None, required=False,
-                widget=select,
-            )  # fmt: skip
+        if "odi" in asked:  # the same sentences as the first questionnaire
+            for section, (title, levels) in q.ODI.items():
+                self.fields[f"odi_{section}"] = forms.TypedChoiceField(
+                    label=title, choices=list(enumerate(levels)), coerce=int,
+                    empty_value=None, required=False, widget=forms.RadioSelect,
+                )  # fmt: skip
+        if "sbi" in asked:
+            for item, label in q.SBI.items():
+                self.fields[f"sbi_{item}"] = forms.TypedChoiceField(
+                    label=f"{label} (0 not at all, 6 extremely)",
+                    choices=SBI_CHOICES, coerce=int, empty_value=None, required=False,
+                    widget=select,
+                )  # fmt: skip
         self.fields["global_change"] = forms.ChoiceField(
             label="Since treatment started, your sciatica is",
             choices=[("", "–"), *vocabulary.GLOBAL_CHANGES.choices("patient")],
@@ -160,6 +162,7 @@ class FollowUpForm(forms.Form):
                if c.get(f"odi_{t.code}") is not None}  # fmt: skip
         sbi = {t.code: c[f"sbi_{t.code}"] for t in vocabulary.SBI_ITEMS
                if c.get(f"sbi_{t.code}") is not None}  # fmt: skip
+        # The ODI is scored only with 8 or more sections: fewer are kept, not counted.
         found: dict[str, Any] = {k: c[k] for k in ("leg_pain_now", "back_pain_now")
                                  if c.get(k) is not None}  # fmt: skip
         questionnaires = {k: v for k, v in (("odi", odi), ("sbi", sbi)) if v}
@@ -190,9 +193,10 @@ def course_home(request: HttpRequest, link: CourseLink) -> HttpResponse:
     due = follow_up_due(plan, visits)
     follow_up = episode.follow_ups.filter(at_visit=due).first() if due else None
     form = None
+    asked = asked_questionnaires(IntakeSettings.load())
     if due is not None:
         if request.method == "POST":
-            form = FollowUpForm(request.POST)
+            form = FollowUpForm(request.POST, asked=asked)
             if form.is_valid():
                 with transaction.atomic():
                     saved = save_follow_up(episode, at_visit=due, answers=form.answers())
@@ -200,9 +204,8 @@ def course_home(request: HttpRequest, link: CourseLink) -> HttpResponse:
                 messages.success(request, "Thank you: your answers are saved for your visit.")
                 return redirect("course_home")
         else:
-            form = FollowUpForm(
-                initial=FollowUpForm.initial_from(follow_up.answers if follow_up else {})
-            )
+            initial = FollowUpForm.initial_from(follow_up.answers if follow_up else {})
+            form = FollowUpForm(initial=initial, asked=asked)
     done = {v.number: v for v in visits}
     dates = [
         (n, d, done[n].get_status_display() if n in done else "Planned")

@@ -463,15 +463,13 @@ def course_letter(review: dict[str, Any], concerns: str) -> str:
 
 
 def follow_up_due(plan: TreatmentPlan | None, visits: list[Visit]) -> int | None:
-    """The visit the patient answers the follow-up before: the review visit, then the last,
-    while it is not done yet."""
+    """The visit the patient answers the follow-up before: the next one, when it is the
+    review visit or the last of the course."""
     if plan is None:
         return None
     done = {v.number for v in visits if v.status == Visit.Status.DONE}
-    for number in (plan.reassess_at_visit, plan.total_visits):
-        if number and number not in done:
-            return number
-    return None
+    upcoming = next((n for n in range(1, (plan.total_visits or 0) + 1) if n not in done), None)
+    return upcoming if upcoming in (plan.reassess_at_visit, plan.total_visits) else None
 
 
 def create_course_link(episode: Episode, *, by: Any) -> tuple[CourseLink, str]:

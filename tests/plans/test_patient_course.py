@@ -103,3 +103,10 @@ def test_the_front_desk_makes_the_link_and_it_is_shown_once(episode, front_desk,
     response = client.post(reverse("course_link_create", args=[episode.pk]), follow=True)
     assert "/c/" in response.content.decode()
     assert CourseLink.objects.filter(episode=episode).count() == 1
+
+
+def test_no_follow_up_is_asked_when_the_next_visit_is_not_a_review(episode, practitioner):
+    make_visits(episode, practitioner, 6)  # next: visit 2; the review is at 4
+    page = opened(episode, practitioner).get(reverse("course_home"))
+    assert page.context["due"] is None
+    assert "A few questions" not in page.content.decode()
