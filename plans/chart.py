@@ -125,7 +125,9 @@ def chart_rows(s: Series) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def series_from(case: dict[str, Any], assessment: dict[str, Any]) -> Series | None:
+def series_from(
+    case: dict[str, Any], assessment: dict[str, Any], mic_nprs: float = 2
+) -> Series | None:
     """The chart's series from a case document with a `course` and its assessment."""
     course = case.get("course")
     if course is None:
@@ -149,4 +151,5 @@ def series_from(case: dict[str, Any], assessment: dict[str, Any]) -> Series | No
             v["number"]: v["back_pain_before"] for v in course["visits"] if "back_pain_before" in v
         },
         odi=odi,
+        mic_nprs=mic_nprs,
     )

@@ -39,6 +39,7 @@ from plans.visits import (
     create_course_link,
     decide_review,
     plan_in_force,
+    review_thresholds,
     save_visit,
     schedule,
     set_status,
@@ -74,7 +75,7 @@ def _course(episode: Episode) -> tuple[TreatmentPlan | None, list[Visit], dict[s
         document["course"] = course
     found: dict[str, Any] = {"document": document, "follow_ups": follow_ups}
     try:
-        found["assessment"] = assessment_document(load_case(document))
+        found["assessment"] = assessment_document(load_case(document), review_thresholds())
     except CaseError as error:
         found["missing"] = f"{error.reason} ({error.path})"
     return plan, visits, found
@@ -95,7 +96,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "schedule": schedule(episode, plan, visits),
     }
     if clinical and "assessment" in found:
-        series = series_from(found["document"], found["assessment"])
+        series = series_from(found["document"], found["assessment"], review_thresholds().nprs)
         review = found["assessment"].get("review")
         context |= {
             "review": review,
@@ -405,7 +406,7 @@ def progress_report(request: HttpRequest, pk: int, variant: str) -> HttpResponse
     if plan is None or review is None:
         messages.error(request, "There is no course to report on yet.")
         return redirect("course_detail", pk=pk)
-    series = series_from(found["document"], found["assessment"])
+    series = series_from(found["document"], found["assessment"], review_thresholds().nprs)
     assert series is not None
     paper = request.GET.get("pdf", "")
     given = sorted(

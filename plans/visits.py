@@ -29,6 +29,7 @@ from django.utils import timezone
 from clinic.models import Episode, Patient
 from intake.core import vocabulary
 from intake.models import case_document, hash_token, new_token
+from plans.core.review import Thresholds
 from plans.models import TreatmentPlan
 
 
@@ -488,3 +489,12 @@ def save_follow_up(episode: Episode, *, at_visit: int, answers: dict[str, Any]) 
         episode=episode, at_visit=at_visit, defaults={"answers": answers}
     )
     return follow_up
+
+
+def review_thresholds() -> Thresholds:
+    """The clinic's minimal important changes (settings; Ostelo 2008 by default)."""
+    return Thresholds(
+        nprs=settings.REVIEW_MIC_NPRS,
+        odi=settings.REVIEW_MIC_ODI,
+        percent=settings.REVIEW_MIC_PERCENT,
+    )

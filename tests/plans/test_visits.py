@@ -285,3 +285,12 @@ def test_the_progress_report_prints_the_course_with_its_chart(episode, practitio
     pdf = client.get(reverse("progress_report", args=[episode.pk, "clinician"]) + "?pdf=a4")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(action="print", detail="progress report clinician a4").exists()
+
+
+def test_the_clinic_sets_the_minimal_important_change(episode, practitioner, client_for, settings):
+    make_visits(episode, practitioner, 6, 5)  # leg pain 6 to 5: 1 point, 17 %
+    course = reverse("course_detail", args=[episode.pk])
+    client = client_for(practitioner)
+    assert client.get(course).context["review"]["verdict"] == "some_change"
+    settings.REVIEW_MIC_NPRS = 1
+    assert client.get(course).context["review"]["verdict"] == "improving"
