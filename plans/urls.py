@@ -23,6 +23,7 @@ urlpatterns = [
     path(
         "plans/<int:pk>/preview/<str:variant>/", views.plan_print_preview, name="plan_print_preview"
     ),
+    path("courses/", visit_views.course_list, name="course_list"),
     path("episodes/<int:pk>/course/", visit_views.course_detail, name="course_detail"),
     path("episodes/<int:pk>/visits/<int:number>/", visit_views.visit_edit, name="visit_edit"),
     path("episodes/<int:pk>/visits/<int:number>/sign/", visit_views.visit_sign, name="visit_sign"),

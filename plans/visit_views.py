@@ -38,6 +38,7 @@ from plans.visits import (
     course_document,
     create_course_link,
     decide_review,
+    open_courses,
     plan_in_force,
     review_thresholds,
     save_visit,
@@ -79,6 +80,20 @@ def _course(episode: Episode) -> tuple[TreatmentPlan | None, list[Visit], dict[s
     except CaseError as error:
         found["missing"] = f"{error.reason} ({error.path})"
     return plan, visits, found
+
+
+# --- the courses that need attention ---------------------------------------------------
+
+
+@permission_required("clinic.view_episode", raise_exception=True)
+def course_list(request: HttpRequest) -> HttpResponse:
+    """Reviews due this week, courses nearly used up, patients who dropped out, and (for
+    practitioners) visit records not signed yet."""
+    found = open_courses(timezone.localdate())
+    if not request.user.has_perm(CLINICAL):
+        found.pop("unsigned")
+    audit.record(request, "view", detail="courses of care")
+    return render(request, "plans/visit_list.html", {"found": found})
 
 
 # --- the course page -----------------------------------------------------------------------

@@ -498,3 +498,66 @@ def review_thresholds() -> Thresholds:
         odi=settings.REVIEW_MIC_ODI,
         percent=settings.REVIEW_MIC_PERCENT,
     )
+
+
+# --- the courses that need attention ------------------------------------------------------
+
+DROPPED_OUT_AFTER = datetime.timedelta(days=14)  # no visit for two weeks [I]
+NEARLY_USED_UP = 2  # visits left [I]
+
+
+@dataclass(frozen=True)
+class CourseLine:
+    episode: Episode
+    plan: TreatmentPlan
+    done: int
+    next_slot: Slot | None
+    last_visit: datetime.date | None
+    unsigned: int
+
+
+def open_courses(today: datetime.date) -> dict[str, list[CourseLine]]:
+    """The open courses by what they need: a review due within the week, nearly used up,
+    dropped out, records not signed. Two queries, whatever the number of courses."""
+    plans = list(
+        TreatmentPlan.objects.filter(
+            status=TreatmentPlan.Status.APPROVED,
+            kind=TreatmentPlan.Kind.PLAN,
+            episode__status=Episode.Status.OPEN,
+        ).select_related("episode__patient")
+    )
+    visits: dict[int, list[Visit]] = {}
+    for visit in Visit.objects.filter(episode__in=[p.episode_id for p in plans]):
+        visits.setdefault(visit.episode_id, []).append(visit)
+    found: dict[str, list[CourseLine]] = {
+        "review_due": [], "nearly_used_up": [], "dropped_out": [], "unsigned": []
+    }  # fmt: skip
+    for plan in plans:
+        mine = visits.get(plan.episode_id, [])
+        course = schedule(plan.episode, plan, mine)
+        done = [v for v in mine if v.status == Visit.Status.DONE]
+        upcoming = next((s for s in course.slots if s.status != Visit.Status.DONE), None)
+        line = CourseLine(
+            episode=plan.episode,
+            plan=plan,
+            done=len(done),
+            next_slot=upcoming,
+            last_visit=max((v.date for v in done), default=None),
+            unsigned=sum(1 for v in mine if v.record and not v.is_signed),
+        )
+        if upcoming is None:
+            continue  # the course is done: nothing planned is missing
+        if (
+            upcoming.number == plan.reassess_at_visit
+            and upcoming.date <= today + datetime.timedelta(days=7)
+        ):
+            found["review_due"].append(line)
+        left = course.planned - line.done
+        if 0 < left <= NEARLY_USED_UP:
+            found["nearly_used_up"].append(line)
+        since = line.last_visit or (plan.start_date or today)
+        if today - since > DROPPED_OUT_AFTER:
+            found["dropped_out"].append(line)
+        if line.unsigned:
+            found["unsigned"].append(line)
+    return found

@@ -294,3 +294,68 @@ def test_the_clinic_sets_the_minimal_important_change(episode, practitioner, cli
     assert client.get(course).context["review"]["verdict"] == "some_change"
     settings.REVIEW_MIC_NPRS = 1
     assert client.get(course).context["review"]["verdict"] == "improving"
+
+
+def test_the_courses_page_lists_reviews_due_courses_nearly_used_up_and_patients_dropped_out(
+    practitioner, front_desk, client_for
+):
+    today = datetime.date.today()
+
+    def course(start=today, **dose):
+        episode = make_episode(practitioner=practitioner)
+        make_exam(episode)
+        make_approved_plan(episode, practitioner, start_date=start, **dose)
+        return episode
+
+    # Visits 1-3 done; the review (visit 4, day 10 of the calendar) is in 3 days.
+    review_due = course(start=today - datetime.timedelta(days=7))
+    for number in (1, 2, 3):
+        save_visit(review_due, number=number, date=today, record={"x": 1},
+                   measures={}, opened_at_version=0, by=practitioner)  # fmt: skip
+    used_up = course(total_visits=4, reassess_at_visit=2)
+    make_visits(used_up, practitioner, 6, 6, 6, sign=True)
+    dropped = course()
+    Visit.objects.create(episode=dropped, plan=dropped.plans.get(), number=1, status="done",
+                         date=today - datetime.timedelta(days=20))  # fmt: skip
+    page = client_for(practitioner).get(reverse("course_list"))
+    found = {key: [line.episode for line in lines] for key, lines in page.context["found"].items()}
+    assert review_due in found["review_due"] and review_due in found["unsigned"]
+    assert used_up in found["nearly_used_up"] and used_up not in found["review_due"]
+    assert dropped in found["dropped_out"] and review_due not in found["dropped_out"]
+    desk = client_for(front_desk).get(reverse("course_list"))
+    assert "unsigned" not in desk.context["found"]  # the clinical record is not theirs
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [(None, 302), ("administrator", 403), ("front_desk", 200)],
+    ids=["anonymous", "wrong role", "right role"],
+)
+def test_who_opens_the_courses_page(who, status, client_for, request):
+    user = request.getfixturevalue(who) if who else None
+    assert client_for(user).get(reverse("course_list")).status_code == status
+
+
+def test_the_courses_page_reads_the_same_whatever_the_number_of_courses(
+    episode, practitioner, client_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(practitioner)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("course_list")).status_code == 200
+        return len(captured)
+
+    make_visits(episode, practitioner, 6)
+    before = queries()
+    for _ in range(3):
+        more = make_episode(practitioner=practitioner)
+        make_exam(more)
+        make_approved_plan(more, practitioner)
+        make_visits(more, practitioner, 6, 5)
+    # 1-4 session and permissions, 5 the approved plans of open episodes with their
+    # patients, 6 their visits, 7 the audit event, 8 the user's groups, 9-11 the session
+    assert before == queries() == 11
