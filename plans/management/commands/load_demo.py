@@ -117,6 +117,8 @@ def approved_plan(episode: Episode, by: object, **dose: Any) -> None:
     )
     start = timezone.localdate() - datetime.timedelta(weeks=3) if dose else timezone.localdate()
     initial = PlanForm.initial_from_proposal(proposal["plan"], start) | dose
+    if dose:  # a course under way began three weeks ago, on purpose
+        initial["confirm_past_start"] = True
     form = PlanForm(initial, excluded={})
     if not form.is_valid():
         raise CommandError(f"The demo plan is not valid: {form.errors.as_text()}")
