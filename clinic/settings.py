@@ -202,6 +202,13 @@ LOGGING = {
 # Days a questionnaire link stays valid; patient uploads: where they are kept (never
 # under MEDIA_ROOT, never served by URL) and how large one file may be.
 QUESTIONNAIRE_LINK_DAYS = int(os.environ.get("QUESTIONNAIRE_LINK_DAYS", "14"))
+# The patient's link between visits lasts the course (12 weeks at most: NICE CG88).
+COURSE_LINK_DAYS = int(os.environ.get("COURSE_LINK_DAYS", "84"))
+# The review's minimal important changes (Ostelo 2008: NPRS 2, ODI 10 points, or 30 % of
+# the baseline); some clinics use ODI 6.
+REVIEW_MIC_NPRS = float(os.environ.get("REVIEW_MIC_NPRS", "2"))
+REVIEW_MIC_ODI = float(os.environ.get("REVIEW_MIC_ODI", "10"))
+REVIEW_MIC_PERCENT = float(os.environ.get("REVIEW_MIC_PERCENT", "30"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
 QUESTIONNAIRE_UPLOAD_MAX_BYTES = int(
     os.environ.get("QUESTIONNAIRE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))

@@ -268,6 +268,27 @@ def working_diagnosis(episode: Episode) -> Diagnosis | None:
     return episode.diagnoses.select_related("recorded_by").first()
 
 
+def excluded_modalities(assessment: dict[str, Any]) -> dict[str, str]:
+    """Each modality the assessment excludes for this patient, with why (for the forms)."""
+    return {
+        e["modality"]: f"{e['because'].replace('_', ' ')}: {e['why']}"
+        for e in (assessment.get("plan") or {}).get("excluded", [])
+    }
+
+
+def excluded_without_reason(
+    codes: list[str], assessment: dict[str, Any], overrides: dict[str, str]
+) -> list[str]:
+    """The modalities chosen that the case excludes, unless kept on purpose with a reason:
+    the plan's approval and each visit's treatment record ask the same question."""
+    excluded = excluded_modalities(assessment)
+    return [
+        f"{MODALITY_NAMES[code]} is excluded for this patient."
+        for code in codes
+        if code in excluded and not (overrides.get(code) or "").strip()
+    ]
+
+
 @transaction.atomic
 def approve_plan(plan: TreatmentPlan, *, by: Any) -> TreatmentPlan:
     """Freeze a draft: snapshot the case, the assessment and the working diagnosis.
@@ -298,10 +319,7 @@ def approve_plan(plan: TreatmentPlan, *, by: Any) -> TreatmentPlan:
                 "Ask every red-flag question (the safety questions in the history) "
                 "before approving a plan."
             )
-        excluded = {e["modality"] for e in (assessment["plan"] or {}).get("excluded", [])}
-        for code in plan.modality_codes:
-            if code in excluded and not plan.overrides.get(code):
-                problems.append(f"{MODALITY_NAMES[code]} is excluded for this patient.")
+        problems += excluded_without_reason(plan.modality_codes, assessment, plan.overrides)
         problems += [message for _, message in plan.limit_problems()]
     if problems:
         raise PlanNotReady(problems)
@@ -420,3 +438,13 @@ class PlanPdf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.variant} {self.paper}"
+
+
+# The course of care lives in its own module; its models are registered with the app here.
+from plans.visits import (  # noqa: E402, F401
+    CourseLink,
+    FollowUp,
+    ReviewDecision,
+    Visit,
+    VisitAddendum,
+)

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from clinic.models import Episode
 from intake.models import Exam
 from plans.models import TreatmentPlan, working_diagnosis
+from plans.visits import Visit
 
 
 def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
-    """What `plans/_episode_panel.html` shows, in three queries whatever the number of
-    versions: exam, latest diagnosis, plans (the plans alone for other roles)."""
+    """What `plans/_episode_panel.html` shows, in four queries whatever the number of
+    versions or visits: exam, latest diagnosis, plans, the count of visits (the plans and
+    the count alone for other roles)."""
     clinical = request.user.has_perm("clinic.record_clinical")
     plans = episode.plans.select_related("approved_by").order_by("-version")
     if not clinical:
@@ -24,4 +27,25 @@ def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
     if clinical:
         exam = Exam.objects.filter(episode=episode).select_related("updated_by").first()
         diagnosis = working_diagnosis(episode)
-    return {"clinical": clinical, "exam": exam, "diagnosis": diagnosis, "plans": list(plans)}
+    versions = list(plans)
+    return {
+        "clinical": clinical,
+        "exam": exam,
+        "diagnosis": diagnosis,
+        "plans": versions,
+        "course": course_count(episode, versions),
+    }
+
+
+def course_count(episode: Episode, plans: list[TreatmentPlan]) -> dict[str, Any] | None:
+    """ "Visit 3 of 10": the visits done of the approved plan's course, in one query."""
+    plan = next(
+        (p for p in plans if p.status == "approved" and p.kind == TreatmentPlan.Kind.PLAN), None
+    )
+    if plan is None:
+        return None
+    counts = Visit.objects.filter(episode=episode).aggregate(
+        done=Count("pk", filter=Q(status=Visit.Status.DONE)),
+        unsigned=Count("pk", filter=Q(signed_at__isnull=True) & ~Q(record={})),
+    )
+    return {"plan": plan, "planned": plan.total_visits, **counts}

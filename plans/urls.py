@@ -1,8 +1,16 @@
 from django.urls import path
 
-from plans import views
+from plans import patient_views, views, visit_views
 
 urlpatterns = [
+    # The patient's own page between visits: no login, the link is the key.
+    path("c/<str:token>/", patient_views.open_course_link, name="course_link"),
+    path("my-course/check/", patient_views.check_birth_date, name="course_link_check"),
+    path("my-course/", patient_views.course_home, name="course_home"),
+    path("my-course/visits.ics", patient_views.course_calendar, name="course_calendar"),
+    path(
+        "episodes/<int:pk>/course/link/", visit_views.course_link_create, name="course_link_create"
+    ),
     path("episodes/<int:pk>/", views.episode_detail, name="episode_detail"),
     path("episodes/<int:pk>/exam/", views.exam_edit, name="exam_edit"),
     path("episodes/<int:pk>/exam/assessment/", views.assessment_preview, name="assessment_preview"),
@@ -15,4 +23,24 @@ urlpatterns = [
     path(
         "plans/<int:pk>/preview/<str:variant>/", views.plan_print_preview, name="plan_print_preview"
     ),
+    path("courses/", visit_views.course_list, name="course_list"),
+    path("episodes/<int:pk>/course/", visit_views.course_detail, name="course_detail"),
+    path("episodes/<int:pk>/visits/<int:number>/", visit_views.visit_edit, name="visit_edit"),
+    path("episodes/<int:pk>/visits/<int:number>/sign/", visit_views.visit_sign, name="visit_sign"),
+    path(
+        "episodes/<int:pk>/visits/<int:number>/addendum/",
+        visit_views.visit_addendum,
+        name="visit_addendum",
+    ),
+    path(
+        "episodes/<int:pk>/visits/<int:number>/status/",
+        visit_views.visit_status,
+        name="visit_status",
+    ),
+    path(
+        "episodes/<int:pk>/progress/<str:variant>/",
+        visit_views.progress_report,
+        name="progress_report",
+    ),
+    path("episodes/<int:pk>/review/", visit_views.review_decide, name="review_decide"),
 ]

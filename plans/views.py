@@ -39,12 +39,14 @@ from plans.models import (
     PlanPdf,
     TreatmentPlan,
     approve_plan,
+    excluded_modalities,
     mark_referred,
     record_diagnosis,
     revise_plan,
     save_draft,
 )
 from plans.pdf import plan_html, plan_pdf, variants_for
+from plans.visits import Visit, course_case, course_letter, referral_decided
 
 CLINICAL = "clinic.record_clinical"
 SEND_REFERRAL = "plans.send_referral"
@@ -234,15 +236,17 @@ def _save_or_approve(
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan builder for the episode's draft (started from the core's proposal)."""
     episode = _episode(pk)
-    assessed = _assessment(case_document(episode))
+    assessed = _assessment(course_case(episode))
     if "a" not in assessed:
         messages.error(request, "Record the exam (with the duration of the episode) first.")
         return redirect("exam_edit", pk=episode.pk)
     result = assessed["a"]
     draft = episode.plans.filter(status=TreatmentPlan.Status.DRAFT).first()
     latest = draft or episode.plans.first()
-    refer = result["disposition"] != "treat" or (
-        draft is not None and draft.kind == TreatmentPlan.Kind.REFERRAL
+    refer = (
+        result["disposition"] != "treat"
+        or (draft is not None and draft.kind == TreatmentPlan.Kind.REFERRAL)
+        or referral_decided(episode)
     )
     if not refer and result["plan"] is None:
         # No plan is proposed until the red-flag screen is complete (NICE CKS: ask each).
@@ -256,10 +260,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if refer:
         form = ReferralForm(request.POST or None, initial=_referral_initial(draft, result))
     else:
-        excluded = {
-            e["modality"]: f"{e['because'].replace('_', ' ')}: {e['why']}"
-            for e in result["plan"]["excluded"]
-        }
+        excluded = excluded_modalities(result)
         if latest is not None and latest.kind == TreatmentPlan.Kind.PLAN:
             initial = PlanForm.initial_from_plan(latest)
         else:
@@ -306,7 +307,11 @@ def _referral_initial(draft: TreatmentPlan | None, result: dict[str, Any]) -> di
     concerns = ", ".join(FLAG_NAMES.get(f["code"], f["code"]).lower() for f in flags)
     context = {"concerns": concerns, "urgency": urgency}
     # The file ends with a newline; the letter the practitioner edits does not.
-    letter = render_to_string("plans/referral_letter.txt", context).rstrip("\n")
+    if "review" in result:  # during the course: the letter tells the course and its scores
+        letter = course_letter(result["review"], concerns)
+    else:
+        letter = render_to_string("plans/referral_letter.txt", context)
+    letter = letter.rstrip("\n")
     return {
         "refer_to": REFERRAL_ADDRESSEES[result.get("referral_to") or "gp"],
         "urgency": urgency,
@@ -338,6 +343,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "modality_names": MODALITY_NAMES,
         "referral_names": [REFERRAL_NAMES[r] for r in plan.referrals],
         "dates": plan.visit_dates(),
+        "visits_done": plan.episode.visits.filter(status=Visit.Status.DONE).count(),
     }
     return render(request, "plans/plan_detail.html", context)
 

@@ -189,12 +189,48 @@ class Imaging:
 
 
 @dataclass(frozen=True, slots=True)
+class CourseVisit:
+    """One visit of the course as the review reads it (case format: course.visits[])."""
+
+    number: int
+    date: str  # ISO date
+    leg_pain_before: int | None = None
+    leg_pain_after: int | None = None
+    back_pain_before: int | None = None
+    back_pain_after: int | None = None
+    adverse_events: tuple[str, ...] = ()
+    new_red_flags: RedFlagAnswers = field(default_factory=RedFlagAnswers)
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """The outcome measures answered again during the course (course.measures[])."""
+
+    at_visit: int
+    date: str
+    leg_pain_now: int | None = None
+    back_pain_now: int | None = None
+    odi: Mapping[str, int] | None = None
+    sbi: Mapping[str, int] | None = None
+    global_change: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    planned_visits: int
+    review_at_visit: int
+    visits: tuple[CourseVisit, ...] = ()  # by number
+    measures: tuple[Measure, ...] = ()  # by visit
+
+
+@dataclass(frozen=True, slots=True)
 class Case:
     patient: Patient
     history: History
     questionnaires: Questionnaires = field(default_factory=Questionnaires)
     exam: Exam = field(default_factory=Exam)
     imaging: Imaging = field(default_factory=Imaging)
+    course: Course | None = None
 
 
 # --- validation ------------------------------------------------------------------------
@@ -472,4 +508,44 @@ def _build_case(doc: dict[str, Any]) -> Case:
         stenosis=i.get("stenosis"),
         listhesis_grade=_int(i.get("listhesis_grade")),
     )
-    return Case(patient, history, questionnaires, exam, imaging)
+    return Case(patient, history, questionnaires, exam, imaging, _course(doc.get("course")))
+
+
+def _answered(items: dict[str, int | None] | None) -> dict[str, int] | None:
+    return None if items is None else {k: int(v) for k, v in items.items() if v is not None}
+
+
+def _course(c: dict[str, Any] | None) -> Course | None:
+    if c is None:
+        return None
+    visits = tuple(
+        CourseVisit(
+            number=int(v["number"]),
+            date=v["date"],
+            leg_pain_before=_int(v.get("leg_pain_before")),
+            leg_pain_after=_int(v.get("leg_pain_after")),
+            back_pain_before=_int(v.get("back_pain_before")),
+            back_pain_after=_int(v.get("back_pain_after")),
+            adverse_events=tuple(v.get("adverse_events", ())),
+            new_red_flags=RedFlagAnswers(**v.get("new_red_flags", {})),
+        )
+        for v in c.get("visits", ())
+    )
+    measures = tuple(
+        Measure(
+            at_visit=int(m["at_visit"]),
+            date=m["date"],
+            leg_pain_now=_int(m.get("leg_pain_now")),
+            back_pain_now=_int(m.get("back_pain_now")),
+            odi=_answered(m.get("questionnaires", {}).get("odi")),
+            sbi=_answered(m.get("questionnaires", {}).get("sbi")),
+            global_change=m.get("global_change"),
+        )
+        for m in c.get("measures", ())
+    )
+    return Course(
+        planned_visits=int(c["planned_visits"]),
+        review_at_visit=int(c["review_at_visit"]),
+        visits=tuple(sorted(visits, key=lambda v: v.number)),
+        measures=tuple(sorted(measures, key=lambda m: m.at_visit)),
+    )

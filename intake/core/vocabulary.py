@@ -498,3 +498,62 @@ URGENCIES = Vocabulary(
     Term("within_days", "Urgent (within days)"),
     Term("routine", "Routine (GP review)"),
 )
+
+# --- the course of care --------------------------------------------------------------------
+
+#: Adverse events recorded at a visit (BAcC / White 2001 surveys of acupuncture safety).
+ADVERSE_EVENTS = Vocabulary(
+    Term("bruising", "Bruising", "Bruising"),
+    Term("bleeding", "Bleeding at a needle site", "Bleeding where a needle was"),
+    Term("pain_increased", "Pain at a needle site or symptoms worse", "More pain afterwards"),
+    Term("faint_or_dizzy", "Felt faint or dizzy", "Feeling faint or dizzy"),
+    Term("nausea", "Nausea", "Feeling sick"),
+    Term("burn_or_blister", "Burn or blister (cupping)", "A burn or blister"),
+    Term("skin_reaction", "Skin reaction", "A skin reaction"),
+    Term("drowsiness", "Drowsiness", "Feeling drowsy"),
+    Term("other", "Other", "Something else"),
+)
+#: The patient's global impression of change, best first (course.measures[].global_change).
+GLOBAL_CHANGES = Vocabulary(
+    Term("very_much_improved", "Very much improved", "Very much better"),
+    Term("much_improved", "Much improved", "Much better"),
+    Term("minimally_improved", "Minimally improved", "A little better"),
+    Term("no_change", "No change", "No change"),
+    Term("minimally_worse", "Minimally worse", "A little worse"),
+    Term("much_worse", "Much worse", "Much worse"),
+    Term("very_much_worse", "Very much worse", "Very much worse"),
+)
+#: How the course is going, from the review (assessment review.verdict).
+REVIEW_VERDICTS = Vocabulary(
+    Term("improving", "Improving"),
+    Term("some_change", "Some change, below the minimal important change"),
+    Term("no_change", "No change"),
+    Term("worse", "Worse"),
+)
+#: What the review recommends, and what the practitioner decides (review.recommendation).
+REVIEW_RECOMMENDATIONS = Vocabulary(
+    Term("continue", "Continue the plan"),
+    Term("modify", "Modify the plan"),
+    Term("refer", "Refer (GP or physiotherapy)"),
+    Term("discharge", "Discharge"),
+)
+#: How the patient lay or sat for the treatment (STRICTA, MacPherson 2010) [I].
+POSITIONS = Vocabulary(
+    Term("prone", "Prone"),
+    Term("side_lying", "Side-lying"),
+    Term("supine", "Supine"),
+    Term("seated", "Seated"),
+)
+#: Electroacupuncture waveforms (STRICTA: stimulation, MacPherson 2010) [I].
+WAVEFORMS = Vocabulary(
+    Term("continuous", "Continuous"),
+    Term("dense_disperse", "Dense-disperse"),
+    Term("intermittent", "Intermittent"),
+)
+#: How much of the home exercise the patient did since the last visit [I].
+ADHERENCE = Vocabulary(
+    Term("all", "All of it", "All of it"),
+    Term("most", "Most of it", "Most of it"),
+    Term("some", "Some of it", "Some of it"),
+    Term("none", "None", "None"),
+)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from intake.core import classify, instruments, redflags
-from plans.core import propose
+from plans.core import propose, review
 
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "clinical-rules.md"
 
@@ -297,6 +297,22 @@ def render() -> str:
             )
             for r in propose.EVIDENCE_ROWS
         ),
+    )
+    t = review.DEFAULT_THRESHOLDS
+    out += [
+        "## The review of the course",
+        "",
+        "The latest re-measured outcomes against the baseline. A change is meaningful at "
+        f"{t.nprs:g} NPRS points, {t.odi:g} ODI points, or {t.percent:g} % of the baseline "
+        f"({review.OSTELO}); SBI: {review.SBI_SOURCE}. Verdict: worse (meaningfully worse on "
+        "leg pain or ODI), else improving (meaningful on leg pain or ODI), else some change "
+        "(better on any measure, below it), else no change. The first row that applies "
+        "recommends:",
+        "",
+    ]
+    out += _table(
+        ("Recommendation", "When", "Source"),
+        ((r.recommendation, r.why, r.source) for r in review.RECOMMENDATION_RULES),
     )
     return "\n".join(out).rstrip("\n") + "\n"
 

@@ -272,6 +272,8 @@ def _from_schema(schema: dict[str, Any], defs: dict[str, Any]) -> st.SearchStrat
         return st.floats(min_value=low, max_value=high, allow_nan=False)
     if kind == "array":
         return st.lists(_from_schema(schema["items"], defs), max_size=5)
+    if kind == "string":
+        return st.dates().map(str) if schema.get("format") == "date" else st.text()
     properties = schema.get("properties", {})
     required = set(schema.get("required", ()))
     return st.fixed_dictionaries(

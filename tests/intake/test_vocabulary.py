@@ -97,6 +97,8 @@ CASE_VOCABULARIES = {
     "imaging.modality": v.IMAGING,
     "imaging.disc_herniation_level": v.DISC_LEVELS,
     "imaging.stenosis": v.STENOSIS_GRADES,
+    "course.visits[].adverse_events[]": v.ADVERSE_EVENTS,
+    "course.measures[].global_change": v.GLOBAL_CHANGES,
 }
 ASSESSMENT_VOCABULARIES = {
     "disposition": v.DISPOSITIONS,
@@ -110,6 +112,9 @@ ASSESSMENT_VOCABULARIES = {
     "plan.precautions[].modalities[]": v.MODALITIES,
     "plan.referrals[]": v.REFERRAL_TARGETS,
     "plan.referral_reasons[].to": v.REFERRAL_TARGETS,
+    "review.verdict": v.REVIEW_VERDICTS,
+    "review.recommendation": v.REVIEW_RECOMMENDATIONS,
+    "review.adverse_events[].code": v.ADVERSE_EVENTS,
 }
 #: Enums with no vocabulary: Python never lists these codes as a set (the rules return
 #: them one at a time), or the set is checked on its own below.
@@ -165,6 +170,7 @@ def test_every_vocabulary_path_still_names_an_enum_of_the_schema() -> None:
     ("path", "vocabulary"),
     [
         ("history.red_flags", v.RED_FLAG_QUESTIONS),
+        ("course.visits[].new_red_flags", v.RED_FLAG_QUESTIONS),
         ("questionnaires.odi", v.ODI_SECTIONS),
         ("questionnaires.sbi", v.SBI_ITEMS),
         ("exam.reflexes", v.REFLEXES),

@@ -104,3 +104,44 @@ def make_approved_plan(episode: Episode, by: Any, **overrides: Any) -> Treatment
         make_diagnosis(episode, by)
     draft = save_draft(episode, fields=plan_fields(**overrides), by=by)
     return approve_plan(draft, by=by)
+
+
+def visit_record(leg: int = 5, **overrides: Any) -> dict[str, Any]:
+    """A treatment record as the visit form stores it."""
+    record: dict[str, Any] = {
+        "position": "prone",
+        "modalities": [{"code": "acupuncture", "points": [{"point": "BL23", "side": "both"}],
+                        "needles": 6, "retention_minutes": 20, "de_qi": True}],
+        "overrides": {},
+        "session_minutes": 20,
+        "adverse_events": [],
+        "adherence": "most",
+        "soap": {"s": "", "o": "", "a": "", "p": ""},
+        "red_flags": dict.fromkeys(RED_FLAG_QUESTIONS, False),
+        "leg_pain_before": leg,
+        "back_pain_before": 3,
+    }  # fmt: skip
+    record.update(overrides)
+    return record
+
+
+def make_visits(episode: Episode, by: Any, *legs: int, sign: bool = False) -> list[Any]:
+    """Visits 1, 2, ... done with a leg pain score each (after those already recorded)."""
+    from plans.visits import save_visit, sign_visit
+
+    start = episode.visits.count()
+    made = []
+    for offset, leg in enumerate(legs, start=1):
+        visit = save_visit(
+            episode,
+            number=start + offset,
+            date=datetime.date(2026, 3, 1) + datetime.timedelta(days=3 * (start + offset)),
+            record=visit_record(leg),
+            measures={},
+            opened_at_version=0,
+            by=by,
+        )
+        if sign:
+            visit = sign_visit(visit, opened_at_version=visit.version, by=by)
+        made.append(visit)
+    return made

@@ -174,3 +174,12 @@ def test_explain_says_why_a_case_to_treat_has_no_plan_yet() -> None:
     out, _ = run(str(CASES / "VIG-01.json"), "--explain")
     assert "Disposition: treat" in out
     assert "Plan: none until every red-flag question has been answered" in out
+
+
+def test_a_case_with_a_course_prints_its_review() -> None:
+    path = str(CASES / "course-review.json")
+    document = json.loads(run(path)[0])
+    assert document["review"]["recommendation"] == "modify"
+    text = run("--explain", path)[0]
+    assert "Review at visit 4 (4 done, 4 left): some_change, recommend modify" in text
+    assert "adverse event bruising at visit 1" in text

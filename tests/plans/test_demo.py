@@ -11,9 +11,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from clinic.models import Episode, Patient
+from intake.core.case import load_case
 from intake.models import Questionnaire
+from plans.core.assessment import assessment_document
 from plans.models import TreatmentPlan
 from plans.pdf import plan_pdf
+from plans.visits import course_case
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +30,9 @@ def test_loading_the_demo_twice_changes_nothing(settings):
     load_demo(settings)
     counts = (Patient.objects.count(), Episode.objects.count(), TreatmentPlan.objects.count())
     load_demo(settings)
-    assert counts == (4, 3, 1)
+    assert counts == (6, 5, 3)
     assert (Patient.objects.count(), Episode.objects.count()) == counts[:2]
-    assert TreatmentPlan.objects.count() == 1
+    assert TreatmentPlan.objects.count() == 3
 
 
 def test_the_demo_has_one_login_per_role(settings, client):
@@ -87,3 +90,21 @@ def test_make_run_on_another_port_serves_there_and_prints_that_address():
     assert "load_demo --address http://127.0.0.1:8001/" in dry_run
     assert "runserver 127.0.0.1:8001" in dry_run
     assert "8000" not in dry_run
+
+
+@pytest.mark.parametrize(
+    ("patient", "done", "verdict", "recommendation"),
+    [
+        ("Osei", 5, "improving", "continue"),
+        ("Hartmann", 4, "some_change", "modify"),
+        ("Adeyemi", 6, "improving", "discharge"),
+    ],
+    ids=["mid-course and improving", "not improving at the review", "discharged"],
+)
+def test_the_demo_shows_every_state_of_a_course(patient, done, verdict, recommendation, settings):
+    load_demo(settings)
+    episode = Episode.objects.get(patient__last_name=patient)
+    review = assessment_document(load_case(course_case(episode)))["review"]
+    assert (review["visits_done"], review["verdict"], review["recommendation"]) == (
+        done, verdict, recommendation)  # fmt: skip
+    assert all(v.is_signed for v in episode.visits.all())

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.builders import make_episode
-from tests.plans.builders import make_approved_plan, make_exam
+from tests.plans.builders import make_approved_plan, make_exam, make_visits
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,16 @@ PAGES = {
                          ("patient", "a4")),
     "clinician copy PDF": ("plan_print", "plan", "get", "front_desk", "practitioner",
                            ("clinician", "letter")),
+    "course of care": ("course_detail", "course", "get", "administrator", "front_desk", ()),
+    "visit record": ("visit_edit", "course", "get", "front_desk", "practitioner", (1,)),
+    "sign a visit": ("visit_sign", "course", "post", "front_desk", "practitioner", (1,)),
+    "addendum": ("visit_addendum", "course", "post", "front_desk", "practitioner", (1,)),
+    "move a visit": ("visit_status", "course", "post", "front_desk", "practitioner", (2,)),
+    "progress report": ("progress_report", "course", "get", "front_desk", "practitioner",
+                        ("patient",)),
+    "patient's link": ("course_link_create", "course", "post", "administrator", "front_desk",
+                       ()),
+    "review decision": ("review_decide", "course", "post", "front_desk", "practitioner", ()),
 }  # fmt: skip
 
 OK = {"get": 200, "post": 302}  # a POST redirects (POST -> redirect -> GET)
@@ -32,7 +42,10 @@ def url_for(page: str, author) -> str:
     name, needs, _method, _wrong, _right, extra = PAGES[page]
     episode = make_episode()
     make_exam(episode)
-    target = make_approved_plan(episode, author) if needs == "plan" else episode
+    target = make_approved_plan(episode, author) if needs != "episode" else episode
+    if needs == "course":
+        make_visits(episode, author, 6)
+        target = episode
     return reverse(name, args=[target.pk, *extra])
 
 

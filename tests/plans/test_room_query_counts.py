@@ -6,10 +6,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from clinic.models import ClinicSettings
 from intake.models import Exam
 from plans.models import revise_plan
 from tests.builders import make_episode
-from tests.plans.builders import L5_DISC_FINDINGS, make_approved_plan, make_diagnosis, make_exam
+from tests.plans.builders import (
+    L5_DISC_FINDINGS,
+    make_approved_plan,
+    make_diagnosis,
+    make_exam,
+    make_visits,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +35,19 @@ MORE_FINDINGS = {
 def queries_for(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
+    if DUMP:
+        print(url, *(q["sql"][:150] for q in captured.captured_queries), sep="\n  ")
     return len(captured)
 
 
+DUMP = False
+
+
 def grow(episode, practitioner, versions: int = 4) -> None:
-    """More findings, more diagnoses, more plan versions and a longer course."""
+    """More findings, more diagnoses, more plan versions, a longer course, more visits."""
     Exam.objects.filter(episode=episode).update(findings=MORE_FINDINGS, version=7)
+    make_visits(episode, practitioner, 6, 5, sign=True)
+    make_visits(episode, practitioner, 4)
     for _ in range(3):
         make_diagnosis(episode, practitioner)
     for _ in range(versions):
@@ -54,11 +68,25 @@ def episode(practitioner):
     return episode
 
 
+def with_visits(episode):
+    """The episode with visit 1 signed, so that the addenda are read (none at first)."""
+    if not episode.visits.exists():
+        make_visits(episode, episode.practitioner, 6, sign=True)
+        ClinicSettings.load()  # the clinic's one row, as in any running clinic
+    return episode
+
+
 PAGES = {
     "exam form": lambda e: reverse("exam_edit", args=[e.pk]),
     "plan builder": lambda e: reverse("plan_edit", args=[e.pk]),
     "plan version": lambda e: reverse("plan_detail", args=[e.plans.order_by("version")[0].pk]),
     "episode page with the clinical panel": lambda e: reverse("episode_detail", args=[e.pk]),
+    "course of care": lambda e: reverse("course_detail", args=[with_visits(e).pk]),
+    "the next visit's record": lambda e: reverse(
+        "visit_edit", args=[with_visits(e).pk, e.visits.count() + 1]
+    ),
+    "a signed visit": lambda e: reverse("visit_edit", args=[with_visits(e).pk, 1]),
+    "progress report": lambda e: reverse("progress_report", args=[with_visits(e).pk, "clinician"]),
 }
 
 
@@ -74,28 +102,47 @@ QUERIES = {
     # 9-11 savepoint, session saved, release
     "exam form": 11,
     # 5 the episode with its patient, practitioner, questionnaire, exam and the exam's author
-    # 6 the draft being built, if any
-    # 7 the latest version
-    # 8 the audit event
-    # 9 the latest working diagnosis with who recorded it
-    # 10 the user's groups (navigation)
-    # 11-13 savepoint, session saved, release
-    "plan builder": 13,
+    # 6-8 the approved plan in force, its visits and the patient's follow-ups (the course)
+    # 9 the draft being built, if any
+    # 10 the latest version
+    # 11 the latest review decision (to refer?)
+    # 12 the audit event
+    # 13 the latest working diagnosis with who recorded it
+    # 14 the user's groups (navigation)
+    # 15-17 savepoint, session saved, release
+    "plan builder": 17,
     # 5 the plan with its episode, patient, practitioner, author and approver
     # 6 every version of the plan with its approver
     # 7 the audit event
-    # 8 the user's groups (navigation)
-    # 9-11 savepoint, session saved, release
-    "plan version": 11,
+    # 8 the count of visits done
+    # 9 the user's groups (navigation)
+    # 10-12 savepoint, session saved, release
+    "plan version": 12,
     # 5 the episode with its patient and practitioner
     # 6 the audit event
     # 7 the questionnaire (there is none here, so no links or files are read)
     # 8 the exam with its author
     # 9 the latest working diagnosis
     # 10 the plan versions with their approvers
-    # 11 the user's groups (navigation)
-    # 12-14 savepoint, session saved, release
-    "episode page with the clinical panel": 14,
+    # 11 the count of visits done and unsigned
+    # 12 the user's groups (navigation)
+    # 13-15 savepoint, session saved, release
+    "episode page with the clinical panel": 15,
+    # 5 the episode with its patient, practitioner, questionnaire and exam
+    # 6 the approved plan in force
+    # 7 the visits with their plan and who signed and saved them
+    # 8 their addenda with their authors
+    # 9 the follow-ups the patient answered at home
+    # 10 (course page) the latest review decision with who made it
+    # 10/11 the audit event
+    # 11/12 the user's groups (navigation)
+    # then savepoint, session saved, release
+    "course of care": 15,
+    "the next visit's record": 14,  # the same but for the decision, for the form
+    "a signed visit": 14,  # the same, for the signed record and its addenda
+    # 5-9 as the course page, 10 the clinic's settings (letterhead), 11 the latest decision,
+    # 12 the audit event (no navigation: a print page), 13-15 savepoint, session, release
+    "progress report": 15,
 }
 
 
@@ -121,9 +168,10 @@ def test_the_episode_page_for_the_front_desk_reads_the_same_whatever_the_version
     # 6 the audit event
     # 7 the questionnaire (none here: no links or files are read)
     # 8 the printable plan versions with their approvers (no exam, diagnosis or drafts)
-    # 9 the user's groups (navigation)
-    # 10-12 savepoint, session saved, release
-    assert before == 12
+    # 9 the count of visits done
+    # 10 the user's groups (navigation)
+    # 11-13 savepoint, session saved, release
+    assert before == 13
     grow(episode, practitioner)
     assert queries_for(client, url) == before
 

@@ -136,6 +136,27 @@ def _plan(plan: dict[str, Any] | None, lines: list[str], disposition: str) -> No
         lines.append(f"  refer to {r['to']}: {r['why']} [{r['source']}]")
 
 
+def _review(review: dict[str, Any] | None, lines: list[str]) -> None:
+    if review is None:
+        return
+    lines.append(
+        f"Review at visit {review['at_visit']} ({review['visits_done']} done, "
+        f"{review['visits_left']} left): {review['verdict']}, recommend "
+        f"{review['recommendation']}"
+    )
+    for code, c in review["changes"].items():
+        percent = "" if c["percent"] is None else f", {c['percent']:+g} %"
+        meaningful = "meaningful" if c["meaningful"] else "not meaningful"
+        lines.append(
+            f"  {code}: {c['baseline']:g} to {c['latest']:g} ({c['change']:+g}{percent}; "
+            f"{meaningful})"
+        )
+    lines.extend(f"  - {r['why']} [{r['source']}]" for r in review["why"])
+    for event in review["adverse_events"]:
+        visits = ", ".join(str(n) for n in event["at_visits"])
+        lines.append(f"  adverse event {event['code']} at visit {visits}")
+
+
 def explain_text(doc: dict[str, Any]) -> str:
     """The assessment document as text a practitioner reads top to bottom."""
     lines = [f"Disposition: {doc['disposition']}"]
@@ -155,4 +176,5 @@ def explain_text(doc: dict[str, Any]) -> str:
     lines.append(f"Root: {root['level'] or 'not determined'}, side {root['side'] or 'unknown'}")
     lines.extend(f"  - {e}" for e in root["evidence"])
     _plan(doc["plan"], lines, doc["disposition"])
+    _review(doc.get("review"), lines)
     return "\n".join(lines)

@@ -5,7 +5,9 @@ date and number here is invented. It lives in `plans`, the app that may use all 
 
 - Zoë Marchetti: the questionnaire is submitted and waits for the practitioner's review.
 - Daniel Osei: examined (an L5 disc herniation is likely), diagnosis confirmed, plan
-  approved and ready to print.
+  approved and printed, and mid-course: 5 visits of 10 signed, improving at the review.
+- Lena Hartmann: the same plan, 4 visits and no meaningful change at the review visit.
+- Samuel Adeyemi: a course of 6 visits done, improving, discharged.
 - Henrik Solberg: answered "yes" to a bladder question: a red flag on the dashboard.
 """
 
@@ -22,10 +24,12 @@ from django.utils import timezone
 from clinic.models import ClinicSettings, Episode, Patient, fold
 from clinic.roles import ADMINISTRATOR, FRONT_DESK, PRACTITIONER
 from intake.core.case import RED_FLAG_QUESTIONS
+from intake.core.vocabulary import ODI_SECTIONS
 from intake.models import Questionnaire, episode_case, save_exam
 from plans.core.assessment import assessment_document
 from plans.forms import PlanForm
 from plans.models import approve_plan, record_diagnosis, save_draft
+from plans.visits import decide_review, plan_in_force, save_visit, sign_visit
 
 # (username, password, first name, last name, role, is Django admin staff)
 DEMO_USERS = [
@@ -39,6 +43,8 @@ DEMO_PATIENTS = [
     ("Daniel", "Osei", datetime.date(1971, 9, 30), "male", "07700 900456"),
     ("Priya", "Natarajan", datetime.date(1992, 1, 5), "female", "07700 900789"),
     ("Henrik", "Solberg", datetime.date(1958, 11, 23), "male", "07700 900321"),
+    ("Lena", "Hartmann", datetime.date(1979, 6, 2), "female", "07700 900654"),
+    ("Samuel", "Adeyemi", datetime.date(1965, 2, 17), "male", "07700 900987"),
 ]
 
 
@@ -95,7 +101,7 @@ def submitted_questionnaire(episode: Episode, _by: object) -> None:
     )
 
 
-def approved_plan(episode: Episode, by: object) -> None:
+def approved_plan(episode: Episode, by: object, **dose: Any) -> None:
     parts = {
         "patient": {},
         "findings": L5_FINDINGS,
@@ -109,11 +115,83 @@ def approved_plan(episode: Episode, by: object) -> None:
     record_diagnosis(
         episode, cause=cause, proposed_cause=cause, reason="", exam_version=exam.version, by=by
     )
-    initial = PlanForm.initial_from_proposal(proposal["plan"], timezone.localdate())
+    start = timezone.localdate() - datetime.timedelta(weeks=3) if dose else timezone.localdate()
+    initial = PlanForm.initial_from_proposal(proposal["plan"], start) | dose
+    if dose:  # a course under way began three weeks ago, on purpose
+        initial["confirm_past_start"] = True
     form = PlanForm(initial, excluded={})
     if not form.is_valid():
         raise CommandError(f"The demo plan is not valid: {form.errors.as_text()}")
     approve_plan(save_draft(episode, fields=form.plan_fields(), by=by), by=by)
+
+
+def treated(episode: Episode, by: Any, legs: list[int], decision: str = "") -> None:
+    """Visits 1, 2, ... signed, with leg pain before each; the outcomes again at the review
+    and at the end; the practitioner's decision at the last one."""
+    # The baseline ODI (50 %), answered before the first visit.
+    Questionnaire.objects.create(
+        episode=episode,
+        answers={"history": L5_HISTORY, "questionnaires": {"odi": ODI}},
+        last_saved_at=timezone.now(),
+        submitted_at=timezone.now(),
+        reviewed_at=timezone.now(),
+    )
+    plan = plan_in_force(episode)
+    assert plan is not None
+    dates = plan.visit_dates()
+    Episode.objects.filter(pk=episode.pk).update(opened=dates[0] - datetime.timedelta(days=7))
+    for number, leg in enumerate(legs, start=1):
+        odi_each = 2 if leg >= 5 else 1  # 40 % or 20 %: the baseline is 50 %
+        measures = {}
+        if number in (plan.reassess_at_visit, plan.total_visits):
+            measures = {
+                "leg_pain_now": leg,
+                "back_pain_now": 3 if leg >= 5 else 1,
+                "questionnaires": {"odi": dict.fromkeys(ODI_SECTIONS.codes, odi_each)},
+                "global_change": "much_improved" if leg <= 3 else "no_change",
+            }
+        record = {
+            "position": "prone",
+            "modalities": [
+                {"code": "acupuncture", "needles": 8, "retention_minutes": 20, "de_qi": True,
+                 "points": [{"point": p, "side": "right"} for p in plan.points]},
+            ],
+            "overrides": {},
+            "session_minutes": plan.session_minutes,
+            "leg_pain_before": leg,
+            "leg_pain_after": max(leg - 1, 0),
+            "back_pain_before": 3 if leg >= 5 else 1,
+            "adverse_events": [{"code": "bruising", "action": "Reassured; cold compress."}]
+            if number == 2 else [],
+            "adherence": "most",
+            "soap": {"s": "", "o": "", "a": "", "p": ""},
+            "red_flags": NO_RED_FLAGS,
+        }  # fmt: skip
+        visit = save_visit(
+            episode, number=number, date=dates[number - 1], record=record, measures=measures,
+            opened_at_version=0, by=by,
+        )  # fmt: skip
+        sign_visit(visit, opened_at_version=visit.version, by=by)
+    if decision:
+        decide_review(
+            episode, at_visit=len(legs), recommended=decision, decision=decision, note="", by=by
+        )
+
+
+def mid_course(episode: Episode, by: Any) -> None:
+    approved_plan(episode, by, total_visits=10, reassess_at_visit=4, visits_per_week=2)
+    treated(episode, by, [7, 6, 5, 4, 4], decision="")
+
+
+def not_improving(episode: Episode, by: Any) -> None:
+    approved_plan(episode, by, total_visits=8, reassess_at_visit=4, visits_per_week=2)
+    treated(episode, by, [6, 6, 6, 6])
+
+
+def discharged(episode: Episode, by: Any) -> None:
+    approved_plan(episode, by, total_visits=6, reassess_at_visit=3, visits_per_week=2)
+    treated(episode, by, [6, 5, 3, 3, 2, 2], decision="discharge")
+    Episode.objects.filter(pk=episode.pk).update(status=Episode.Status.CLOSED)
 
 
 def red_flag_questionnaire(episode: Episode, _by: object) -> None:
@@ -129,8 +207,10 @@ def red_flag_questionnaire(episode: Episode, _by: object) -> None:
 
 DEMO_CARE = {
     "Marchetti": submitted_questionnaire,
-    "Osei": approved_plan,
+    "Osei": mid_course,
     "Solberg": red_flag_questionnaire,
+    "Hartmann": not_improving,
+    "Adeyemi": discharged,
 }
 
 

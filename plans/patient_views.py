@@ -1,0 +1,253 @@
+"""The patient's own page between visits: their plan in plain words, their home exercises
+and visit dates (with an .ics file for a phone's calendar), and the follow-up measures
+when a review or the last visit is next. Nothing else of the record.
+
+The link rules are the questionnaire's (`intake.patient_views`): no login, the token is
+exchanged at once for the link's id in the session, the date of birth is asked before
+anything is shown, wrong dates lock the link, and every unusable link shows one neutral
+page. No page is cached or sends a referrer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import rotate_token
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from clinic import audit
+from clinic.models import ClinicSettings
+from intake import questionnaire as q
+from intake.core import vocabulary
+from intake.forms import BirthDateForm, asked_questionnaires
+from intake.models import IntakeSettings, hash_token
+from intake.patient_views import link_unusable, patient_csrf_protect, private
+from plans.pdf import print_context
+from plans.visit_forms import NPRS, SBI_CHOICES
+from plans.visits import CourseLink, follow_up_due, plan_in_force, save_follow_up
+
+#: What the patient's page shows of the printed plan: nothing of the assessment or case.
+PATIENT_KEYS = ("plan", "patient", "clinic", "modalities", "cause_name", "cause_words",
+                "urgent_groups")  # fmt: skip
+SESSION_LINK = "course_link"
+SESSION_LINK_HASH = "course_link_hash"
+SESSION_VERIFIED = "course_verified"
+
+View = Callable[..., HttpResponse]
+
+
+def _session_link(request: HttpRequest) -> CourseLink | None:
+    link_id = request.session.get(SESSION_LINK)
+    if not isinstance(link_id, int):
+        return None
+    link = CourseLink.objects.select_related("episode__patient").filter(pk=link_id).first()
+    if link is None or not link.usable():
+        return None
+    if request.session.get(SESSION_LINK_HASH) != link.token_hash:
+        return None
+    return link
+
+
+def course_page(*, verified: bool = True) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
+        @csrf_exempt  # checked by patient_csrf_protect instead
+        @login_not_required
+        @never_cache
+        @patient_csrf_protect
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            link = _session_link(request)
+            if link is None:
+                return link_unusable(request)
+            if verified and request.session.get(SESSION_VERIFIED) != link.pk:
+                return private(redirect("course_link_check"))
+            return private(view(request, link, *args, **kwargs))
+
+        return wrapped
+
+    return decorate
+
+
+@login_not_required
+@never_cache
+def open_course_link(request: HttpRequest, token: str) -> HttpResponse:
+    link = CourseLink.objects.filter(token_hash=hash_token(token)).first()
+    if link is None or not link.usable():
+        return link_unusable(request)
+    request.session.cycle_key()
+    rotate_token(request)
+    request.session[SESSION_LINK] = link.pk
+    request.session[SESSION_LINK_HASH] = link.token_hash
+    request.session.pop(SESSION_VERIFIED, None)
+    return private(redirect("course_link_check"))
+
+
+@course_page(verified=False)
+def check_birth_date(request: HttpRequest, link: CourseLink) -> HttpResponse:
+    if request.session.get(SESSION_VERIFIED) == link.pk:
+        return redirect("course_home")
+    form = BirthDateForm(request.POST or None)
+    tries_left = None
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["date"] == link.patient.date_of_birth:
+            request.session.cycle_key()
+            request.session[SESSION_VERIFIED] = link.pk
+            CourseLink.objects.filter(pk=link.pk).update(failed_attempts=0)
+            audit.record(request, "view", link, detail="course link: date of birth confirmed")
+            return redirect("course_home")
+        with transaction.atomic():
+            locked = CourseLink.objects.select_for_update().get(pk=link.pk)
+            locked.failed_attempts = F("failed_attempts") + 1
+            locked.save(update_fields=["failed_attempts"])
+            locked.refresh_from_db(fields=["failed_attempts"])
+            if locked.failed_attempts >= CourseLink.LOCK_AFTER:
+                locked.locked_at = timezone.now()
+                locked.save(update_fields=["locked_at"])
+            audit.record(request, "view", link, detail="course link: wrong date of birth")
+        if locked.locked_at is not None:
+            return link_unusable(request)
+        tries_left = CourseLink.LOCK_AFTER - locked.failed_attempts
+    context = {"form": form, "tries_left": tries_left, "clinic": ClinicSettings.load()}
+    return render(request, "intake/questionnaire_check.html", context)
+
+
+class FollowUpForm(forms.Form):
+    """The short follow-up: leg and back pain, ODI, SBI, the global impression of change."""
+
+    def __init__(self, *args: Any, asked: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        select = forms.Select(attrs={"class": "form-select"})
+        self.fields["leg_pain_now"] = forms.TypedChoiceField(
+            label="Your leg pain now (0 no pain, 10 the worst imaginable)",
+            choices=NPRS, coerce=int, empty_value=None, required=False, widget=select,
+        )  # fmt: skip
+        self.fields["back_pain_now"] = forms.TypedChoiceField(
+            label="Your back pain now (0 to 10)",
+            choices=NPRS, coerce=int, empty_value=None, required=False, widget=select,
+        )  # fmt: skip
+        if "odi" in asked:  # the same sentences as the first questionnaire
+            for section, (title, levels) in q.ODI.items():
+                self.fields[f"odi_{section}"] = forms.TypedChoiceField(
+                    label=title, choices=list(enumerate(levels)), coerce=int,
+                    empty_value=None, required=False, widget=forms.RadioSelect,
+                )  # fmt: skip
+        if "sbi" in asked:
+            for item, label in q.SBI.items():
+                self.fields[f"sbi_{item}"] = forms.TypedChoiceField(
+                    label=f"{label} (0 not at all, 6 extremely)",
+                    choices=SBI_CHOICES, coerce=int, empty_value=None, required=False,
+                    widget=select,
+                )  # fmt: skip
+        self.fields["global_change"] = forms.ChoiceField(
+            label="Since treatment started, your sciatica is",
+            choices=[("", "–"), *vocabulary.GLOBAL_CHANGES.choices("patient")],
+            required=False,
+            widget=select,
+        )
+
+    def answers(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        odi = {t.code: c[f"odi_{t.code}"] for t in vocabulary.ODI_SECTIONS
+               if c.get(f"odi_{t.code}") is not None}  # fmt: skip
+        sbi = {t.code: c[f"sbi_{t.code}"] for t in vocabulary.SBI_ITEMS
+               if c.get(f"sbi_{t.code}") is not None}  # fmt: skip
+        # The ODI is scored only with 8 or more sections: fewer are kept, not counted.
+        found: dict[str, Any] = {k: c[k] for k in ("leg_pain_now", "back_pain_now")
+                                 if c.get(k) is not None}  # fmt: skip
+        questionnaires = {k: v for k, v in (("odi", odi), ("sbi", sbi)) if v}
+        if questionnaires:
+            found["questionnaires"] = questionnaires
+        if c.get("global_change"):
+            found["global_change"] = c["global_change"]
+        return found
+
+    @staticmethod
+    def initial_from(answers: dict[str, Any]) -> dict[str, Any]:
+        initial = {k: answers.get(k) for k in ("leg_pain_now", "back_pain_now", "global_change")}
+        for section, value in answers.get("questionnaires", {}).get("odi", {}).items():
+            initial[f"odi_{section}"] = value
+        for item, value in answers.get("questionnaires", {}).get("sbi", {}).items():
+            initial[f"sbi_{item}"] = value
+        return initial
+
+
+@course_page()
+def course_home(request: HttpRequest, link: CourseLink) -> HttpResponse:
+    """Their plan, their exercises and visit dates, and the follow-up when one is due."""
+    episode = link.episode
+    plan = plan_in_force(episode)
+    if plan is None:
+        return link_unusable(request)
+    visits = list(episode.visits.all())
+    due = follow_up_due(plan, visits)
+    follow_up = episode.follow_ups.filter(at_visit=due).first() if due else None
+    form = None
+    asked = asked_questionnaires(IntakeSettings.load())
+    if due is not None:
+        if request.method == "POST":
+            form = FollowUpForm(request.POST, asked=asked)
+            if form.is_valid():
+                with transaction.atomic():
+                    saved = save_follow_up(episode, at_visit=due, answers=form.answers())
+                    audit.record(request, "change", saved, detail=f"follow-up before visit {due}")
+                messages.success(request, "Thank you: your answers are saved for your visit.")
+                return redirect("course_home")
+        else:
+            initial = FollowUpForm.initial_from(follow_up.answers if follow_up else {})
+            form = FollowUpForm(initial=initial, asked=asked)
+    done = {v.number: v for v in visits}
+    dates = [
+        (n, d, done[n].get_status_display() if n in done else "Planned")
+        for n, d in enumerate(plan.visit_dates(), start=1)
+    ]
+    audit.record(request, "view", link, detail="course page")
+    printed = print_context(plan, "patient", "a4")
+    context = {
+        **{key: printed[key] for key in PATIENT_KEYS},
+        "link": link,
+        "due": due,
+        "form": form,
+        "saved": follow_up,
+        "visit_rows": dates,
+    }
+    return render(request, "plans/patient_course.html", context)
+
+
+@course_page()
+def course_calendar(request: HttpRequest, link: CourseLink) -> HttpResponse:
+    """The planned visits as an .ics file, to add to a phone's calendar."""
+    plan = plan_in_force(link.episode)
+    if plan is None:
+        return link_unusable(request)
+    clinic = ClinicSettings.load()
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//sciatica-clinic//course//EN"]
+    for number, day in enumerate(plan.visit_dates(), start=1):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:visit-{link.episode_id}-{number}@sciatica-clinic",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+            f"SUMMARY:{_ics_text(clinic.name)}: visit {number} of {plan.total_visits}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    audit.record(request, "export", link, detail="visit dates (.ics)")
+    response = HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/calendar")
+    response["Content-Disposition"] = 'attachment; filename="visits.ics"'
+    return response
+
+
+def _ics_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", " ")

@@ -1,0 +1,563 @@
+"""The course of care: the visits of an approved plan, each with its treatment record.
+
+- `Visit` is one visit of the course, numbered in the plan's calendar (`visit_dates`); a
+  revised plan continues the count. Only a visit `done` counts ("visit 3 of 10").
+- Its treatment record (`record`, STRICTA: MacPherson 2010) is a draft until the
+  practitioner signs it; a signed record never changes (`Visit.save()` refuses), and a
+  correction is a `VisitAddendum` with who, when and why beside the original.
+- The record is version-checked like the exam: `save_visit` raises `VisitConflict` when
+  someone saved it since the form was opened.
+- `CourseLink` is the patient's own link between visits (their plan, dates, follow-up);
+  `FollowUp` keeps the outcome measures they answer at home before a review.
+- `ReviewDecision` keeps what the practitioner decided at a review (continue, modify,
+  refer, discharge) beside what the review recommended.
+- `course_document(episode)` is the case format's `course`, built from the visits, which
+  `course_case(episode)` adds to intake's case document (intake cannot import plans).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from clinic.models import Episode, Patient
+from intake.core import vocabulary
+from intake.models import case_document, hash_token, new_token
+from plans.core.review import Thresholds
+from plans.models import TreatmentPlan
+
+
+class SignedRecordError(Exception):
+    """A signed visit record was about to be changed: corrections are addenda."""
+
+
+class Visit(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        DONE = "done", "Done"
+        MOVED = "moved", "Moved"
+        MISSED = "missed", "Did not attend"
+        CANCELLED = "cancelled", "Cancelled"
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="visits")
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="visits")
+    number = models.PositiveSmallIntegerField()
+    date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.PLANNED)
+    # The treatment record, STRICTA's items: position, modalities, NPRS, adverse events, ...
+    record = models.JSONField(default=dict, blank=True)
+    # Outcome measures answered again at this visit (the case format's course.measures[]).
+    measures = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "number"], name="visit_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Visit {self.number} (episode {self.episode_id})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The one guard every path meets (form, admin, shell): a signed record is final.
+        if getattr(self, "_loaded_signed", False):
+            raise SignedRecordError(f"visit {self.number} is signed; add an addendum instead")
+        super().save(*args, **kwargs)
+        self._loaded_signed = self.signed_at is not None
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Visit:
+        visit = super().from_db(db, field_names, values)
+        visit._loaded_signed = visit.signed_at is not None
+        return visit
+
+    @property
+    def patient(self) -> Patient:
+        return self.episode.patient
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+
+class VisitAddendum(models.Model):
+    """A correction or addition to a signed record: the original stays as it was."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="addenda")
+    text = models.TextField()
+    reason = models.TextField("why")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Addendum to {self.visit}"
+
+    @property
+    def patient(self) -> Patient:
+        return self.visit.episode.patient
+
+
+class ReviewDecision(models.Model):
+    """What the practitioner decided at a review: never changed, a new decision is a new row."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="reviews")
+    at_visit = models.PositiveSmallIntegerField()
+    recommended = models.CharField("the review recommended", max_length=10)
+    decision = models.CharField(max_length=10, choices=vocabulary.REVIEW_RECOMMENDATIONS.choices())
+    note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Review decision {self.decision} at visit {self.at_visit}"
+
+    @property
+    def patient(self) -> Patient:
+        return self.episode.patient
+
+
+def course_link_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.COURSE_LINK_DAYS)
+
+
+class CourseLink(models.Model):
+    """The patient's own link between visits: their plan, visit dates, the follow-up.
+
+    Like the questionnaire's link: only the token's hash is kept, the date of birth is
+    asked first, and wrong dates lock it after `LOCK_AFTER` tries.
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="course_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=course_link_expiry)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    LOCK_AFTER = 5
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Course link {self.pk} (episode {self.episode_id})"
+
+    @property
+    def patient(self) -> Patient:
+        return self.episode.patient
+
+    def usable(self) -> bool:
+        return (
+            self.revoked_at is None and self.locked_at is None and self.expires_at > timezone.now()
+        )
+
+
+class FollowUp(models.Model):
+    """The outcome measures the patient answered at home before a review or last visit."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="follow_ups")
+    at_visit = models.PositiveSmallIntegerField()
+    answers = models.JSONField(default=dict, blank=True)  # as course.measures[] holds them
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "at_visit"], name="follow_up_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up before visit {self.at_visit} (episode {self.episode_id})"
+
+    @property
+    def patient(self) -> Patient:
+        return self.episode.patient
+
+
+# --- the schedule ------------------------------------------------------------------------
+
+
+def plan_in_force(episode: Episode) -> TreatmentPlan | None:
+    """The approved treatment plan the visits follow (not a referral letter)."""
+    return episode.plans.filter(
+        status=TreatmentPlan.Status.APPROVED, kind=TreatmentPlan.Kind.PLAN
+    ).first()
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One line of the schedule: a visit recorded, or one the calendar still plans."""
+
+    number: int
+    date: datetime.date
+    visit: Visit | None
+
+    @property
+    def status(self) -> str:
+        return self.visit.status if self.visit else Visit.Status.PLANNED
+
+    @property
+    def status_display(self) -> str:
+        return Visit.Status(self.status).label
+
+
+@dataclass(frozen=True)
+class Schedule:
+    plan: TreatmentPlan | None
+    slots: list[Slot]
+
+    @property
+    def planned(self) -> int:
+        return self.plan.total_visits or 0 if self.plan else 0
+
+    @property
+    def done(self) -> int:
+        return sum(1 for s in self.slots if s.status == Visit.Status.DONE)
+
+    @property
+    def next_slot(self) -> Slot | None:
+        return next((s for s in self.slots if s.visit is None or not s.visit.is_signed), None)
+
+    @property
+    def unsigned(self) -> int:
+        return sum(1 for s in self.slots if s.visit and s.visit.record and not s.visit.is_signed)
+
+
+def schedule(episode: Episode, plan: TreatmentPlan | None, visits: list[Visit]) -> Schedule:
+    """The course as the plan's calendar lays it out, with the visits recorded against it.
+
+    A revised plan continues the count: its calendar gives the dates of the numbers after
+    those already recorded. Visits missed or cancelled keep their line and do not count.
+    """
+    if plan is None:
+        return Schedule(None, [])
+    by_number = {v.number: v for v in visits}
+    dates = plan.visit_dates()
+    total = max(plan.total_visits or 0, max(by_number, default=0))
+    slots = []
+    for number in range(1, total + 1):
+        visit = by_number.get(number)
+        if visit is not None:
+            slots.append(Slot(number, visit.date, visit))
+        elif number <= len(dates):
+            slots.append(Slot(number, dates[number - 1], None))
+    return Schedule(plan, slots)
+
+
+# --- writes ------------------------------------------------------------------------------
+
+
+class VisitConflict(Exception):
+    """Someone saved this visit after the form was opened; nothing was written."""
+
+    def __init__(self, current: Visit) -> None:
+        super().__init__(f"visit is at version {current.version}")
+        self.current = current
+
+
+@transaction.atomic
+def save_visit(
+    episode: Episode,
+    *,
+    number: int,
+    date: datetime.date,
+    record: dict[str, Any],
+    measures: dict[str, Any],
+    opened_at_version: int,
+    by: Any,
+) -> Visit:
+    """Save visit `number`'s draft record; it is done (the patient came).
+
+    Raises `VisitConflict` when it was saved since `opened_at_version` (0: not yet), and
+    `SignedRecordError` when it is signed. The row is locked while the version is compared.
+    """
+    Episode.objects.select_for_update().filter(pk=episode.pk).first()
+    visit = Visit.objects.select_for_update().filter(episode=episode, number=number).first()
+    if visit is not None and visit.is_signed:
+        raise SignedRecordError(f"visit {number} is signed; add an addendum instead")
+    if (visit.version if visit else 0) != opened_at_version:
+        assert visit is not None
+        raise VisitConflict(visit)
+    plan = plan_in_force(episode)
+    if plan is None:
+        raise ValueError("no approved plan")
+    if visit is None:
+        visit = Visit(episode=episode, number=number)
+    visit.plan = plan
+    visit.date = date
+    visit.status = Visit.Status.DONE
+    visit.record = record
+    visit.measures = measures
+    visit.version += 1
+    visit.updated_by = by
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def set_status(
+    episode: Episode, *, number: int, status: str, date: datetime.date, by: Any
+) -> Visit:
+    """Move, miss or cancel a visit of the calendar (a signed one cannot be)."""
+    plan = plan_in_force(episode)
+    if plan is None:
+        raise ValueError("no approved plan")
+    visit = Visit.objects.select_for_update().filter(episode=episode, number=number).first()
+    if visit is None:
+        visit = Visit(episode=episode, number=number, plan=plan)
+    visit.status = status
+    visit.date = date
+    visit.version += 1
+    visit.updated_by = by
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def sign_visit(visit: Visit, *, opened_at_version: int, by: Any) -> Visit:
+    """Sign the record as saved at `opened_at_version`: from now on it never changes."""
+    current = Visit.objects.select_for_update().get(pk=visit.pk)
+    if current.is_signed:
+        raise SignedRecordError(f"visit {current.number} is already signed")
+    if current.version != opened_at_version:
+        raise VisitConflict(current)
+    current.signed_by = by
+    current.signed_at = timezone.now()
+    current.save()
+    return current
+
+
+def decide_review(
+    episode: Episode, *, at_visit: int, recommended: str, decision: str, note: str, by: Any
+) -> ReviewDecision:
+    """Record what the practitioner decided at the review, beside what it recommended."""
+    return ReviewDecision.objects.create(
+        episode=episode, at_visit=at_visit, recommended=recommended, decision=decision,
+        note=note, decided_by=by,
+    )  # fmt: skip
+
+
+def add_addendum(visit: Visit, *, text: str, reason: str, by: Any) -> VisitAddendum:
+    return VisitAddendum.objects.create(visit=visit, text=text, reason=reason, written_by=by)
+
+
+# --- the course in the case --------------------------------------------------------------
+
+
+def _nprs(record: dict[str, Any], key: str) -> dict[str, int]:
+    value = record.get(key)
+    return {} if value is None else {key: value}
+
+
+def course_document(
+    plan: TreatmentPlan | None, visits: list[Visit], follow_ups: list[FollowUp] | None = None
+) -> dict[str, Any] | None:
+    """The case format's `course`: the visits done and the measures re-taken (in the room,
+    or by the patient at home before the visit)."""
+    if plan is None or not plan.total_visits:
+        return None
+    done = [v for v in visits if v.status == Visit.Status.DONE]
+    course_visits = []
+    measures = []
+    for visit in done:
+        r = visit.record
+        entry: dict[str, Any] = {"number": visit.number, "date": visit.date.isoformat()}
+        for key in ("leg_pain_before", "leg_pain_after", "back_pain_before", "back_pain_after"):
+            entry |= _nprs(r, key)
+        events = [e["code"] for e in r.get("adverse_events", [])]
+        if events:
+            entry["adverse_events"] = events
+        if r.get("red_flags") is not None:
+            entry["new_red_flags"] = r["red_flags"]
+        course_visits.append(entry)
+        if visit.measures:
+            measures.append(
+                {"at_visit": visit.number, "date": visit.date.isoformat(), **visit.measures}
+            )
+    taken = {m["at_visit"] for m in measures}
+    done_numbers = {v.number: v for v in done}
+    for follow_up in follow_ups or []:
+        attended = done_numbers.get(follow_up.at_visit)
+        if follow_up.answers and attended is not None and follow_up.at_visit not in taken:
+            measures.append(
+                {
+                    "at_visit": follow_up.at_visit,
+                    "date": attended.date.isoformat(),
+                    **follow_up.answers,
+                }
+            )
+    measures.sort(key=lambda m: m["at_visit"])
+    return {
+        "planned_visits": plan.total_visits,
+        "review_at_visit": plan.reassess_at_visit or plan.total_visits,
+        "visits": course_visits,
+        "measures": measures,
+    }
+
+
+def course_case(episode: Episode) -> dict[str, Any]:
+    """The episode's case document with its course (when a plan is approved)."""
+    document = case_document(episode)
+    plan = plan_in_force(episode)
+    visits = list(episode.visits.all()) if plan else []
+    course = course_document(plan, visits, list(episode.follow_ups.all()) if plan else [])
+    if course is not None:
+        document["course"] = course
+    return document
+
+
+def referral_decided(episode: Episode) -> bool:
+    """Whether the practitioner's latest review decision is to refer."""
+    decided = episode.reviews.first()
+    return decided is not None and decided.decision == "refer"
+
+
+MEASURE_NAMES = {
+    "leg_pain": "leg pain (0-10)",
+    "back_pain": "back pain (0-10)",
+    "odi": "Oswestry Disability Index (%)",
+    "sbi": "Sciatica Bothersomeness Index",
+}
+
+
+def course_letter(review: dict[str, Any], concerns: str) -> str:
+    """The referral letter's words during a course: the visits, the scores then and now."""
+    changes = [
+        f"{MEASURE_NAMES[code]}: {c['baseline']:g} at the start, {c['latest']:g} now"
+        for code, c in review["changes"].items()
+    ]
+    verdict = vocabulary.REVIEW_VERDICTS.clinician(review["verdict"]).lower()
+    planned = review["visits_done"] + review["visits_left"]
+    return render_to_string(
+        "plans/course_referral_letter.txt",
+        {"review": review, "planned": planned, "verdict": verdict, "changes": changes,
+         "flags": concerns},
+    )  # fmt: skip
+
+
+def follow_up_due(plan: TreatmentPlan | None, visits: list[Visit]) -> int | None:
+    """The visit the patient answers the follow-up before: the next one, when it is the
+    review visit or the last of the course."""
+    if plan is None:
+        return None
+    done = {v.number for v in visits if v.status == Visit.Status.DONE}
+    upcoming = next((n for n in range(1, (plan.total_visits or 0) + 1) if n not in done), None)
+    return upcoming if upcoming in (plan.reassess_at_visit, plan.total_visits) else None
+
+
+def create_course_link(episode: Episode, *, by: Any) -> tuple[CourseLink, str]:
+    """A new link for the patient between visits; an older one stops working."""
+    with transaction.atomic():
+        episode.course_links.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        token = new_token()
+        link = CourseLink.objects.create(
+            episode=episode, token_hash=hash_token(token), created_by=by
+        )
+    return link, token
+
+
+def save_follow_up(episode: Episode, *, at_visit: int, answers: dict[str, Any]) -> FollowUp:
+    follow_up, _ = FollowUp.objects.update_or_create(
+        episode=episode, at_visit=at_visit, defaults={"answers": answers}
+    )
+    return follow_up
+
+
+def review_thresholds() -> Thresholds:
+    """The clinic's minimal important changes (settings; Ostelo 2008 by default)."""
+    return Thresholds(
+        nprs=settings.REVIEW_MIC_NPRS,
+        odi=settings.REVIEW_MIC_ODI,
+        percent=settings.REVIEW_MIC_PERCENT,
+    )
+
+
+# --- the courses that need attention ------------------------------------------------------
+
+DROPPED_OUT_AFTER = datetime.timedelta(days=14)  # no visit for two weeks [I]
+NEARLY_USED_UP = 2  # visits left [I]
+
+
+@dataclass(frozen=True)
+class CourseLine:
+    episode: Episode
+    plan: TreatmentPlan
+    done: int
+    next_slot: Slot | None
+    last_visit: datetime.date | None
+    unsigned: int
+
+
+def open_courses(today: datetime.date) -> dict[str, list[CourseLine]]:
+    """The open courses by what they need: a review due within the week, nearly used up,
+    dropped out, records not signed. Two queries, whatever the number of courses."""
+    plans = list(
+        TreatmentPlan.objects.filter(
+            status=TreatmentPlan.Status.APPROVED,
+            kind=TreatmentPlan.Kind.PLAN,
+            episode__status=Episode.Status.OPEN,
+        ).select_related("episode__patient")
+    )
+    visits: dict[int, list[Visit]] = {}
+    for visit in Visit.objects.filter(episode__in=[p.episode_id for p in plans]):
+        visits.setdefault(visit.episode_id, []).append(visit)
+    found: dict[str, list[CourseLine]] = {
+        "review_due": [], "nearly_used_up": [], "dropped_out": [], "unsigned": []
+    }  # fmt: skip
+    for plan in plans:
+        mine = visits.get(plan.episode_id, [])
+        course = schedule(plan.episode, plan, mine)
+        done = [v for v in mine if v.status == Visit.Status.DONE]
+        upcoming = next((s for s in course.slots if s.status != Visit.Status.DONE), None)
+        line = CourseLine(
+            episode=plan.episode,
+            plan=plan,
+            done=len(done),
+            next_slot=upcoming,
+            last_visit=max((v.date for v in done), default=None),
+            unsigned=sum(1 for v in mine if v.record and not v.is_signed),
+        )
+        if upcoming is None:
+            continue  # the course is done: nothing planned is missing
+        if (
+            upcoming.number == plan.reassess_at_visit
+            and upcoming.date <= today + datetime.timedelta(days=7)
+        ):
+            found["review_due"].append(line)
+        left = course.planned - line.done
+        if 0 < left <= NEARLY_USED_UP:
+            found["nearly_used_up"].append(line)
+        since = line.last_visit or (plan.start_date or today)
+        if today - since > DROPPED_OUT_AFTER:
+            found["dropped_out"].append(line)
+        if line.unsigned:
+            found["unsigned"].append(line)
+    return found

@@ -1,0 +1,112 @@
+"""The patient's own page between visits: the link rules, what it shows, the follow-up."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from clinic.models import AuditEvent
+from plans.visits import CourseLink, FollowUp, create_course_link
+from tests.builders import make_episode, make_patient
+from tests.plans.builders import make_approved_plan, make_exam, make_visits
+
+pytestmark = pytest.mark.django_db
+
+BORN = datetime.date(1975, 5, 17)
+
+
+@pytest.fixture
+def episode(practitioner):
+    episode = make_episode(practitioner=practitioner, patient=make_patient(date_of_birth=BORN))
+    make_exam(episode)
+    make_approved_plan(episode, practitioner)
+    return episode
+
+
+def opened(episode, practitioner, born=BORN) -> Client:
+    _link, token = create_course_link(episode, by=practitioner)
+    client = Client()
+    assert client.get(reverse("course_link", args=[token]))["Location"] == reverse(
+        "course_link_check"
+    )
+    client.post(reverse("course_link_check"),
+                {"day": born.day, "month": born.month, "year": born.year})  # fmt: skip
+    return client
+
+
+def test_the_page_needs_the_date_of_birth_first(episode, practitioner):
+    _link, token = create_course_link(episode, by=practitioner)
+    client = Client()
+    client.get(reverse("course_link", args=[token]))
+    response = client.get(reverse("course_home"))
+    assert response["Location"] == reverse("course_link_check")
+
+
+def test_the_patient_sees_their_plan_dates_and_exercises_and_nothing_else(episode, practitioner):
+    page = opened(episode, practitioner).get(reverse("course_home"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Visit 1" in html and "Walk a little, often." in html
+    assert "does not recommend acupuncture" in html
+    assert "Disc herniation" not in html and "SLR" not in html  # none of the record
+    assert page["Referrer-Policy"] == "no-referrer"
+    assert "no-cache" in page["Cache-Control"] or "max-age=0" in page["Cache-Control"]
+
+
+def test_the_follow_up_is_asked_before_the_review_visit_and_reaches_the_review(
+    episode, practitioner, client_for
+):
+    make_visits(episode, practitioner, 6, 5, 5)  # the review is at visit 4
+    client = opened(episode, practitioner)
+    assert "A few questions before visit 4" in client.get(reverse("course_home")).content.decode()
+    answers = {"leg_pain_now": "3", "back_pain_now": "2", "global_change": "much_improved",
+               **{f"odi_{s}": "1" for s in ("pain_intensity", "personal_care", "lifting",
+                  "walking", "sitting", "standing", "sleeping", "sex_life", "social_life",
+                  "travelling")}}  # fmt: skip
+    assert client.post(reverse("course_home"), answers).status_code == 302
+    saved = FollowUp.objects.get(episode=episode, at_visit=4)
+    assert saved.answers["leg_pain_now"] == 3
+    assert AuditEvent.objects.filter(object_type="followup", action="change").exists()
+    room = client_for(practitioner).get(reverse("visit_edit", args=[episode.pk, 4]))
+    assert room.context["form"].initial["leg_pain_before"] == 3  # the room starts from it
+    assert room.context["form"].initial["odi_lifting"] == 1
+    make_visits(episode, practitioner, 4)  # visit 4, without re-measuring in the room
+    course = client_for(practitioner).get(reverse("course_detail", args=[episode.pk]))
+    assert course.context["review"]["changes"]["leg_pain"]["latest"] == 3  # from home
+
+
+def test_five_wrong_dates_of_birth_lock_the_link(episode, practitioner):
+    client = opened(episode, practitioner, born=datetime.date(1990, 1, 1))
+    for _ in range(4):
+        client.post(reverse("course_link_check"), {"day": 1, "month": 1, "year": 1990})
+    assert CourseLink.objects.get().locked_at is not None
+    assert client.get(reverse("course_home")).status_code == 404
+
+
+def test_a_new_link_ends_the_old_one(episode, practitioner):
+    _old, token = create_course_link(episode, by=practitioner)
+    create_course_link(episode, by=practitioner)
+    assert Client().get(reverse("course_link", args=[token])).status_code == 404
+
+
+def test_the_visit_dates_download_as_a_calendar(episode, practitioner):
+    response = opened(episode, practitioner).get(reverse("course_calendar"))
+    body = response.content.decode()
+    assert response["Content-Type"] == "text/calendar"
+    assert body.count("BEGIN:VEVENT") == 8 and "DTSTART;VALUE=DATE:20260302" in body
+    assert AuditEvent.objects.filter(action="export", detail="visit dates (.ics)").exists()
+
+
+def test_the_front_desk_makes_the_link_and_it_is_shown_once(episode, front_desk, client_for):
+    client = client_for(front_desk)
+    response = client.post(reverse("course_link_create", args=[episode.pk]), follow=True)
+    assert "/c/" in response.content.decode()
+    assert CourseLink.objects.filter(episode=episode).count() == 1
+
+
+def test_no_follow_up_is_asked_when_the_next_visit_is_not_a_review(episode, practitioner):
+    make_visits(episode, practitioner, 6)  # next: visit 2; the review is at 4
+    page = opened(episode, practitioner).get(reverse("course_home"))
+    assert page.context["due"] is None
+    assert "A few questions" not in page.content.decode()
