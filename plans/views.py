@@ -308,7 +308,7 @@ def _referral_initial(draft: TreatmentPlan | None, result: dict[str, Any]) -> di
     context = {"concerns": concerns, "urgency": urgency}
     # The file ends with a newline; the letter the practitioner edits does not.
     if "review" in result:  # during the course: the letter tells the course and its scores
-        letter = course_letter(result["review"], concerns)
+        letter = course_letter(result["review"], concerns, urgency)
     else:
         letter = render_to_string("plans/referral_letter.txt", context)
     letter = letter.rstrip("\n")

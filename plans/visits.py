@@ -448,7 +448,7 @@ MEASURE_NAMES = {
 }
 
 
-def course_letter(review: dict[str, Any], concerns: str) -> str:
+def course_letter(review: dict[str, Any], concerns: str, urgency: str) -> str:
     """The referral letter's words during a course: the visits, the scores then and now."""
     changes = [
         f"{MEASURE_NAMES[code]}: {c['baseline']:g} at the start, {c['latest']:g} now"
@@ -459,7 +459,7 @@ def course_letter(review: dict[str, Any], concerns: str) -> str:
     return render_to_string(
         "plans/course_referral_letter.txt",
         {"review": review, "planned": planned, "verdict": verdict, "changes": changes,
-         "flags": concerns},
+         "flags": concerns, "urgency": urgency},
     )  # fmt: skip
 
 

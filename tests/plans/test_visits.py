@@ -359,3 +359,16 @@ def test_the_courses_page_reads_the_same_whatever_the_number_of_courses(
     # 1-4 session and permissions, 5 the approved plans of open episodes with their
     # patients, 6 their visits, 7 the audit event, 8 the user's groups, 9-11 the session
     assert before == queries() == 11
+
+
+def test_a_red_flag_new_at_a_visit_words_the_letter_with_its_urgency(
+    episode, practitioner, client_for
+):
+    client = client_for(practitioner)
+    data = form_data(red_flags_yes=["fever_or_chills"])
+    del data["red_flags_none"]
+    letter = client.get(client.post(url(episode), data)["Location"])
+    words = letter.context["form"].initial["letter"]
+    assert letter.context["form"].initial["urgency"] == "same_day"
+    assert "Please see the patient today" in words
+    assert "I have stopped treatment" in words
