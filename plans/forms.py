@@ -99,7 +99,19 @@ def repeated_points(lines: list[str]) -> list[str]:
     return twice
 
 
-class PlanForm(forms.Form):
+class DraftForm(forms.Form):
+    """A form that edits the episode's draft: it carries the draft's revision it was opened
+    at (0 when there was no draft), so that a stale save conflicts (`save_draft`)."""
+
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False
+    )
+
+    def clean_revision(self) -> int:
+        return self.cleaned_data["revision"] or 0
+
+
+class PlanForm(DraftForm):
     """The plan builder. Starts from the proposal; refuses out-of-range doses and excluded
     modalities chosen without a reason."""
 
@@ -231,6 +243,7 @@ class PlanForm(forms.Form):
                 ),
                 css_class="row",
             ),
+            "revision",
             HTML('<div class="d-flex flex-wrap gap-2 mt-2">'),
             SAVE_DRAFT,
             Submit("approve", "Approve plan"),
@@ -374,7 +387,7 @@ URGENCIES = vocabulary.URGENCIES.choices()
 URGENCY_NAMES = dict(URGENCIES) | {"urgent": "Urgent (within days)"}
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(DraftForm):
     """A red flag (or a suspected non-spinal cause) means a referral letter, not a plan."""
 
     refer_to = forms.CharField(label="Refer to", max_length=200)
@@ -397,6 +410,7 @@ class ReferralForm(forms.Form):
                 css_class="row g-2",
             ),
             "letter",
+            "revision",
             HTML('<div class="d-flex flex-wrap gap-2">'),
             SAVE_DRAFT,
             Submit("approve", "Approve letter"),

@@ -155,6 +155,9 @@ class TreatmentPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Counts the saves of a draft: a form carries the revision it was opened at, and a
+    # save from a stale form conflicts instead of overwriting (`save_draft`).
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-version"]
@@ -391,21 +394,44 @@ def revise_plan(plan: TreatmentPlan, *, by: Any) -> TreatmentPlan:
     )
 
 
+class PlanConflict(Exception):
+    """The draft changed after the form was opened: nothing is saved.
+
+    `current` is the draft as it is now, or None when it was approved meanwhile.
+    """
+
+    def __init__(self, current: TreatmentPlan | None) -> None:
+        super().__init__("The draft changed after the form was opened.")
+        self.current = current
+
+
+def draft_revision(draft: TreatmentPlan | None) -> int:
+    """What a form opened now carries: the draft's revision, or 0 for no draft."""
+    return draft.revision if draft is not None else 0
+
+
 @transaction.atomic
-def save_draft(episode: Episode, *, fields: dict[str, Any], by: Any) -> TreatmentPlan:
+def save_draft(
+    episode: Episode, *, fields: dict[str, Any], by: Any, opened_at_revision: int = 0
+) -> TreatmentPlan:
     """Create or update the episode's draft plan with `fields`.
 
-    Raises `ValidationError` (nothing saved) when the plan breaks the app's limits. Only
-    `clean()` runs, not `full_clean()`: the form has checked each field, and the foreign
-    key and constraint checks would cost a query each.
+    `opened_at_revision` is the draft's revision when the form was opened (0: there was
+    no draft); if the draft has changed since, `PlanConflict` is raised and nothing is
+    saved. Raises `ValidationError` (nothing saved) when the plan breaks the app's limits.
+    Only `clean()` runs, not `full_clean()`: the form has checked each field, and the
+    foreign key and constraint checks would cost a query each.
     """
     Episode.objects.select_for_update().filter(pk=episode.pk).first()
     draft = episode.plans.filter(status=TreatmentPlan.Status.DRAFT).first()
+    if draft_revision(draft) != opened_at_revision:
+        raise PlanConflict(draft)
     if draft is None:
         draft = TreatmentPlan(episode=episode, version=next_version(episode), created_by=by)
     for name, value in fields.items():
         setattr(draft, name, value)
     draft.clean()
+    draft.revision += 1
     draft.save()
     return draft
 

@@ -35,10 +35,12 @@ from plans.forms import DiagnosisForm, PlanForm, ReferralForm
 from plans.models import (
     MODALITY_NAMES,
     REFERRAL_NAMES,
+    PlanConflict,
     PlanNotReady,
     PlanPdf,
     TreatmentPlan,
     approve_plan,
+    draft_revision,
     excluded_modalities,
     mark_referred,
     record_diagnosis,
@@ -213,9 +215,11 @@ def diagnosis_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_or_approve(
-    request: HttpRequest, episode: Episode, fields: dict[str, Any]
+    request: HttpRequest, episode: Episode, fields: dict[str, Any], opened_at_revision: int
 ) -> HttpResponse:
-    draft = save_draft(episode, fields=fields, by=request.user)
+    draft = save_draft(
+        episode, fields=fields, by=request.user, opened_at_revision=opened_at_revision
+    )
     audit.record(request, "change", draft, patient=episode.patient, detail=f"plan v{draft.version}")
     if "approve" not in request.POST:
         messages.success(request, f"Draft version {draft.version} is saved.")
@@ -257,8 +261,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("exam_edit", pk=episode.pk)
     form: ReferralForm | PlanForm
+    data = request.POST.copy() if request.method == "POST" else None
+    conflict: TreatmentPlan | None | bool = False
     if refer:
-        form = ReferralForm(request.POST or None, initial=_referral_initial(draft, result))
+        form = ReferralForm(data, initial=_referral_initial(draft, result))
     else:
         excluded = excluded_modalities(result)
         if latest is not None and latest.kind == TreatmentPlan.Kind.PLAN:
@@ -266,17 +272,30 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             initial = PlanForm.initial_from_proposal(result["plan"], timezone.localdate())
         form = PlanForm(
-            request.POST or None,
+            data,
             initial=initial,
             excluded=excluded,
             referral_reasons=result["plan"]["referral_reasons"],
             confirmed_start=latest.start_date if latest is not None else None,
         )
+    form.initial["revision"] = draft_revision(draft)
     if request.method == "POST":
         if form.is_valid():
-            return _save_or_approve(request, episode, form.plan_fields())
-        messages.error(request, "The plan is not saved: see the fields marked below.")
-        audit.record(request, "view", episode, detail="plan builder, not saved")
+            try:
+                return _save_or_approve(
+                    request, episode, form.plan_fields(), form.cleaned_data["revision"]
+                )
+            except PlanConflict as clash:
+                # Nothing is saved; the form keeps what was typed and now carries the
+                # current revision, so that saving again is a deliberate choice.
+                conflict = clash.current
+                assert data is not None
+                data["revision"] = str(draft_revision(clash.current))
+                draft = clash.current
+                audit.record(request, "view", episode, detail="plan builder, conflict")
+        else:
+            messages.error(request, "The plan is not saved: see the fields marked below.")
+            audit.record(request, "view", episode, detail="plan builder, not saved")
     else:
         audit.record(request, "view", episode, detail="plan builder")
     context = {
@@ -284,6 +303,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "patient": episode.patient,
         "form": form,
         "refer": refer,
+        "conflict": conflict is not False,
+        "conflict_draft": conflict or None,
         "draft": draft,
         "latest": latest,
         "diagnosis": episode.diagnoses.select_related("recorded_by").first(),

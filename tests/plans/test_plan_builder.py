@@ -243,7 +243,7 @@ def test_a_first_visit_in_the_past_needs_a_confirmation(episode, practitioner, c
     saved = post_plan(client, episode, start_date="2020-03-02", confirm_past_start="on")
     assert saved.status_code == 302
     assert episode.plans.get().start_date.isoformat() == "2020-03-02"
-    again = post_plan(client, episode, start_date="2020-03-02")  # already confirmed
+    again = post_plan(client, episode, start_date="2020-03-02", revision="1")  # confirmed
     assert again.status_code == 302
 
 
@@ -267,3 +267,18 @@ def test_the_builder_says_why_each_referral_is_proposed(practitioner, client_for
     assert reasons.startswith("Proposed: ")
     assert "because" in reasons
     assert reasons.split("Proposed: ")[1] in page.text
+
+
+def test_a_save_from_a_stale_plan_form_conflicts_and_keeps_what_was_typed(
+    episode, practitioner, client_for
+):
+    url = reverse("plan_edit", args=[episode.pk])
+    client = client_for(practitioner)
+    client.post(url, {**GOOD_PLAN, "save": "1"})
+    client.post(url, {**GOOD_PLAN, "total_visits": "6", "revision": "1", "save": "1"})
+    stale = client.post(url, {**GOOD_PLAN, "total_visits": "10", "revision": "1", "save": "1"})
+    assert stale.status_code == 200
+    assert "Not saved: the draft changed after you opened it" in stale.content.decode()
+    assert 'name="total_visits" value="10"' in stale.content.decode()
+    assert 'name="revision" value="2"' in stale.content.decode()
+    assert TreatmentPlan.objects.get(episode=episode, status="draft").total_visits == 6
