@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 from typing import Any, ClassVar
 
 from crispy_forms.bootstrap import InlineRadios
@@ -18,6 +19,7 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
@@ -107,15 +109,48 @@ class StepForm(forms.Form):
                 initial[name] = answer.to_form(value)
         return initial
 
-    def store(self) -> None:
-        """Write every valid answer on the page into the questionnaire (not saved yet).
+    def shown_json(self) -> str:
+        """The values the page shows, sent back with the form (`to_write` compares them)."""
+        shown = {name: self.initial.get(name) for name in self.fields}
+        return json.dumps(shown, cls=DjangoJSONEncoder)
 
-        A field left blank removes its answer ("not answered"); a field with an error
-        keeps the answer it had.
+    def posted_json(self) -> str:
+        """The values this request sent, as the page now shows them (after a background
+        save the page sends these back as `shown`)."""
+        posted: dict[str, Any] = {}
+        for name, field in self.fields.items():
+            multiple = isinstance(field, forms.MultipleChoiceField)
+            posted[name] = self.data.getlist(name) if multiple else self.data.get(name)
+        return json.dumps(posted)
+
+    def to_write(self) -> set[str]:
+        """The fields this request changes: only those, so that two tabs (or devices) open
+        on the same step never undo each other's answers.
+
+        With the values the page showed (`shown`, the form's initial), the fields changed
+        from them; without, the fields the request carries. A request carrying none of the
+        step's fields changes nothing.
+        """
+        if not any(name in self.data for name in self.fields):
+            return set()
+        if self.data.get("shown") is None:
+            return {name for name in self.fields if name in self.data}
+        return set(self.changed_data)
+
+    def writes(self, name: str) -> bool:
+        if not hasattr(self, "_to_write"):
+            self._to_write = self.to_write()
+        return name in self._to_write and name in self.cleaned_data
+
+    def store(self) -> None:
+        """Write the valid answers this request changed into the questionnaire (not saved).
+
+        A field cleared removes its answer ("not answered"); a field with an error keeps
+        the answer it had, and so does every field the request did not change.
         """
         stored = {"answers": self.questionnaire.answers, "extra": self.questionnaire.extra}
         for name, answer in self.ANSWERS.items():
-            if name in self.cleaned_data:
+            if self.writes(name):
                 value = answer.to_store(self.cleaned_data[name])
                 set_path(stored[answer.container], answer.path, value)
 
@@ -188,7 +223,7 @@ class PainForm(StepForm):
 
     def store(self) -> None:
         super().store()
-        if "pain_map" in self.cleaned_data:
+        if self.writes("pain_map"):
             ticked = self.cleaned_data["pain_map"]
             regions = [
                 region
@@ -282,7 +317,8 @@ class StoryForm(StepForm):
     def store(self) -> None:
         super().store()
         data, answers = self.cleaned_data, self.questionnaire.answers
-        if "duration_number" in data and "duration_unit" in data:
+        duration_changed = self.writes("duration_number") or self.writes("duration_unit")
+        if duration_changed and "duration_number" in data and "duration_unit" in data:
             number, unit = data["duration_number"], data["duration_unit"]
             duration: dict[str, Any] = {}
             if number is not None:
@@ -296,7 +332,7 @@ class StoryForm(StepForm):
                 else MISSING
             )
             set_path(answers, ("history", "duration_weeks"), weeks)
-        if "leg_or_back" in data:
+        if self.writes("leg_or_back"):
             choice = data["leg_or_back"]
             worse = MISSING if not choice else choice == "leg"
             set_path(answers, ("history", "leg_pain_worse_than_back"), worse)
@@ -571,11 +607,23 @@ STEP_FORMS: dict[str, type[StepForm]] = {
 def step_form(
     slug: str, questionnaire: Questionnaire, data: Any = None, asked: tuple[str, ...] = ()
 ) -> StepForm:
+    """The step's form: unbound with the stored answers, or bound to a request's data with
+    the values its page showed as initial (so that `changed_data` is what was changed)."""
     form_class = STEP_FORMS[slug]
     kwargs: dict[str, Any] = {"questionnaire": questionnaire}
     if form_class is ScoresForm:
         kwargs["asked"] = asked
-    return form_class(data, **kwargs) if data is not None else form_class(**kwargs)
+    if data is None:
+        return form_class(**kwargs)
+    return form_class(data, initial=_shown(data.get("shown")), **kwargs)
+
+
+def _shown(text: str | None) -> dict[str, Any]:
+    try:
+        shown = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return shown if isinstance(shown, dict) else {}
 
 
 # --- the date-of-birth check -----------------------------------------------------------

@@ -223,7 +223,12 @@ def step(request: HttpRequest, invitation: Invitation, slug: str) -> HttpRespons
         if request.POST.get("autosave") == "1":
             saved = timezone.localtime(questionnaire.last_saved_at)
             return JsonResponse(
-                {"saved_at": f"{saved:%H:%M}", "errors": form.errors, "emergency": emergency}
+                {
+                    "saved_at": f"{saved:%H:%M}",
+                    "errors": form.errors,
+                    "emergency": emergency,
+                    "shown": form.posted_json(),
+                }
             )
         if form.errors:
             messages.error(request, "Please check the answers marked below.")

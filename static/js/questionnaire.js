@@ -30,6 +30,9 @@
       })
       .then(function (result) {
         if (status) status.textContent = "Saved at " + result.saved_at + ".";
+        // The page now shows what was saved: the next save sends only what changes next.
+        var shown = form.querySelector("input[name=shown]");
+        if (shown && result.shown) shown.value = result.shown;
       })
       .catch(function () {
         dirty = true;

@@ -167,3 +167,20 @@ def answer_everything(client: Client, answers: dict[str, dict[str, Any]] = FULL_
     for slug, data in answers.items():
         response = client.post(step_url(slug), {**data, "go": "save"})
         assert response.status_code == 302, (slug, response.content[:2000])
+
+
+def shown_on(page: Any) -> str:
+    """The values a step's page showed, as its form sends them back (`shown`)."""
+    import html
+    import re
+
+    found = re.search(r'name="shown" value="([^"]*)"', page.content.decode())
+    assert found, "the step's page carries no shown values"
+    return html.unescape(found.group(1))
+
+
+def second_tab(client: Client) -> Client:
+    """Another tab of the same browser: the same session cookie."""
+    tab = Client()
+    tab.cookies = client.cookies
+    return tab

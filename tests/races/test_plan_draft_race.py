@@ -1,5 +1,7 @@
 """Two practitioners saving the same plan draft at once: one saves, the other conflicts."""
 
+from functools import partial
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -29,11 +31,11 @@ def test_two_saves_of_one_draft_never_lose_a_write(practitioner):
         opened = str(draft_revision(draft))
         url = reverse("plan_edit", args=[episode.pk])
 
-        def save(client: Client, visits: str):
-            data = {**GOOD_PLAN, "total_visits": visits, "revision": opened, "save": "1"}
-            return client.post(url, data)
-
-        one, two = at_once(lambda: save(first, "6"), lambda: save(second, "10"))
+        data = {**GOOD_PLAN, "revision": opened, "save": "1"}
+        one, two = at_once(
+            partial(first.post, url, {**data, "total_visits": "6"}),
+            partial(second.post, url, {**data, "total_visits": "10"}),
+        )
         outcomes = sorted([one.status_code, two.status_code])
         assert outcomes == [200, 302], f"round {round_}: {outcomes}"
         loser = one if one.status_code == 200 else two
