@@ -1,7 +1,11 @@
-"""Write the audit trail: one event per view, change, print or export of patient data."""
+"""Write the audit trail: one event per view, change, print or export of patient data,
+per refusal, and per change to staff accounts; each sealed to the one before it."""
+
+import hmac
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 
 from clinic.models import AuditEvent, Patient
@@ -30,14 +34,47 @@ def record(
     if patient is None and obj is not None:
         patient = getattr(obj, "patient", None)
     user = request.user if request.user.is_authenticated else None
-    return AuditEvent.objects.create(
+    return append(
         user=user,
         username=user.get_username() if user else "",
         action=action,
         patient=patient,
         object_type=(obj._meta.model_name or "") if obj is not None else "page",
         object_id=str(obj.pk) if obj is not None else "",
-        detail=detail[:300],
-        path=request.get_full_path()[:300],
+        detail=detail,
+        path=request.get_full_path(),
         ip_address=client_address(request),
     )
+
+
+#: The PostgreSQL advisory lock that orders the chain: one writer at a time.
+CHAIN_LOCK = 7_201_311
+
+
+@transaction.atomic(savepoint=False)
+def append(**fields: Any) -> AuditEvent:
+    """Add an event at the end of the chain, sealed with the seal of the one before it.
+
+    Inside the caller's transaction: the event commits with the change it records, or
+    neither does. The chain's lock is held until then, so seals follow the rows' order.
+    """
+    for name in ("detail", "path"):
+        fields[name] = (fields.get(name) or "")[:300]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+    previous = AuditEvent.objects.order_by("-pk").values_list("seal", flat=True).first()
+    event = AuditEvent(**fields)
+    event.seal = event.compute_seal(previous or "")
+    event.save()
+    return event
+
+
+def broken_link(events: Any) -> AuditEvent | None:
+    """The first event (in the order written) whose seal does not follow, or None."""
+    previous = ""
+    for event in events:
+        if not hmac.compare_digest(event.seal, event.compute_seal(previous)):
+            return event
+        previous = event.seal
+    return None

@@ -4,7 +4,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
+from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
 from django.utils.html import format_html
 
@@ -111,3 +113,12 @@ class EpisodeForm(forms.ModelForm):
             del self.fields["status"]
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", "Save episode"))
+
+
+class StaffLoginForm(AuthenticationForm):
+    """Sign-in, with the user name's length checked before anything is looked up."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(self.username_field.max_length or 150))

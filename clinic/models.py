@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
+import json
 import re
 import unicodedata
 from typing import Any
@@ -250,7 +253,10 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """Who saw, changed, printed or exported which patient's data, when and from where.
 
-    Append-only: rows are written by `clinic.audit.record` and never changed.
+    Append-only: rows are written by `clinic.audit.record` and never changed. Each row
+    carries `seal`, a keyed hash (HMAC-SHA256, `AUDIT_KEY`) of its fields and of the seal of
+    the row before it, so that a row changed, removed or inserted by any means breaks the
+    chain (`manage.py verify_audit`); on PostgreSQL a trigger also refuses UPDATE and DELETE.
     """
 
     class Action(models.TextChoices):
@@ -260,11 +266,16 @@ class AuditEvent(models.Model):
         ARCHIVE = "archive", "Archived"
         PRINT = "print", "Printed"
         EXPORT = "export", "Exported"
+        DENY = "deny", "Refused"
+        STAFF = "staff", "Changed staff or settings"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # No database constraint and nothing done on delete: deleting a staff account leaves
+    # its events as they were, with its id and its name.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
@@ -279,6 +290,7 @@ class AuditEvent(models.Model):
     detail = models.CharField(max_length=300, blank=True)
     path = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    seal = models.CharField(max_length=64, editable=False, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -296,3 +308,24 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit trail is append-only.")
+
+    def sealed_fields(self) -> list[Any]:
+        """What the seal covers, in a form that reads the same before and after saving."""
+        ip = self._meta.get_field("ip_address").get_prep_value(self.ip_address)  # type: ignore[union-attr]
+        return [
+            self.at.astimezone(datetime.UTC).isoformat(),
+            self.user_id,
+            self.username,
+            self.action,
+            self.patient_id,
+            self.object_type,
+            self.object_id,
+            self.detail,
+            self.path,
+            ip,
+        ]
+
+    def compute_seal(self, previous: str) -> str:
+        message = json.dumps([previous, *self.sealed_fields()], ensure_ascii=False)
+        key = settings.AUDIT_KEY.encode()
+        return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()

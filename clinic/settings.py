@@ -28,6 +28,11 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY and DEBUG:
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105
 
+# The key of the audit trail's seals: from the environment, never from the database, so
+# that whoever can write to the database cannot forge a seal. Defaults to SECRET_KEY; set
+# it separately to be free to change SECRET_KEY.
+AUDIT_KEY = os.environ.get("AUDIT_KEY", "") or SECRET_KEY
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -49,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "clinic.errors.refuse_malformed",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,6 +98,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Each request is one transaction: a change and its audit event commit together, or
+# neither does (a dropped connection, an error while saving).
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -166,6 +175,7 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "clinic.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -212,4 +222,8 @@ REVIEW_MIC_PERCENT = float(os.environ.get("REVIEW_MIC_PERCENT", "30"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
 QUESTIONNAIRE_UPLOAD_MAX_BYTES = int(
     os.environ.get("QUESTIONNAIRE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
+)
+# The most pixels an uploaded image may have (a 48-megapixel phone photo is 8000 × 6000).
+QUESTIONNAIRE_UPLOAD_MAX_PIXELS = int(
+    os.environ.get("QUESTIONNAIRE_UPLOAD_MAX_PIXELS", str(50_000_000))
 )

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clinic import views
+from clinic.forms import StaffLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +17,16 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     path("", include("intake.urls")),
     path("", include("plans.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=StaffLoginForm),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "clinic.errors.bad_request"
+handler403 = "clinic.errors.permission_denied"
+handler404 = "clinic.errors.page_not_found"
+handler500 = "clinic.errors.server_error"

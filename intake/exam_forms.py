@@ -325,7 +325,7 @@ def _pair(*names: str) -> Div:
 class ExamForm(forms.Form):
     """All of the exam, the history taken in the room and TCM notes, with a version check."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
 
     def __init__(
         self, *args: Any, questionnaire_history: dict[str, Any] | None = None, **kwargs: Any

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import json
 from typing import Any, ClassVar
 
+import pypdf
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from clinic.form_layout import FIELD_TEMPLATE
 from clinic.models import Patient, same_name
@@ -117,10 +122,11 @@ class StepForm(forms.Form):
     def posted_json(self) -> str:
         """The values this request sent, as the page now shows them (after a background
         save the page sends these back as `shown`)."""
+        data: Any = self.data  # a QueryDict: a field may carry several values
         posted: dict[str, Any] = {}
         for name, field in self.fields.items():
             multiple = isinstance(field, forms.MultipleChoiceField)
-            posted[name] = self.data.getlist(name) if multiple else self.data.get(name)
+            posted[name] = data.getlist(name) if multiple else data.get(name)
         return json.dumps(posted)
 
     def to_write(self) -> set[str]:
@@ -680,7 +686,7 @@ class BirthDateForm(forms.Form):
 
 # --- uploads ---------------------------------------------------------------------------
 
-#: Accepted files: what the name says must match what the content is.
+#: Accepted files: what the name says must match what the content is, found by parsing.
 UPLOAD_KINDS = {
     ".pdf": ("application/pdf", None),
     ".jpg": ("image/jpeg", "JPEG"),
@@ -688,10 +694,27 @@ UPLOAD_KINDS = {
     ".png": ("image/png", "PNG"),
 }
 MAX_UPLOADS = 10
+TOO_MANY_UPLOADS = f"You can add up to {MAX_UPLOADS} files."
+#: What a PDF may not carry: scripts, actions that run on opening, launches, attachments.
+PDF_ACTIVE = frozenset(
+    {"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/OpenAction", "/AA"}
+    | {"/RichMedia", "/XFA", "/SubmitForm", "/ImportData", "/GoToE"}
+)
+#: Markup that would make the file something else too (a polyglot) if a browser sniffed it.
+POLYGLOT_MARKERS = (b"<html", b"<script", b"<svg", b"<!doctype", b"<body", b"<iframe")
+PDF_MAX_OBJECTS = 200_000
 
 
-def content_type_of(upload: UploadedFile) -> str:
-    """The checked content type of an upload, or raise ValidationError saying why not."""
+class Checked:
+    """An upload that parsed: its stored type and the bytes to keep (images re-encoded)."""
+
+    def __init__(self, content_type: str, content: bytes) -> None:
+        self.content_type = content_type
+        self.content = content
+
+
+def check_upload(upload: UploadedFile) -> Checked:
+    """Parse the upload as what its name says, or raise ValidationError saying why not."""
     name = (upload.name or "").lower()
     suffix = name[name.rfind(".") :] if "." in name else ""
     if suffix not in UPLOAD_KINDS:
@@ -701,28 +724,84 @@ def content_type_of(upload: UploadedFile) -> str:
         raise forms.ValidationError(f"This file is too large: the limit is {megabytes} MB.")
     content_type, image_format = UPLOAD_KINDS[suffix]
     upload.seek(0)
-    if image_format is None:
-        if upload.read(5) != b"%PDF-":
-            raise forms.ValidationError("This file is not a PDF, although its name says so.")
-    else:
-        try:
-            with Image.open(upload) as image:
-                found = image.format
-                image.verify()
-        except (
-            UnidentifiedImageError,
-            Image.DecompressionBombError,
-            OSError,
-            SyntaxError,
-            ValueError,
-        ):
-            found = None
-        if found != image_format:
-            raise forms.ValidationError(
-                f"This file is not a {image_format} image, although its name says so."
-            )
+    raw = upload.read()
     upload.seek(0)
-    return content_type
+    if image_format is None:
+        check_pdf(raw)
+        return Checked(content_type, raw)
+    return Checked(content_type, reencoded_image(raw, image_format))
+
+
+def check_pdf(raw: bytes) -> None:
+    """A PDF that parses, has pages, and carries no script, action or attachment."""
+    not_pdf = forms.ValidationError("This file is not a PDF, although its name says so.")
+    if not raw.startswith(b"%PDF-") or any(m in raw.lower() for m in POLYGLOT_MARKERS):
+        raise not_pdf
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(raw), strict=True)
+        if len(reader.pages) == 0:
+            raise not_pdf
+        active = _active_parts(reader)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        raise not_pdf from None
+    if active:
+        raise forms.ValidationError(
+            "This PDF contains scripts, actions or attached files, which we cannot accept. "
+            "Please print it to a new PDF or take a photo of the pages instead."
+        )
+
+
+def _active_parts(reader: pypdf.PdfReader) -> set[str]:
+    """The names of PDF_ACTIVE found anywhere in the document's objects."""
+    found: set[str] = set()
+    seen: set[tuple[int, int]] = set()
+    todo: list[Any] = [reader.trailer]
+    while todo:
+        if len(seen) > PDF_MAX_OBJECTS:
+            raise ValueError("too many objects")
+        item = todo.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            found |= PDF_ACTIVE & {str(k) for k in item}
+            if item.get("/S") in ("/JavaScript", "/Launch"):
+                found.add(str(item["/S"]))
+            todo.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            todo.extend(item)
+    return found
+
+
+def reencoded_image(raw: bytes, image_format: str) -> bytes:
+    """The image decoded and written again without its metadata (and anything appended)."""
+    wrong = forms.ValidationError(
+        f"This file is not a {image_format} image, although its name says so."
+    )
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            if image.format != image_format:
+                raise wrong
+            width, height = image.size
+            if width * height > settings.QUESTIONNAIRE_UPLOAD_MAX_PIXELS:
+                raise forms.ValidationError(
+                    f"This image is too large ({width} × {height} pixels): please send a "
+                    "smaller photo."
+                )
+            image.load()
+            clean = ImageOps.exif_transpose(image)
+            if image_format == "JPEG" and clean.mode not in ("RGB", "L"):
+                clean = clean.convert("RGB")
+            out = io.BytesIO()
+            clean.save(out, format=image_format, quality=90)
+    except forms.ValidationError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        raise wrong from None
+    return out.getvalue()
 
 
 class UploadForm(forms.Form):
@@ -738,10 +817,12 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
-        self.content_type = content_type_of(upload)
+        self.checked = check_upload(upload)
+        # Counted again under the questionnaire's lock when the file is stored.
         if self.questionnaire.uploads.count() >= MAX_UPLOADS:
-            raise forms.ValidationError(f"You can add up to {MAX_UPLOADS} files.")
-        same = self.already_added(upload)
+            raise forms.ValidationError(TOO_MANY_UPLOADS)
+        # Compared as it will be kept: an image is kept re-encoded.
+        same = self.already_added(ContentFile(self.checked.content))
         if same is not None:
             raise forms.ValidationError(
                 f"This file is already added (as {same}): there is no need to add it again."

@@ -3,7 +3,7 @@ practitioners the answers summarised with their flags and scores.
 
 `episode_panel` runs a fixed number of queries: the questionnaire, its links, its files,
 and (for practitioners, when there are answers) the case the clinical core assesses.
-Reading the answers is audited here, not in the template.
+The episode page writes one audit event, saying whether the answers were shown.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from clinic import audit
 from clinic.models import Episode, same_name
 from intake import questionnaire as q
 from intake.core import vocabulary
@@ -116,7 +115,8 @@ def answer_summary(episode: Episode, questionnaire: Questionnaire) -> dict[str, 
 
 
 def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
-    """What `intake/_episode_panel.html` shows; audits the practitioner reading the answers."""
+    """What `intake/_episode_panel.html` shows; `answers_shown` says whether the page shows
+    the patient's answers (the page's one audit event says so)."""
     questionnaire = (
         Questionnaire.objects.filter(episode=episode).select_related("reviewed_by").first()
     )
@@ -132,11 +132,11 @@ def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
         uploads = list(questionnaire.uploads.all())
         if clinical and questionnaire.last_saved_at is not None:
             summary = answer_summary(episode, questionnaire)
-            audit.record(request, "view", questionnaire, patient=episode.patient, detail="answers")
     return {
         "questionnaire": questionnaire,
         "invitations": invitations,
         "uploads": uploads,
         "summary": summary,
+        "answers_shown": summary is not None,
         "clinical": clinical,
     }

@@ -15,8 +15,8 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, rotate_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +31,8 @@ from clinic import audit
 from clinic.models import ClinicSettings
 from intake import questionnaire as q
 from intake.forms import (
+    MAX_UPLOADS,
+    TOO_MANY_UPLOADS,
     BirthDateForm,
     UploadForm,
     asked_questionnaires,
@@ -159,32 +161,38 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
 
 @patient_page(verified=False)
 def check_birth_date(request: HttpRequest, invitation: Invitation) -> HttpResponse:
-    """Before any name or answer is shown, the patient confirms their date of birth."""
-    if request.session.pop(SESSION_JUST_OPENED, False):
-        audit.record(request, "view", invitation, patient=invitation.patient, detail="link opened")
+    """Before any name or answer is shown, the patient confirms their date of birth.
+
+    The link's row is locked before the date is compared, so guesses sent at once are
+    counted one after the other and none is compared once the link has locked.
+    """
     if request.session.get(SESSION_VERIFIED) == invitation.pk:
         return redirect("questionnaire_start")
     form = BirthDateForm(request.POST or None)
     tries_left = None
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["date"] == invitation.patient.date_of_birth:
-            request.session.cycle_key()
-            request.session[SESSION_VERIFIED] = invitation.pk
-            Invitation.objects.filter(pk=invitation.pk).update(failed_attempts=0)
-            audit.record(request, "view", invitation, detail="date of birth confirmed")
-            return redirect("questionnaire_start")
         with transaction.atomic():
             locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-            locked.failed_attempts = F("failed_attempts") + 1
-            locked.save(update_fields=["failed_attempts"])
-            locked.refresh_from_db(fields=["failed_attempts"])
+            if not locked.usable():
+                audit.record(request, "deny", invitation, detail="date of birth, link locked")
+                return link_unusable(request)
+            if form.cleaned_data["date"] == invitation.patient.date_of_birth:
+                locked.failed_attempts = 0
+                locked.save(update_fields=["failed_attempts"])
+                request.session.cycle_key()
+                request.session[SESSION_VERIFIED] = invitation.pk
+                audit.record(request, "view", invitation, detail="date of birth confirmed")
+                return redirect("questionnaire_start")
+            locked.failed_attempts += 1
             if locked.failed_attempts >= Invitation.LOCK_AFTER:
                 locked.locked_at = timezone.now()
-                locked.save(update_fields=["locked_at"])
-        audit.record(request, "view", invitation, detail="wrong date of birth")
+            locked.save(update_fields=["failed_attempts", "locked_at"])
+            audit.record(request, "view", invitation, detail="wrong date of birth")
         if locked.locked_at is not None:
             return link_unusable(request)
         tries_left = Invitation.LOCK_AFTER - locked.failed_attempts
+    elif request.session.pop(SESSION_JUST_OPENED, False):
+        audit.record(request, "view", invitation, patient=invitation.patient, detail="link opened")
     context = {"form": form, "tries_left": tries_left, "clinic": ClinicSettings.load()}
     return render(request, "intake/questionnaire_check.html", context)
 
@@ -321,29 +329,46 @@ def _render_step(
 
 @patient_page()
 @require_POST
+@transaction.non_atomic_requests
 def upload_create(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    """Add a file: its row, its audit event and the file itself are kept together.
+
+    The questionnaire's row is locked while the files are counted, so uploads sent at once
+    cannot pass the limit; if anything fails before the commit, the file is removed again.
+    """
     questionnaire = invitation.questionnaire
     if questionnaire.submitted_at is not None:
         return redirect("questionnaire_done")
-    _store_scans_answers(request, invitation)
+    with transaction.atomic():  # the answers and their audit event together
+        _store_scans_answers(request, invitation)
     form = UploadForm(request.POST, request.FILES, questionnaire=questionnaire)
-    if form.is_valid():
-        file = form.cleaned_data["file"]
-        upload = Upload(
-            questionnaire=questionnaire,
-            original_name=(file.name or "file")[-200:],
-            content_type=form.content_type,
-            size=file.size,
-        )
-        upload.file.save("upload", file, save=False)
-        upload.save()
-        audit.record(
-            request, "change", upload, patient=invitation.patient, detail="patient added a file"
-        )
-        messages.success(request, f"{upload.original_name} is added.")
-    else:
+    if not form.is_valid():
         for error in form.errors.get("file", []):
             messages.error(request, str(error))
+        return redirect(_step_url("scans"))
+    file = form.cleaned_data["file"]
+    upload = Upload(
+        questionnaire=questionnaire,
+        original_name=(file.name or "file")[-200:],
+        content_type=form.checked.content_type,
+        size=len(form.checked.content),
+    )
+    try:
+        with transaction.atomic():
+            Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
+            if Upload.objects.filter(questionnaire=questionnaire).count() >= MAX_UPLOADS:
+                messages.error(request, TOO_MANY_UPLOADS)
+                return redirect(_step_url("scans"))
+            upload.file.save("upload", ContentFile(form.checked.content), save=False)
+            upload.save()
+            audit.record(
+                request, "change", upload, patient=invitation.patient, detail="patient added a file"
+            )
+    except BaseException:
+        if upload.file.name:
+            upload.file.storage.delete(upload.file.name)
+        raise
+    messages.success(request, f"{upload.original_name} is added.")
     return redirect(_step_url("scans"))
 
 
@@ -359,8 +384,10 @@ def upload_remove(request: HttpRequest, invitation: Invitation, pk: int) -> Http
     audit.record(
         request, "change", upload, patient=invitation.patient, detail="patient removed a file"
     )
-    upload.file.delete(save=False)
+    name, storage = upload.file.name, upload.file.storage
     upload.delete()
+    # The file goes once the row's removal is committed: never a row without its file.
+    transaction.on_commit(lambda: storage.delete(name))
     messages.success(request, f"{upload.original_name} is removed.")
     return redirect(_step_url("scans"))
 

@@ -94,10 +94,12 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     episode = get_object_or_404(
         Episode.objects.select_related("patient", "practitioner", "referred_by"), pk=pk
     )
-    audit.record(request, "view", episode)
+    intake_panel = intake_panels.episode_panel(request, episode)
+    detail = "with the questionnaire's answers" if intake_panel["answers_shown"] else ""
+    audit.record(request, "view", episode, detail=detail)
     context = {
         "episode": episode,
-        "intake_panel": intake_panels.episode_panel(request, episode),
+        "intake_panel": intake_panel,
         "clinical_panel": plans_panels.episode_panel(request, episode),
     }
     return render(request, "plans/episode_detail.html", context)

@@ -41,3 +41,14 @@ def make_episode(**overrides: Any) -> Episode:
     if "patient" not in fields:
         fields["patient"] = make_patient()
     return Episode.objects.create(**fields)
+
+
+def with_audit(queries: int, events: int = 1) -> int:
+    """A page's query count once the request is one transaction and each audit event is
+    sealed: counted below, `queries` has the request's savepoint and release to add (in
+    the tests' own transaction; in production they are BEGIN and COMMIT), and for each
+    event the previous seal read, and on PostgreSQL the chain's lock taken."""
+    from django.db import connection
+
+    per_event = 2 if connection.vendor == "postgresql" else 1
+    return queries + 2 + events * per_event

@@ -22,3 +22,5 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+AUDIT_KEY = "tests-only-audit-key"  # noqa: S105

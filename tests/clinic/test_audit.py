@@ -47,10 +47,12 @@ def test_each_patient_page_writes_one_audit_event(page, client_for, request):
         assert event.patient == episode.patient
 
 
-def test_a_refused_request_writes_no_audit_event(front_desk, client_for):
+def test_a_refused_request_writes_one_refusal_and_nothing_else(front_desk, client_for):
     episode = make_episode()
-    client_for(front_desk).get(reverse("episode_edit", args=[episode.pk]))
-    assert not AuditEvent.objects.exists()
+    url = reverse("episode_edit", args=[episode.pk])
+    assert client_for(front_desk).get(url).status_code == 403
+    event = AuditEvent.objects.get()
+    assert (event.action, event.user, event.path, event.patient) == ("deny", front_desk, url, None)
 
 
 def test_the_search_typed_is_part_of_the_audit_event(front_desk, client_for):

@@ -2,6 +2,7 @@
 
 import io
 
+import pypdf
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -14,7 +15,21 @@ from tests.intake.questionnaire_builders import BORN, make_invitation, patient_c
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+def pdf(**extra: object) -> bytes:
+    """A real one-page PDF; `extra` adds entries to its catalogue (an /OpenAction, ...)."""
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(200, 200)
+    for key, value in extra.items():
+        writer._root_object[pypdf.generic.NameObject(f"/{key}")] = value
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = pdf()
+#: What the first check let through: the magic bytes, then a web page.
+FAKE_PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
@@ -209,3 +224,101 @@ def test_the_scans_step_shows_no_template_comment():
     _invitation, token = make_invitation()
     page = patient_client(token).get(step_url("scans"))
     assert "{#" not in page.text and "step-form" in page.text
+
+
+def stored_files(settings) -> list:
+    root = settings.PRIVATE_MEDIA_ROOT
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+JAVASCRIPT = pypdf.generic.DictionaryObject(
+    {
+        pypdf.generic.NameObject("/S"): pypdf.generic.NameObject("/JavaScript"),
+        pypdf.generic.NameObject("/JS"): pypdf.generic.TextStringObject("app.alert(1)"),
+    }
+)
+LAUNCH = pypdf.generic.DictionaryObject(
+    {
+        pypdf.generic.NameObject("/S"): pypdf.generic.NameObject("/Launch"),
+        pypdf.generic.NameObject("/F"): pypdf.generic.TextStringObject("calc.exe"),
+    }
+)
+
+
+def pdf_with_attachment() -> bytes:
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_attachment("run.exe", b"MZ")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        pytest.param(
+            FAKE_PDF + b"<html><script>alert(1)</script>", "not a PDF", id="magic-then-html"
+        ),
+        pytest.param(
+            PDF + b"<html><script>alert(1)</script></html>", "not a PDF", id="pdf-html-polyglot"
+        ),
+        pytest.param(pdf(OpenAction=JAVASCRIPT), "scripts, actions", id="javascript-on-open"),
+        pytest.param(pdf(OpenAction=LAUNCH), "scripts, actions", id="launch-action"),
+        pytest.param(pdf_with_attachment(), "scripts, actions", id="embedded-file"),
+    ],
+)
+def test_a_pdf_is_parsed_and_refused_with_scripts_actions_or_attachments(content, says, settings):
+    invitation, token = make_invitation()
+    page = upload(patient_client(token), "report.pdf", content)
+    assert says in page.text
+    assert not Upload.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_a_real_pdf_is_kept_as_sent():
+    invitation, token = make_invitation()
+    upload(patient_client(token), "report.pdf", PDF)
+    stored = Upload.objects.get()
+    assert (stored.content_type, stored.file.read()) == ("application/pdf", PDF)
+
+
+def test_an_image_is_kept_re_encoded_without_its_metadata_or_anything_appended():
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x8825] = {2: (51.0, 30.0, 0.0)}  # GPS latitude: where the photo was taken
+    exif[0x010F] = "Phone maker"
+    Image.new("RGB", (16, 16), "white").save(buffer, "JPEG", exif=exif)
+    polyglot = buffer.getvalue() + b"<html><script>alert(1)</script></html>"
+    invitation, token = make_invitation()
+    upload(patient_client(token), "scan.jpg", polyglot)
+    kept = Upload.objects.get().file.read()
+    assert b"<script>" not in kept and b"Phone maker" not in kept
+    with Image.open(io.BytesIO(kept)) as image:
+        assert (image.format, image.size, dict(image.getexif())) == ("JPEG", (16, 16), {})
+
+
+def test_an_image_over_the_pixel_limit_is_refused_with_its_size(settings):
+    buffer = io.BytesIO()
+    Image.new("1", (12000, 12000)).save(buffer, "PNG")
+    invitation, token = make_invitation()
+    page = upload(patient_client(token), "scan.png", buffer.getvalue())
+    assert "too large (12000 × 12000 pixels)" in page.text
+    assert not Upload.objects.exists()
+
+
+def test_a_file_whose_audit_event_fails_leaves_neither_row_nor_file(settings, monkeypatch):
+    from django.db import OperationalError
+
+    invitation, token = make_invitation()
+    client = patient_client(token)
+
+    def connection_lost(**fields):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("clinic.audit.append", connection_lost)
+    client.raise_request_exception = False
+    response = client.post(reverse("questionnaire_upload"), {"file": named("scan.pdf", PDF)})
+    assert response.status_code == 500
+    assert not Upload.objects.exists()
+    assert stored_files(settings) == []

@@ -9,7 +9,7 @@ from django.urls import reverse
 from clinic.models import ClinicSettings
 from intake.models import Exam
 from plans.models import revise_plan
-from tests.builders import make_episode
+from tests.builders import make_episode, with_audit
 from tests.plans.builders import (
     L5_DISC_FINDINGS,
     make_approved_plan,
@@ -152,7 +152,7 @@ def test_the_query_count_does_not_grow_with_findings_visits_or_versions(
 ):
     client = client_for(practitioner)
     before = queries_for(client, PAGES[page](episode))
-    assert before == QUERIES[page]
+    assert before == with_audit(QUERIES[page])
     grow(episode, practitioner)
     assert queries_for(client, PAGES[page](episode)) == before
 
@@ -171,7 +171,7 @@ def test_the_episode_page_for_the_front_desk_reads_the_same_whatever_the_version
     # 9 the count of visits done
     # 10 the user's groups (navigation)
     # 11-13 savepoint, session saved, release
-    assert before == 13
+    assert before == with_audit(13)
     grow(episode, practitioner)
     assert queries_for(client, url) == before
 
@@ -193,5 +193,5 @@ def test_printing_a_cached_pdf_does_not_grow_with_the_number_of_visits(
     # 6 the cached PDF
     # 7 the audit event
     # 8-10 savepoint, session saved, release
-    assert counts[0] == 10
+    assert counts[0] == with_audit(10)
     assert counts[0] == counts[1]
