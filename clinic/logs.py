@@ -21,3 +21,15 @@ class RedactLinkTokens(logging.Filter):
         if request is not None and "/q/" in getattr(request, "path", ""):
             record.request = None  # the error reporter would print the path again
         return True
+
+
+def gunicorn_logger_class() -> type:
+    """gunicorn's logger, with the token taken out of every /q/ path in the access log."""
+    from gunicorn.glogging import Logger
+
+    class RedactingLogger(Logger):
+        def atoms(self, resp: object, req: object, environ: dict, request_time: object) -> dict:
+            atoms = super().atoms(resp, req, environ, request_time)
+            return {key: redact(value) for key, value in atoms.items()}
+
+    return RedactingLogger

@@ -58,8 +58,22 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
+    refused = watch_csp(page)
     yield page
     context.close()
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
+
+
+def watch_csp(page: Page) -> list[str]:
+    """What the page's Content-Security-Policy refused to run or load (none, ever)."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return refused
 
 
 @pytest.fixture
@@ -69,8 +83,10 @@ def phone_page(browser: Browser, live_server) -> Iterator[Page]:
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
+    refused = watch_csp(page)
     yield page
     context.close()
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
 
 
 def sign_in(page: Page, username: str) -> None:

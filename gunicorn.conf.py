@@ -1,0 +1,22 @@
+"""gunicorn's settings for the clinic: `.venv/bin/gunicorn clinic.wsgi` reads this file.
+
+The access log never holds a questionnaire link's token (a key to health data): every
+/q/<token>/ path, and a referrer carrying one, is logged as /q/[redacted]/.
+"""
+
+import os
+
+from clinic.logs import gunicorn_logger_class
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+# Printing a plan renders a PDF: give a request time, then recycle stuck workers.
+timeout = 60
+graceful_timeout = 30
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+logger_class = gunicorn_logger_class()
+# Behind the proxy only: the proxy's address is trusted for X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
