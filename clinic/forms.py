@@ -1,15 +1,20 @@
+import datetime
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html
 
+from clinic.audit import client_address
 from clinic.models import Episode, Patient, digits, display_name
 from clinic.roles import PRACTITIONER
 
@@ -116,9 +121,30 @@ class EpisodeForm(forms.ModelForm):
 
 
 class StaffLoginForm(AuthenticationForm):
-    """Sign-in, with the user name's length checked before anything is looked up."""
+    """Sign-in, with the user name's length checked before anything is looked up, and
+    every sign-in from an address paused once it has failed too often across names."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(self.username_field.max_length or 150))
+
+    def clean(self) -> dict[str, Any]:
+        if self.request is not None and address_paused(self.request):
+            raise forms.ValidationError(
+                "Too many failed sign-ins from this address: please wait 15 minutes, or ask "
+                "the clinic administrator.",
+                code="address_paused",
+            )
+        return super().clean()
+
+
+def address_paused(request: HttpRequest) -> bool:
+    """Whether this address failed ADDRESS_FAILURE_LIMIT times within the cool-off."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    failures = AccessAttempt.objects.filter(
+        ip_address=client_address(request), attempt_time__gte=since
+    ).aggregate(total=Sum("failures_since_start"))["total"]
+    return (failures or 0) >= settings.ADDRESS_FAILURE_LIMIT

@@ -15,6 +15,7 @@ urlpatterns = [
     path("patients/<int:patient_pk>/episodes/new/", views.episode_create, name="episode_create"),
     path("episodes/<int:pk>/edit/", views.episode_edit, name="episode_edit"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("accounts/keepalive/", views.keepalive, name="keepalive"),
     path("", include("intake.urls")),
     path("", include("plans.urls")),
     path(

@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic import audit
 from clinic.forms import EpisodeForm, PatientForm
@@ -185,3 +185,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     users = get_user_model().objects.order_by("username").values_list("username", flat=True)
     context = {"page": page, "patient_id": patient_id, "username": username, "users": users}
     return render(request, "clinic/audit_list.html", context)
+
+
+@require_GET
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """A signed-in page answering nothing: the session's idle time starts again."""
+    return HttpResponse(status=204)

@@ -1,0 +1,42 @@
+"""A session that ends while a form is being filled loses nothing typed."""
+
+from django.contrib.sessions.models import Session
+from playwright.sync_api import Page, expect
+
+from intake.models import Exam
+from tests.browser.conftest import sign_in
+from tests.browser.test_treatment_room import open_the_exam, record_an_l5_disc_exam
+from tests.builders import PASSWORD, make_episode
+
+
+def test_an_exam_sent_after_the_session_ended_is_back_after_signing_in(page: Page, practitioner):
+    episode = make_episode(practitioner=practitioner)
+    open_the_exam(page, episode.get_absolute_url())
+    record_an_l5_disc_exam(page)
+    Session.objects.all().delete()  # the idle timeout, as the server sees it
+    page.get_by_role("button", name="Save exam").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.get_by_label("Username").fill("practitioner")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("status").first).to_contain_text("What you typed is back")
+    expect(page.get_by_label("SLR angle, right (degrees)")).to_have_value("40")
+    expect(page.get_by_label("Duration of this episode (weeks)")).to_have_value("3")
+    page.get_by_role("button", name="Save exam").click()
+    expect(page.get_by_role("status").first).to_contain_text("The exam is saved (version 1)")
+    assert Exam.objects.get(episode=episode).findings  # saved, with what was typed
+    page.reload()
+    expect(page.get_by_text("What you typed is back")).to_have_count(0)
+
+
+def test_the_page_warns_two_minutes_before_the_idle_timeout(page: Page, practitioner):
+    sign_in(page, "practitioner")
+    warning = page.locator("#idle-warning")
+    expect(warning).to_be_hidden()
+    page.clock.install()
+    page.reload()
+    page.clock.fast_forward(28 * 60 * 1000 + 1000)
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("signed out in two minutes")
+    warning.get_by_role("button", name="Stay signed in").click()
+    expect(warning).to_be_hidden()
