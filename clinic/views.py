@@ -114,8 +114,9 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record(request, "change", patient, detail=", ".join(form.changed_data))
         messages.success(request, "The patient's details are saved.")
         return redirect(patient)
-    if request.method == "GET":
-        audit.record(request, "view", patient, detail="edit form")
+    # The form again, with the patient's details: shown data, so audited too.
+    detail = "edit form" if request.method == "GET" else "edit form, not saved"
+    audit.record(request, "view", patient, detail=detail)
     return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})
 
 
@@ -162,8 +163,8 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record(request, "change", episode, detail=", ".join(form.changed_data))
         messages.success(request, "The episode is saved.")
         return redirect(episode)
-    if request.method == "GET":
-        audit.record(request, "view", episode, detail="edit form")
+    detail = "edit form" if request.method == "GET" else "edit form, not saved"
+    audit.record(request, "view", episode, detail=detail)
     context = {"form": form, "patient": episode.patient, "episode": episode}
     return render(request, "clinic/episode_form.html", context)
 

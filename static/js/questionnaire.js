@@ -18,6 +18,34 @@
     return data;
   }
 
+  // Answers not yet sent (the link's session ended, the connection dropped) wait in this
+  // browser and are sent the next time a step of the questionnaire opens.
+  var PENDING = "questionnaire-pending:";
+  function keepPending() {
+    var entries = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken" && typeof value === "string") entries.push([name, value]);
+    });
+    try { window.localStorage.setItem(PENDING + form.action, JSON.stringify(entries)); } catch (e) { /* full */ }
+  }
+  function sendPending() {
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    Object.keys(window.localStorage).forEach(function (key) {
+      if (key.indexOf(PENDING) !== 0) return;
+      var action = key.slice(PENDING.length);
+      var data = new FormData();
+      JSON.parse(window.localStorage.getItem(key) || "[]").forEach(function (e) { data.append(e[0], e[1]); });
+      data.append("autosave", "1");
+      if (token) data.set("csrfmiddlewaretoken", token.value);
+      fetch(action, { method: "POST", body: data, credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) return;
+        window.localStorage.removeItem(key);
+        if (action === form.action) window.location.reload(); // show what was just sent
+      });
+    });
+  }
+  sendPending();
+
   function save() {
     timer = null;
     if (!dirty || saving) return;
@@ -36,6 +64,7 @@
       })
       .catch(function () {
         dirty = true;
+        keepPending();
         if (status) status.textContent = "Not saved yet: check your connection. We will try again.";
         schedule();
       })
@@ -55,6 +84,8 @@
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   form.addEventListener("submit", function (event) {
+    keepPending();
+    window.sessionStorage.setItem("questionnaire-sent", form.action); // see intake/unsent.js
     dirty = false;
     if (timer) clearTimeout(timer);
     // A background save still on its way could arrive after this one and undo the last

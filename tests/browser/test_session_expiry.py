@@ -40,3 +40,36 @@ def test_the_page_warns_two_minutes_before_the_idle_timeout(page: Page, practiti
     expect(warning).to_contain_text("signed out in two minutes")
     warning.get_by_role("button", name="Stay signed in").click()
     expect(warning).to_be_hidden()
+
+
+def open_questionnaire(p: Page, token: str) -> None:
+    from tests.browser.test_questionnaire import BORN
+
+    p.goto(f"/q/{token}/")
+    p.get_by_label("Day").fill(str(BORN.day))
+    p.get_by_label("Month").fill(str(BORN.month))
+    p.get_by_label("Year").fill(str(BORN.year))
+    p.get_by_role("button", name="Continue").click()
+    p.get_by_role("link", name="Start").click()
+
+
+def test_a_patients_unsent_answers_are_sent_when_the_link_is_opened_again(
+    phone_page: Page, live_server
+):
+    from intake.models import Questionnaire
+    from tests.browser.test_questionnaire import new_patient_link
+
+    episode, token = new_patient_link(live_server)
+    p = phone_page
+    open_questionnaire(p, token)
+    expect(p.get_by_role("heading", level=1)).to_have_text("About you")
+    p.get_by_label("What would you most like to be able to do again?").fill("Walk the dog")
+    Session.objects.all().delete()  # the session ended while the patient was typing
+    p.get_by_role("button", name="Save and continue").click()
+    expect(p.get_by_role("heading", level=1)).not_to_have_text("Pain")
+    assert "goals" not in Questionnaire.objects.get(episode=episode).extra
+    open_questionnaire(p, token)  # later, from the same phone
+    expect(p.get_by_label("What would you most like to be able to do again?")).to_have_value(
+        "Walk the dog"
+    )
+    assert Questionnaire.objects.get(episode=episode).extra["goals"] == "Walk the dog"

@@ -115,3 +115,21 @@ def test_the_audit_trail_names_what_was_seen_in_words(administrator, practitione
     assert "treatment plan #7" in page.text
     assert f"episode #{episode.pk}" in page.text
     assert "audit trail; patient any, user any" in page.text
+
+
+@pytest.mark.parametrize(
+    ("name", "in_url", "role"),
+    [("patient_edit", "patient", "front_desk"), ("episode_edit", "episode", "practitioner")],
+)
+def test_a_form_sent_back_with_errors_still_writes_one_event(
+    name, in_url, role, client_for, request
+):
+    episode = make_episode()
+    args = [episode.patient.pk if in_url == "patient" else episode.pk]
+    user = request.getfixturevalue(role)
+    page = client_for(user).post(
+        reverse(name, args=args), {"first_name": "", "chief_complaint": ""}
+    )
+    assert page.status_code == 200
+    event = AuditEvent.objects.get()
+    assert (event.action, event.detail) == ("view", "edit form, not saved")
