@@ -14,6 +14,11 @@ class ClinicConfig(AppConfig):
         # Groups need the permissions that exist only after migrate has run.
         post_migrate.connect(ensure_roles, sender=self)
         post_save.connect(record_admin_change, sender="admin.LogEntry")
+        from django.contrib.auth.signals import user_logged_in
+
+        from clinic.twofactor import note_at_sign_in
+
+        user_logged_in.connect(note_at_sign_in)
 
 
 def record_admin_change(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:

@@ -52,6 +52,12 @@ class ClinicSettings(models.Model):
     print_footer = models.TextField(
         blank=True, help_text="Printed at the foot of every plan and letter."
     )
+    require_two_factor = models.BooleanField(
+        "require two-factor sign-in",
+        default=False,
+        help_text="Every staff member then needs a code from an authenticator app as well as "
+        "their password; those not enrolled yet are asked to enrol when they next sign in.",
+    )
 
     class Meta:
         verbose_name = "clinic settings"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import views
+from clinic import twofactor, views
 from clinic.forms import StaffLoginForm
 
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("episodes/<int:pk>/edit/", views.episode_edit, name="episode_edit"),
     path("audit/", views.audit_list, name="audit_list"),
     path("accounts/keepalive/", views.keepalive, name="keepalive"),
+    path("accounts/two-factor/", twofactor.setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", twofactor.verify, name="two_factor_verify"),
     path("", include("intake.urls")),
     path("", include("plans.urls")),
     path(

@@ -53,6 +53,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='clinicsettings',
+            name='require_two_factor',
+            field=models.BooleanField(default=False, help_text='Every staff member then needs a code from an authenticator app as well as their password; those not enrolled yet are asked to enrol when they next sign in.', verbose_name='require two-factor sign-in'),
+        ),
+        migrations.AddField(
             model_name='auditevent',
             name='seal',
             field=models.CharField(default='', editable=False, max_length=64),
