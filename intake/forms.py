@@ -20,7 +20,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
@@ -829,7 +829,7 @@ class UploadForm(forms.Form):
             )
         return upload
 
-    def already_added(self, upload: UploadedFile) -> str | None:
+    def already_added(self, upload: File) -> str | None:
         """The name of this questionnaire's file with the same content, if there is one."""
         content = hash_content(upload)
         for existing in self.questionnaire.uploads.filter(size=upload.size or 0):
