@@ -344,7 +344,7 @@ def test_adding_a_file_right_after_typing_keeps_the_newest_answers(phone_page: P
     notes = p.get_by_label("When and where were they done, and what were you told?")
     notes.fill("MRI in March at the city hospital")
     p.locator("#id_file").set_input_files(
-        files=[{"name": "mri.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+        files=[{"name": "mri.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     p.get_by_role("button", name="Add this file").click()  # within the 3 s before a save
 
