@@ -60,12 +60,19 @@ EXPECT = {
 }
 
 
+#: Keys printed in this order, whatever order the database kept them in (PostgreSQL's
+#: jsonb sorts keys by length): left before right, as in the exam form's columns.
+KEY_ORDER = ("left", "right", "result", "angle_deg")
+
+
 def _words(value: Any) -> str:
     """A case value as a short phrase: {"right": {"result": "positive", "angle_deg": 40}}
     -> "right positive, 40°"."""
     if isinstance(value, dict):
         parts = []
-        for key, inner in value.items():
+        known = [key for key in KEY_ORDER if key in value]
+        for key in known + [key for key in value if key not in KEY_ORDER]:
+            inner = value[key]
             if key == "angle_deg":
                 parts.append(f"{inner}°")
             elif key == "result":

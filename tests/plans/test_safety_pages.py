@@ -190,6 +190,6 @@ def test_the_clinician_copy_carries_the_slr_angle_the_tcm_notes_and_the_values(p
     assert "Examination" in text
     assert "right positive, 40°" in text  # the SLR with its angle
     assert "pale, teeth marks" in text and "wiry" in text and "Qi and blood stagnation" in text
-    assert "slr: right positive, 40°, left negative" in text  # beside the SLR rule
+    assert "slr: left negative, right positive, 40°" in text  # beside the SLR rule
     patient = printed(practitioner, tcm_notes=tcm)
     assert "wiry" not in patient
