@@ -436,3 +436,20 @@ def test_an_email_that_cannot_be_sent_still_shows_the_link_with_a_message(
     assert "The email could not be sent" in response.text
     assert "/q/" in response.text
     assert Invitation.objects.get(questionnaire__episode=episode).sent_at is None
+
+
+@pytest.mark.parametrize(
+    ("number", "unit", "shown"),
+    [("1", "weeks", "1 week,"), ("3", "weeks", "3 weeks,")],
+    ids=["one week", "three weeks"],
+)
+def test_the_summary_says_how_long_in_plain_words(number, unit, shown, practitioner, client_for):
+    invitation, token = make_invitation()
+    patient_client(token).post(
+        step_url("story"),
+        {"duration_number": number, "duration_unit": unit, "onset": "sudden"},
+    )
+    page = client_for(practitioner).get(
+        reverse("episode_detail", args=[invitation.questionnaire.episode_id])
+    )
+    assert f'<dd class="col-sm-8">{shown}' in page.text
