@@ -298,6 +298,7 @@ def test_an_image_is_kept_re_encoded_without_its_metadata_or_anything_appended()
         assert (image.format, image.size, dict(image.getexif())) == ("JPEG", (16, 16), {})
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # the point of the test
 def test_an_image_over_the_pixel_limit_is_refused_with_its_size(settings):
     buffer = io.BytesIO()
     Image.new("1", (12000, 12000)).save(buffer, "PNG")
