@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from intake.core.assessment import assess_findings  # noqa: E402
-from intake.core.case import parse_case  # noqa: E402
+from intake.core.case import RED_FLAG_QUESTIONS, parse_case  # noqa: E402
 from plans.core.assessment import assess, assessment_to_dict  # noqa: E402
 from plans.core.propose import propose_plan  # noqa: E402
 
@@ -37,9 +37,20 @@ def best_of(run: Callable[[], object]) -> float:
     return min(times)
 
 
+def screened(text: str) -> str:
+    """The case with every red-flag question answered (unasked ones "no"): no plan is
+    proposed before the screen is complete, and the bench measures the proposal too."""
+    document = json.loads(text)
+    history = document.setdefault("history", {})
+    answers = history.setdefault("red_flags", {})
+    for question in RED_FLAG_QUESTIONS:
+        answers.setdefault(question, False)
+    return json.dumps(document)
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    samples = [p.read_text(encoding="utf-8") for p in sorted(CASES.glob("*.json"))]
+    samples = [screened(p.read_text(encoding="utf-8")) for p in sorted(CASES.glob("*.json"))]
     texts = [samples[i % len(samples)] for i in range(n)]
     cases = [parse_case(t) for t in texts]
     assessments = [assess_findings(c) for c in cases]
