@@ -18,7 +18,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
@@ -100,20 +99,25 @@ def check_birth_date(request: HttpRequest, link: CourseLink) -> HttpResponse:
     form = BirthDateForm(request.POST or None)
     tries_left = None
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["date"] == link.patient.date_of_birth:
-            request.session.cycle_key()
-            request.session[SESSION_VERIFIED] = link.pk
-            CourseLink.objects.filter(pk=link.pk).update(failed_attempts=0)
-            audit.record(request, "view", link, detail="course link: date of birth confirmed")
-            return redirect("course_home")
+        # As for the questionnaire's link: the row is locked before the date is compared,
+        # so guesses sent at once are counted one after the other, and none is compared
+        # once the link has locked.
         with transaction.atomic():
             locked = CourseLink.objects.select_for_update().get(pk=link.pk)
-            locked.failed_attempts = F("failed_attempts") + 1
-            locked.save(update_fields=["failed_attempts"])
-            locked.refresh_from_db(fields=["failed_attempts"])
+            if not locked.usable():
+                audit.record(request, "deny", link, detail="course link: link locked")
+                return link_unusable(request)
+            if form.cleaned_data["date"] == link.patient.date_of_birth:
+                locked.failed_attempts = 0
+                locked.save(update_fields=["failed_attempts"])
+                request.session.cycle_key()
+                request.session[SESSION_VERIFIED] = link.pk
+                audit.record(request, "view", link, detail="course link: date of birth confirmed")
+                return redirect("course_home")
+            locked.failed_attempts += 1
             if locked.failed_attempts >= CourseLink.LOCK_AFTER:
                 locked.locked_at = timezone.now()
-                locked.save(update_fields=["locked_at"])
+            locked.save(update_fields=["failed_attempts", "locked_at"])
             audit.record(request, "view", link, detail="course link: wrong date of birth")
         if locked.locked_at is not None:
             return link_unusable(request)
