@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import patient_views, views, visit_views
+from plans import export_views, patient_views, views, visit_views
 
 urlpatterns = [
     # The patient's own page between visits: no login, the link is the key.
@@ -12,6 +12,11 @@ urlpatterns = [
         "episodes/<int:pk>/course/link/", visit_views.course_link_create, name="course_link_create"
     ),
     path("episodes/<int:pk>/", views.episode_detail, name="episode_detail"),
+    path("episodes/<int:pk>/export/fhir/", export_views.episode_fhir, name="episode_fhir"),
+    path(
+        "episodes/<int:pk>/export/case/", export_views.episode_case_file, name="episode_case_file"
+    ),
+    path("patients/<int:pk>/record.zip", export_views.patient_record, name="patient_record"),
     path("episodes/<int:pk>/exam/", views.exam_edit, name="exam_edit"),
     path("episodes/<int:pk>/exam/assessment/", views.assessment_preview, name="assessment_preview"),
     path("episodes/<int:pk>/diagnosis/", views.diagnosis_record, name="diagnosis_record"),
