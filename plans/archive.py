@@ -68,6 +68,8 @@ def patient_archive(patient: Patient) -> bytes:
     index = render_to_string("plans/record_index.html", {
         "patient": patient, "episodes": episodes, "entries": entries,
         "clinic": ClinicSettings.load(), "made_at": timezone.localtime(),
+        "has_pdfs": any("/documents/" in e.name for e in entries),
+        "has_uploads": any("/uploads/" in e.name for e in entries),
     })  # fmt: skip
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -728,6 +728,8 @@ def episode_bundle(episode: Episode) -> Bundle:
     questionnaire = related_or_none(episode, "questionnaire")
     answers = questionnaire.answers if questionnaire else {}
     intake_answers = {k: v for k, v in answers.items() if k != "questionnaires"}
+    if questionnaire is not None and questionnaire.extra:
+        intake_answers["more"] = questionnaire.extra  # goals, medications, consent, ...
     if intake_answers:
         responses["intake"] = _questionnaire(
             b, episode, "intake", "Pre-visit questionnaire", intake_answers

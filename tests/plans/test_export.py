@@ -362,6 +362,8 @@ def test_the_patients_copy_lists_every_file_and_holds_nobody_elses_data(
     for name in names[1:]:
         assert f"<code>{name}</code>" in index
     assert "Daniel Osei" in index
+    assert "The PDFs are the plans and letters" in index
+    assert "those you sent us" in index
     strangers = Patient.objects.exclude(pk=osei.pk)
     for name in names:
         text = archive.read(name).decode("latin-1")
@@ -379,7 +381,9 @@ def test_a_patient_with_no_episode_gets_an_index_that_says_so(client_for, practi
     response = client_for(practitioner).get(reverse("patient_record", args=[patient.pk]))
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     assert archive.namelist() == ["index.html"]
-    assert "No episode of care has been opened." in archive.read("index.html").decode()
+    index = archive.read("index.html").decode()
+    assert "No episode of care has been opened." in index
+    assert "PDF" not in index
 
 
 # --- the documentation --------------------------------------------------------------------
@@ -391,3 +395,19 @@ def test_docs_fhir_lists_exactly_the_codes_the_export_uses():
                "local": fhir.LOCAL}  # fmt: skip
     listed = {(systems.get(system, system), code) for system, code in rows}
     assert listed == set(fhir.CODES)
+
+
+def test_the_answers_the_case_format_has_no_field_for_go_out_too():
+    episode = make_episode()
+    Questionnaire.objects.create(
+        episode=episode,
+        answers={"history": {"side": "left"}},
+        extra={"goals": "Walk the dog again", "pain_map": ["buttock_left", "calf_left"]},
+    )
+    (response,) = resources(parsed(episode), "QuestionnaireResponse")
+    items = {i.linkId: i for i in response.item}
+    assert items["history"].item[0].answer[0].valueString == "left"
+    more = {i.linkId: i for i in items["more"].item}
+    assert more["more.goals"].answer[0].valueString == "Walk the dog again"
+    assert [a.valueString for a in more["more.pain_map"].answer] == ["buttock_left", "calf_left"]
+    assert response.status == "in-progress"
