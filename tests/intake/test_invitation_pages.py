@@ -453,3 +453,15 @@ def test_the_summary_says_how_long_in_plain_words(number, unit, shown, practitio
         reverse("episode_detail", args=[invitation.questionnaire.episode_id])
     )
     assert f'<dd class="col-sm-8">{shown}' in page.text
+
+
+def test_a_summary_without_a_drawing_says_so_instead_of_an_empty_body_map(practitioner, client_for):
+    invitation, token = make_invitation()
+    patient_client(token).post(
+        step_url("story"), {"duration_number": "2", "duration_unit": "weeks"}
+    )
+    page = client_for(practitioner).get(
+        reverse("episode_detail", args=[invitation.questionnaire.episode_id])
+    )
+    assert "Nothing drawn on the body map." in page.text
+    assert 'class="body-map' not in page.text

@@ -132,6 +132,7 @@ def treated(episode: Episode, by: Any, legs: list[int], decision: str = "") -> N
     Questionnaire.objects.create(
         episode=episode,
         answers={"history": L5_HISTORY, "questionnaires": {"odi": ODI}},
+        extra={"pain_map": [f"right_{region}" for region in L5_HISTORY["pain_regions"]]},
         last_saved_at=timezone.now(),
         submitted_at=timezone.now(),
         reviewed_at=timezone.now(),
