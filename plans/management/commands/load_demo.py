@@ -49,12 +49,13 @@ DEMO_PATIENTS = [
 
 
 NO_RED_FLAGS = dict.fromkeys(RED_FLAG_QUESTIONS, False)
+L5_REGIONS = ["buttock", "posterior_thigh", "shin", "foot"]
 L5_HISTORY = {
     "duration_weeks": 3,
     "onset": "sudden",
     "trigger": "lifting",
     "side": "right",
-    "pain_regions": ["buttock", "posterior_thigh", "shin", "foot"],
+    "pain_regions": L5_REGIONS,
     "leg_pain_worse_than_back": True,
     "symptoms": ["numbness", "tingling"],
     "aggravating": ["sitting", "coughing_sneezing"],
@@ -132,7 +133,7 @@ def treated(episode: Episode, by: Any, legs: list[int], decision: str = "") -> N
     Questionnaire.objects.create(
         episode=episode,
         answers={"history": L5_HISTORY, "questionnaires": {"odi": ODI}},
-        extra={"pain_map": [f"right_{region}" for region in L5_HISTORY["pain_regions"]]},
+        extra={"pain_map": [f"right_{region}" for region in L5_REGIONS]},
         last_saved_at=timezone.now(),
         submitted_at=timezone.now(),
         reviewed_at=timezone.now(),
