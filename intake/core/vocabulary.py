@@ -375,7 +375,7 @@ IMAGING = Vocabulary(
     Term("mri", "MRI", "MRI"), Term("ct", "CT", "CT scan"), Term("xray", "X-ray", "X-ray")
 )
 # The words are as the exam form has always shown them.
-DISC_LEVELS = Vocabulary(Term("L3-L4", "L3-l4"), Term("L4-L5", "L4-l5"), Term("L5-S1", "L5-s1"))
+DISC_LEVELS = Vocabulary(Term("L3-L4", "L3-L4"), Term("L4-L5", "L4-L5"), Term("L5-S1", "L5-S1"))
 STENOSIS_GRADES = Vocabulary(
     Term("none", "None"),
     Term("mild", "Mild"),

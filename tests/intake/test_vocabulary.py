@@ -297,3 +297,7 @@ def test_the_safety_questions_are_grouped_from_the_red_flag_questions() -> None:
     grouped = (*questionnaire.RED_FLAGS_NOTICED, *questionnaire.RED_FLAGS_HISTORY)
     assert sorted(grouped) == sorted(v.RED_FLAG_QUESTIONS.codes)
     assert set(questionnaire.EMERGENCY_SIGNS) <= set(questionnaire.RED_FLAGS_NOTICED)
+
+
+def test_disc_levels_read_as_a_clinician_writes_them() -> None:
+    assert [words for _, words in v.DISC_LEVELS.choices()] == ["L3-L4", "L4-L5", "L5-S1"]
