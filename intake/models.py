@@ -136,7 +136,56 @@ def link_expiry() -> datetime.datetime:
     return timezone.now() + datetime.timedelta(days=settings.QUESTIONNAIRE_LINK_DAYS)
 
 
-class Invitation(models.Model):
+class PatientLink(models.Model):
+    """What every link a patient opens has: the hash of its key, an end, and a lock after
+    `LOCK_AFTER` wrong dates of birth. The questionnaire's `Invitation` and the course's
+    `plans.visits.CourseLink` are both one; `compare_birth_date` checks either."""
+
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Wrong dates of birth typed; at LOCK_AFTER the link locks until staff unlock it.
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    expires_at: models.DateTimeField[datetime.datetime, datetime.datetime]  # each sets its days
+
+    LOCK_AFTER = 5
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    def usable(self) -> bool:
+        """Whether this link may still open its pages (to answer or to confirm)."""
+        return self.revoked_at is None and self.locked_at is None and not self.is_expired
+
+
+def compare_birth_date(
+    link: PatientLink, guess: datetime.date, born: datetime.date
+) -> tuple[str, PatientLink]:
+    """ "confirmed", "wrong" or "refused" (the link no longer usable), with the link's row.
+
+    The row is locked before the date is compared, so guesses sent at once are counted one
+    after the other and none is compared once the link has locked.
+    """
+    with transaction.atomic():
+        locked = type(link)._default_manager.select_for_update().get(pk=link.pk)
+        if not locked.usable():
+            return "refused", locked
+        if guess == born:
+            locked.failed_attempts = 0
+            locked.save(update_fields=["failed_attempts"])
+            return "confirmed", locked
+        locked.failed_attempts += 1
+        if locked.failed_attempts >= locked.LOCK_AFTER:
+            locked.locked_at = timezone.now()
+        locked.save(update_fields=["failed_attempts", "locked_at"])
+        return "wrong", locked
+
+
+class Invitation(PatientLink):
     """A link that lets the patient open their questionnaire, with its own key.
 
     The raw token is shown once (when the link is made or sent again) and never stored.
@@ -154,7 +203,6 @@ class Invitation(models.Model):
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.PROTECT, related_name="invitations"
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -163,12 +211,6 @@ class Invitation(models.Model):
     sent_to = models.EmailField("sent to", blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    # Wrong dates of birth typed; at LOCK_AFTER the link locks until staff unlock it.
-    failed_attempts = models.PositiveSmallIntegerField(default=0)
-    locked_at = models.DateTimeField(null=True, blank=True)
-
-    LOCK_AFTER = 5
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -179,14 +221,6 @@ class Invitation(models.Model):
     @property
     def patient(self) -> Any:
         return self.questionnaire.episode.patient
-
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
-
-    def usable(self) -> bool:
-        """Whether this link may still open the questionnaire (to answer or to confirm)."""
-        return self.revoked_at is None and self.locked_at is None and not self.is_expired
 
     @property
     def state(self) -> str:

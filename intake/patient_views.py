@@ -43,6 +43,7 @@ from intake.models import (
     Invitation,
     Questionnaire,
     Upload,
+    compare_birth_date,
     hash_token,
     save_answers,
 )
@@ -171,23 +172,18 @@ def check_birth_date(request: HttpRequest, invitation: Invitation) -> HttpRespon
     form = BirthDateForm(request.POST or None)
     tries_left = None
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-            if not locked.usable():
-                audit.record(request, "deny", invitation, detail="date of birth, link locked")
-                return link_unusable(request)
-            if form.cleaned_data["date"] == invitation.patient.date_of_birth:
-                locked.failed_attempts = 0
-                locked.save(update_fields=["failed_attempts"])
-                request.session.cycle_key()
-                request.session[SESSION_VERIFIED] = invitation.pk
-                audit.record(request, "view", invitation, detail="date of birth confirmed")
-                return redirect("questionnaire_start")
-            locked.failed_attempts += 1
-            if locked.failed_attempts >= Invitation.LOCK_AFTER:
-                locked.locked_at = timezone.now()
-            locked.save(update_fields=["failed_attempts", "locked_at"])
-            audit.record(request, "view", invitation, detail="wrong date of birth")
+        outcome, locked = compare_birth_date(
+            invitation, form.cleaned_data["date"], invitation.patient.date_of_birth
+        )
+        if outcome == "refused":
+            audit.record(request, "deny", invitation, detail="date of birth, link locked")
+            return link_unusable(request)
+        if outcome == "confirmed":
+            request.session.cycle_key()
+            request.session[SESSION_VERIFIED] = invitation.pk
+            audit.record(request, "view", invitation, detail="date of birth confirmed")
+            return redirect("questionnaire_start")
+        audit.record(request, "view", invitation, detail="wrong date of birth")
         if locked.locked_at is not None:
             return link_unusable(request)
         tries_left = Invitation.LOCK_AFTER - locked.failed_attempts

@@ -30,7 +30,7 @@ from clinic.models import ClinicSettings
 from intake import questionnaire as q
 from intake.core import vocabulary
 from intake.forms import BirthDateForm, asked_questionnaires
-from intake.models import IntakeSettings, hash_token
+from intake.models import IntakeSettings, compare_birth_date, hash_token
 from intake.patient_views import link_unusable, patient_csrf_protect, private
 from plans.pdf import print_context
 from plans.visit_forms import NPRS, SBI_CHOICES
@@ -99,26 +99,18 @@ def check_birth_date(request: HttpRequest, link: CourseLink) -> HttpResponse:
     form = BirthDateForm(request.POST or None)
     tries_left = None
     if request.method == "POST" and form.is_valid():
-        # As for the questionnaire's link: the row is locked before the date is compared,
-        # so guesses sent at once are counted one after the other, and none is compared
-        # once the link has locked.
-        with transaction.atomic():
-            locked = CourseLink.objects.select_for_update().get(pk=link.pk)
-            if not locked.usable():
-                audit.record(request, "deny", link, detail="course link: link locked")
-                return link_unusable(request)
-            if form.cleaned_data["date"] == link.patient.date_of_birth:
-                locked.failed_attempts = 0
-                locked.save(update_fields=["failed_attempts"])
-                request.session.cycle_key()
-                request.session[SESSION_VERIFIED] = link.pk
-                audit.record(request, "view", link, detail="course link: date of birth confirmed")
-                return redirect("course_home")
-            locked.failed_attempts += 1
-            if locked.failed_attempts >= CourseLink.LOCK_AFTER:
-                locked.locked_at = timezone.now()
-            locked.save(update_fields=["failed_attempts", "locked_at"])
-            audit.record(request, "view", link, detail="course link: wrong date of birth")
+        outcome, locked = compare_birth_date(
+            link, form.cleaned_data["date"], link.patient.date_of_birth
+        )
+        if outcome == "refused":
+            audit.record(request, "deny", link, detail="course link: link locked")
+            return link_unusable(request)
+        if outcome == "confirmed":
+            request.session.cycle_key()
+            request.session[SESSION_VERIFIED] = link.pk
+            audit.record(request, "view", link, detail="course link: date of birth confirmed")
+            return redirect("course_home")
+        audit.record(request, "view", link, detail="course link: wrong date of birth")
         if locked.locked_at is not None:
             return link_unusable(request)
         tries_left = CourseLink.LOCK_AFTER - locked.failed_attempts

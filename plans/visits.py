@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from clinic.models import Episode, Patient
 from intake.core import vocabulary
-from intake.models import case_document, hash_token, new_token
+from intake.models import PatientLink, case_document, hash_token, new_token
 from plans.core.review import Thresholds
 from plans.models import TreatmentPlan
 
@@ -145,7 +145,7 @@ def course_link_expiry() -> datetime.datetime:
     return timezone.now() + datetime.timedelta(days=settings.COURSE_LINK_DAYS)
 
 
-class CourseLink(models.Model):
+class CourseLink(PatientLink):
     """The patient's own link between visits: their plan, visit dates, the follow-up.
 
     Like the questionnaire's link: only the token's hash is kept, the date of birth is
@@ -153,17 +153,11 @@ class CourseLink(models.Model):
     """
 
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="course_links")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(default=course_link_expiry)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    failed_attempts = models.PositiveSmallIntegerField(default=0)
-    locked_at = models.DateTimeField(null=True, blank=True)
-
-    LOCK_AFTER = 5
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -174,11 +168,6 @@ class CourseLink(models.Model):
     @property
     def patient(self) -> Patient:
         return self.episode.patient
-
-    def usable(self) -> bool:
-        return (
-            self.revoked_at is None and self.locked_at is None and self.expires_at > timezone.now()
-        )
 
 
 class FollowUp(models.Model):
