@@ -9,6 +9,7 @@ spent one, all show the same neutral page. No page is cached or sends a referrer
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, cast
 
@@ -17,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, rotate_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -94,42 +96,61 @@ def link_unusable(request: HttpRequest) -> HttpResponse:
     return private(render(request, "intake/link_unusable.html", context, status=404))
 
 
-def _session_invitation(request: HttpRequest) -> Invitation | None:
-    invitation_id = request.session.get(SESSION_INVITATION)
-    if not isinstance(invitation_id, int):
-        return None
-    invitation = (
-        Invitation.objects.select_related("questionnaire__episode__patient")
-        .filter(pk=invitation_id)
-        .first()
-    )
-    if invitation is None or not invitation.usable():
-        return None
-    if request.session.get(SESSION_LINK_HASH) != invitation.token_hash:
-        return None
-    return invitation
+@dataclass(frozen=True)
+class LinkSession:
+    """Where one kind of patient link (`PatientLink`) keeps itself in the session that
+    opened it, and the pages it opens: the questionnaire's here, the course's in plans."""
+
+    links: QuerySet[Any]  # the links, with what their pages read of them
+    id_key: str
+    hash_key: str
+    verified_key: str
+    check_url: str  # where the date of birth is asked
+
+    def link(self, request: HttpRequest) -> Any:
+        """The session's link if it is still usable and still the one opened, else None."""
+        link_id = request.session.get(self.id_key)
+        if not isinstance(link_id, int):
+            return None
+        link = self.links.filter(pk=link_id).first()
+        if link is None or not link.usable():
+            return None
+        if request.session.get(self.hash_key) != link.token_hash:
+            return None
+        return link
+
+    def page(self, *, verified: bool = True) -> Callable[[PatientView], PatientView]:
+        """A page reached only through the session the link opened (and, unless
+        `verified=False`, once the date of birth is confirmed)."""
+
+        def decorate(view: PatientView) -> PatientView:
+            @csrf_exempt  # checked by patient_csrf_protect instead
+            @login_not_required
+            @never_cache
+            @patient_csrf_protect
+            @wraps(view)
+            def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+                link = self.link(request)
+                if link is None:
+                    return link_unusable(request)
+                if verified and request.session.get(self.verified_key) != link.pk:
+                    return private(redirect(self.check_url))
+                return private(view(request, link, *args, **kwargs))
+
+            return wrapped
+
+        return decorate
 
 
-def patient_page(*, verified: bool = True) -> Callable[[PatientView], PatientView]:
-    """A page of the questionnaire, reached only through the session its link opened."""
-
-    def decorate(view: PatientView) -> PatientView:
-        @csrf_exempt  # checked by patient_csrf_protect instead
-        @login_not_required
-        @never_cache
-        @patient_csrf_protect
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            invitation = _session_invitation(request)
-            if invitation is None:
-                return link_unusable(request)
-            if verified and request.session.get(SESSION_VERIFIED) != invitation.pk:
-                return private(redirect("questionnaire_check"))
-            return private(view(request, invitation, *args, **kwargs))
-
-        return wrapped
-
-    return decorate
+QUESTIONNAIRE_LINK = LinkSession(
+    Invitation.objects.select_related("questionnaire__episode__patient"),
+    SESSION_INVITATION,
+    SESSION_LINK_HASH,
+    SESSION_VERIFIED,
+    "questionnaire_check",
+)
+#: A page of the questionnaire, reached only through the session its link opened.
+patient_page = QUESTIONNAIRE_LINK.page
 
 
 @login_not_required

@@ -11,7 +11,6 @@ page. No page is cached or sends a referrer.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
@@ -23,7 +22,6 @@ from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 
 from clinic import audit
 from clinic.models import ClinicSettings
@@ -31,7 +29,7 @@ from intake import questionnaire as q
 from intake.core import vocabulary
 from intake.forms import BirthDateForm, asked_questionnaires
 from intake.models import IntakeSettings, compare_birth_date, hash_token
-from intake.patient_views import link_unusable, patient_csrf_protect, private
+from intake.patient_views import LinkSession, link_unusable, private
 from plans.pdf import print_context
 from plans.visit_forms import NPRS, SBI_CHOICES
 from plans.visits import CourseLink, follow_up_due, plan_in_force, save_follow_up
@@ -46,36 +44,15 @@ SESSION_VERIFIED = "course_verified"
 View = Callable[..., HttpResponse]
 
 
-def _session_link(request: HttpRequest) -> CourseLink | None:
-    link_id = request.session.get(SESSION_LINK)
-    if not isinstance(link_id, int):
-        return None
-    link = CourseLink.objects.select_related("episode__patient").filter(pk=link_id).first()
-    if link is None or not link.usable():
-        return None
-    if request.session.get(SESSION_LINK_HASH) != link.token_hash:
-        return None
-    return link
-
-
-def course_page(*, verified: bool = True) -> Callable[[View], View]:
-    def decorate(view: View) -> View:
-        @csrf_exempt  # checked by patient_csrf_protect instead
-        @login_not_required
-        @never_cache
-        @patient_csrf_protect
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            link = _session_link(request)
-            if link is None:
-                return link_unusable(request)
-            if verified and request.session.get(SESSION_VERIFIED) != link.pk:
-                return private(redirect("course_link_check"))
-            return private(view(request, link, *args, **kwargs))
-
-        return wrapped
-
-    return decorate
+COURSE_LINK = LinkSession(
+    CourseLink.objects.select_related("episode__patient"),
+    SESSION_LINK,
+    SESSION_LINK_HASH,
+    SESSION_VERIFIED,
+    "course_link_check",
+)
+#: A page of the patient's course, reached only through the session its link opened.
+course_page = COURSE_LINK.page
 
 
 @login_not_required
