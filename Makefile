@@ -32,10 +32,9 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# One table: every figure beside its goal (add BENCH_DATABASE_URL for the search at 100k).
 bench: $(STAMP)
-	$(BIN)/python bench/assess_bench.py
-	$(BIN)/python bench/pdf_bench.py
-	$(BIN)/python bench/pages_bench.py
+	$(BIN)/python bench/run.py
 
 # Re-pin the dependencies after editing pyproject.toml.
 lock:

@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.table import Figure, report  # noqa: E402
 from intake.core.assessment import assess_findings  # noqa: E402
 from intake.core.case import RED_FLAG_QUESTIONS, parse_case  # noqa: E402
 from plans.core.assessment import assess, assessment_to_dict  # noqa: E402
@@ -78,6 +79,7 @@ def main() -> None:
     ref = best_of(reference)
     print(f"{n:,} cases ({len(samples)} sample cases in rotation), best of {REPEATS} runs")
     print(f"{'':34}{'total s':>9}{'us/case':>10}{'x reference':>13}")
+    seconds = {}
     for name, run in [
         ("reference: json.loads + json.dumps", reference),
         ("load (parse + validate + build)", load),
@@ -85,8 +87,17 @@ def main() -> None:
         ("plan only (propose_plan)", plan_only),
         ("assess + plan + to dict", document),
     ]:
-        seconds = ref if run is reference else best_of(run)
-        print(f"{name:34}{seconds:9.3f}{seconds / n * 1e6:10.1f}{seconds / ref:13.2f}")
+        seconds[name] = ref if run is reference else best_of(run)
+        print(f"{name:34}{seconds[name]:9.3f}{seconds[name] / n * 1e6:10.1f}"
+              f"{seconds[name] / ref:13.2f}")  # fmt: skip
+    load_s = seconds["load (parse + validate + build)"]
+    document_s = seconds["assess + plan + to dict"]
+    print()
+    report([
+        Figure("core", "loading one case (parse, validate, build)", load_s / ref, 3, "x",
+               "json.loads + json.dumps", f"{load_s / n * 1e6:.0f} us"),
+        Figure("core", "assess + plan + to dict, per case", document_s / n * 1e6, 60, "us"),
+    ])  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
+from bench.table import Figure, ratio, report  # noqa: E402
 from clinic.models import Episode, Patient  # noqa: E402
 from intake.core.case import RED_FLAG_QUESTIONS  # noqa: E402
 from intake.models import Exam  # noqa: E402
@@ -136,6 +137,12 @@ def pages_of(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
+def rss_mb() -> float:
+    """This process's resident memory, from /proc (Linux)."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 50
     call_command("migrate", verbosity=0)
@@ -171,6 +178,17 @@ def main() -> None:
         f"for scale, a near-empty page: median {blank_median:.0f} ms "
         f"(plan / empty page: {plan_median / blank_median:.1f})"
     )
+    before = rss_mb()
+    for _ in range(200):
+        the_plan()
+    grown = rss_mb() - before
+    print(f"memory over 200 renders of the plan: {grown:+.1f} MB")
+    print()
+    report([
+        ratio("pdf", "2-page plan PDF", plan_median, reference_median, 3, "1-page letter"),
+        ratio("pdf", f"{pages}-page plan PDF", long_median, plan_median, 4, "2-page plan"),
+        Figure("pdf", "memory growth over 200 plan renders", grown, 20, "MB"),
+    ])  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
+from bench.table import Figure, report  # noqa: E402
 from clinic.models import Patient  # noqa: E402
 from clinic.views import patient_page  # noqa: E402
 
@@ -64,6 +65,7 @@ def main() -> None:
     print(f"{total:,} patients on {connection.vendor}; database time per page, {RUNS} runs")
     print(f"{'search':22}{'queries':>8}{'median ms':>11}{'p95 ms':>9}{'goal':>8}  ")
     plans = {}
+    figures = []
     for name, query in searches.items():
         runs = [database_ms(lambda q=query: patient_page(q, show_archived=False, number=1))
                 for _ in range(RUNS)]  # fmt: skip
@@ -73,6 +75,10 @@ def main() -> None:
         print(f"{name:22}{runs[0][1]:8}{statistics.median(per_page):11.2f}{p95:9.2f}"
               f"{GOAL_MS:7.0f}  {verdict}")  # fmt: skip
         plans[name] = query
+        figures.append(Figure("search", f"patient search at {total:,}: {name}, p95", p95,
+                              GOAL_MS, "ms"))  # fmt: skip
+    print()
+    report(figures)
     if connection.vendor == "postgresql" and "--plans" in sys.argv:
         for name, query in plans.items():
             print(f"\n-- {name}")
