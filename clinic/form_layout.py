@@ -1,12 +1,15 @@
-"""A table of side-by-side fields for crispy layouts: one row per test, one column per side.
+"""Layout objects for crispy forms that write their fields in Python (`clinic.form_cells`).
 
-Crispy renders each field through half a dozen templates of its own (the field, its
-label, help text and errors); on a form of a hundred fields that was most of the page.
-`SideBySide` renders all its rows in one template loop, each cell the field's label and
-its own widget with the markup crispy's Bootstrap 5 field gives a select or an input.
-Checkboxes and choice lists keep crispy's field template.
+Crispy renders each field through half a dozen templates of its own, and each `Div`
+through two more; on a form of a hundred fields that was most of the page. These render
+their fields with `form_cells.cell()`, the same markup in one Python call:
 
-`FIELD_TEMPLATE` is the same cell for any crispy field (`FormHelper.field_template`).
+- `SideBySide`: a table of rows, one per test, one column per side (left and right);
+- `Cells`: a few fields side by side in a Bootstrap row;
+- `Choices`: a list of checkboxes laid out inline.
+
+`FIELD_TEMPLATE` (`FormHelper.field_template`) does the same for any field crispy places
+itself.
 """
 
 from __future__ import annotations
@@ -19,15 +22,12 @@ from crispy_forms.layout import LayoutObject
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.template import Context
-from django.template.loader import get_template
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
-TEMPLATE = "clinic/_side_by_side.html"
-FIELD_TEMPLATE = "clinic/_field.html"
+from clinic.form_cells import from_context
 
-#: The Bootstrap class crispy's field template gives each kind of widget.
-SELECT = (forms.Select,)
-PLAIN = (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple, forms.FileInput)
+FIELD_TEMPLATE = "clinic/_field.html"
 
 
 @dataclass(frozen=True)
@@ -42,26 +42,11 @@ def row(label: str, *fields: str) -> Row:
     return Row(label, fields)
 
 
-def keeps_crispy_template(field: forms.BoundField) -> bool:
-    """Checkboxes, choice lists and files: their label sits elsewhere, crispy's template
-    places it."""
-    return isinstance(field.field.widget, PLAIN)
-
-
-def bootstrap_widget(field: forms.BoundField) -> str:
-    """The widget with the classes crispy's `{% crispy_field %}` adds: its kind, then
-    form-select or form-control, then is-invalid when the field has errors."""
-    widget = field.field.widget
-    kind = type(widget).__name__.lower()
-    classes = widget.attrs.get("class", "").split() or []
-    if kind not in classes:
-        classes.append(kind)
-    extra = ["form-select" if isinstance(widget, SELECT) else "form-control"]
-    if field.errors:
-        extra.append("is-invalid")
-    classes += [c for c in extra if c not in classes]
-    widget.attrs["class"] = " ".join(classes)
-    return str(field)
+def _claim(form: forms.Form, names: Sequence[str]) -> None:
+    """Mark the fields as placed, as crispy's own layout objects do (so that a form
+    rendered with `render_unmentioned_fields` does not show them twice)."""
+    rendered: set[str] = getattr(form, "rendered_fields", set())
+    rendered.update(names)
 
 
 class SideBySide(LayoutObject):
@@ -77,16 +62,59 @@ class SideBySide(LayoutObject):
     def render(
         self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
     ) -> SafeString:
-        rendered: set[str] = getattr(form, "rendered_fields", set())
-        rendered.update(self.fields)
-        table = [(line.label, [form[name] for name in line.fields]) for line in self.rows]
-        flags = {key: context.get(key) for key in ("form_show_errors", "form_show_labels")}
-        return SafeString(
-            get_template(TEMPLATE).render(
-                {
-                    "rows": table,
-                    "headings": self.headings,
-                    **flags,
-                }
+        _claim(form, self.fields)
+        out = []
+        if self.headings:
+            out.append(
+                '<div class="row g-2 d-none d-md-flex exam-sides"><div class="col-12 col-md-4">'
+                "</div>"
             )
+            out += [
+                f'<div class="col-6 col-md-4"><strong>{conditional_escape(h)}</strong></div>'
+                for h in self.headings
+            ]
+            out.append("</div>\n")
+        for line in self.rows:
+            out.append(
+                '<div class="row g-2 exam-row"><div class="col-12 col-md-4">'
+                f'<span class="exam-test">{conditional_escape(line.label)}</span></div>\n'
+            )
+            out += [
+                f'<div class="col-6 col-md-4">{from_context(form[name], context)}</div>\n'
+                for name in line.fields
+            ]
+            out.append("</div>\n")
+        return SafeString("".join(out))
+
+
+class Cells(LayoutObject):
+    """Fields side by side in a Bootstrap row, each in a column of its own (`column`,
+    half the width on wider screens by default); a phone stacks them."""
+
+    def __init__(self, *fields: str, column: str = "col-sm-6") -> None:
+        self.fields = list(fields)
+        self.column = column
+
+    def render(
+        self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
+    ) -> SafeString:
+        _claim(form, self.fields)
+        cells = "".join(
+            f'<div class="{self.column}">{from_context(form[name], context)}</div>'
+            for name in self.fields
         )
+        return SafeString(f'<div class="row g-2">{cells}</div>')
+
+
+class Choices(LayoutObject):
+    """A list of checkboxes (or radio buttons) inline under its legend, as crispy's
+    `InlineCheckboxes` lays it out."""
+
+    def __init__(self, name: str) -> None:
+        self.fields = [name]
+
+    def render(
+        self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
+    ) -> SafeString:
+        _claim(form, self.fields)
+        return from_context(form[self.fields[0]], context, inline=True)

@@ -10,6 +10,7 @@ template, falls through to the templates.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +46,8 @@ INPUT_TEMPLATES = tuple(
 
 def _formatted(value: Any) -> str:
     """`{{ value|stringformat:'s' }}`: the string of the value, escaped unless marked safe."""
+    if type(value) is str:  # the common case, without Django's checks for lazy and safe text
+        return html.escape(value)
     if isinstance(value, tuple):
         value = str(value)
     text = str(value)
@@ -53,11 +56,13 @@ def _formatted(value: Any) -> str:
 
 def _shown(value: Any) -> str:
     """`{{ value }}`: localized, then escaped unless marked safe."""
+    if type(value) is str:  # plain text: nothing to localize, nothing marked safe
+        return html.escape(value)
     value = localize(value)
     return str(conditional_escape(value if isinstance(value, str) else str(value)))
 
 
-def _attrs(attrs: dict[str, Any]) -> str:
+def attributes(attrs: dict[str, Any]) -> str:
     """django/forms/widgets/attrs.html: False leaves the attribute out, True writes its name."""
     out = []
     for name, value in attrs.items():
@@ -74,18 +79,18 @@ def _input(widget: dict[str, Any]) -> str:
     value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
     return (
         f'<input type="{_shown(widget["type"])}" name="{_shown(widget["name"])}"'
-        f"{value}{_attrs(widget['attrs'])}>"
+        f"{value}{attributes(widget['attrs'])}>"
     )
 
 
 def _textarea(widget: dict[str, Any]) -> str:
     value = _shown(widget["value"]) if widget["value"] else ""
     name = _shown(widget["name"])
-    return f'<textarea name="{name}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+    return f'<textarea name="{name}"{attributes(widget["attrs"])}>\n{value}</textarea>'
 
 
 def _select(widget: dict[str, Any]) -> str | None:
-    out = [f'<select name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>']
+    out = [f'<select name="{_shown(widget["name"])}"{attributes(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
             out.append(f'\n  <optgroup label="{_shown(group_name)}">')
@@ -93,7 +98,7 @@ def _select(widget: dict[str, Any]) -> str | None:
             if option["template_name"] != OPTION_TEMPLATE:
                 return None  # a custom option template: let the templates render it
             out.append(
-                f'\n  <option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
+                f'\n  <option value="{_formatted(option["value"])}"{attributes(option["attrs"])}>'
                 f"{_shown(option['label'])}</option>\n"
             )
         if group_name:

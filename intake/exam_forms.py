@@ -12,12 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 
-from clinic.form_layout import FIELD_TEMPLATE, Row, SideBySide, row
+from clinic.form_layout import FIELD_TEMPLATE, Cells, Choices, Row, SideBySide, row
 from intake.core import vocabulary as vocab
 from intake.core.paths import MISSING, get_path, set_path
 from intake.models import EXAM_PARTS
@@ -318,8 +317,8 @@ def _sides(prefix: str, label: str) -> Row:
     return row(label, f"{prefix}_left", f"{prefix}_right")
 
 
-def _pair(*names: str) -> Div:
-    return Div(*(Div(name, css_class="col-sm-6") for name in names), css_class="row g-2")
+def _pair(*names: str) -> Cells:
+    return Cells(*names)
 
 
 class ExamForm(forms.Form):
@@ -396,11 +395,11 @@ class ExamForm(forms.Form):
                 ),
                 _pair("duration_weeks", "side"),
                 _pair("onset", "trigger"),
-                InlineCheckboxes("pain_regions"),
+                Choices("pain_regions"),
                 _pair("leg_pain_worse_than_back", "neurogenic_claudication"),
-                InlineCheckboxes("symptoms"),
-                InlineCheckboxes("aggravating"),
-                InlineCheckboxes("relieving"),
+                Choices("symptoms"),
+                Choices("aggravating"),
+                Choices("relieving"),
                 _pair("leg_pain_now", "leg_pain_worst"),
                 _pair("leg_pain_best", "back_pain_now"),
             ),
@@ -413,9 +412,9 @@ class ExamForm(forms.Form):
             ),
             Fieldset(
                 "Conditions and contributing factors",
-                InlineCheckboxes("conditions"),
+                Choices("conditions"),
                 _pair("pregnant", "gestation_weeks"),
-                InlineCheckboxes("contributing"),
+                Choices("contributing"),
             ),
             Fieldset("TCM notes (optional)", _pair("tcm_tongue", "tcm_pulse"), "tcm_pattern"),
             Submit("save", "Save exam"),

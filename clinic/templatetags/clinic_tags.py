@@ -6,7 +6,7 @@ from django import template
 from django.apps import apps
 from django.forms import BoundField
 
-from clinic import form_layout
+from clinic import form_cells
 from clinic.names import display_name as _display_name
 
 register = template.Library()
@@ -30,12 +30,8 @@ def display_name(user: object) -> str:
     return _display_name(user)
 
 
-@register.filter
-def keeps_crispy_template(field: BoundField) -> bool:
-    return form_layout.keeps_crispy_template(field)
-
-
-@register.filter(is_safe=True)
-def bootstrap_widget(field: BoundField) -> str:
-    """The field's widget with the Bootstrap classes crispy gives it."""
-    return form_layout.bootstrap_widget(field)
+@register.simple_tag(takes_context=True)
+def field_cell(context: template.Context, field: BoundField) -> str:
+    """The field with its label, errors and help text, as crispy's Bootstrap 5 field
+    template writes it (clinic/form_cells.py)."""
+    return form_cells.from_context(field, context)

@@ -1,0 +1,206 @@
+"""One form field with its label, widget, errors and help text, written out in Python.
+
+crispy-forms renders each field through its Bootstrap 5 templates: the field, then the
+label, the help text, the errors and, for a list of checkboxes, every option's attributes,
+each a template of its own with the page's whole context flattened into it. On a form of a
+hundred fields (the exam, a visit, the plan) that was most of the page's time. `cell()`
+writes the same markup in Python for the fields our forms use: inputs, selects and text
+areas (the widget from `clinic.form_renderer`), a single checkbox, and lists of checkboxes
+or radio buttons, stacked or inline. tests/clinic/test_form_cells.py renders every field of
+every form both ways and compares the HTML. Anything else (a file input) goes through
+crispy's own template.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.utils import TEMPLATE_PACK
+from django import forms
+from django.template.loader import get_template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
+
+from clinic.form_renderer import attributes
+
+#: Widgets that carry form-select rather than form-control.
+SELECT = (forms.Select,)
+#: Lists of options: each option a checkbox or a radio button with its own label.
+CHOICES = (forms.CheckboxSelectMultiple, forms.RadioSelect)
+
+
+def _classes(*names: str) -> str:
+    return " ".join(name for name in names if name)
+
+
+def bootstrap_widget(field: forms.BoundField, *extra: str) -> str:
+    """The widget with the classes crispy's `{% crispy_field %}` adds: its kind, then
+    the Bootstrap class (form-select, form-control or form-check-input), then is-invalid
+    when the field has errors."""
+    widget = field.field.widget
+    kind = type(widget).__name__.lower()
+    if isinstance(widget, forms.CheckboxInput):
+        extra = extra or ("form-check-input",)
+    elif not extra:
+        extra = ("form-select" if isinstance(widget, SELECT) else "form-control",)
+    classes = widget.attrs.get("class", "").split()
+    if kind not in classes:
+        classes.append(kind)
+    extra += ("is-invalid",) if field.errors else ()
+    classes += [c for c in extra if c not in classes]
+    widget.attrs["class"] = " ".join(classes)
+    return str(field)
+
+
+def _label(field: forms.BoundField) -> str:
+    """The label's text, with crispy's asterisk on a required field."""
+    text = str(conditional_escape(field.label))
+    return text + ('<span class="asteriskField">*</span>' if field.field.required else "")
+
+
+def _required(field: forms.BoundField) -> str:
+    return " requiredField" if field.field.required else ""
+
+
+def _errors(field: forms.BoundField, show: bool = True) -> str:
+    if not (show and field.errors):
+        return ""
+    lines = "".join(
+        f'<p id="error_{n}_{field.auto_id}"><strong>{conditional_escape(error)}</strong></p>'
+        for n, error in enumerate(field.errors, 1)
+    )
+    return f'<div id="{field.errors.field_id}_error" class="invalid-feedback">{lines}</div>'
+
+
+def _help(field: forms.BoundField) -> str:
+    if not field.help_text:
+        return ""
+    ident = f'id="{field.auto_id}_helptext" ' if field.auto_id else ""
+    return f'<div {ident}class="form-text">{field.help_text}</div>'  # help text is HTML
+
+
+def _wrapper(field: forms.BoundField, first: str, wrapper_class: str) -> str:
+    return _classes(first, wrapper_class, field.css_classes())
+
+
+def _input(field: forms.BoundField, show_labels: bool, show_errors: bool, wrapper: str) -> str:
+    label = ""
+    if field.label and show_labels:
+        target = f'for="{field.id_for_label}" ' if field.id_for_label else ""
+        label = f'<label {target}class="form-label{_required(field)}">{_label(field)}</label>'
+    return (
+        f'<div id="div_{field.auto_id}" class="{_wrapper(field, "mb-3", wrapper)}">{label}'
+        f"{bootstrap_widget(field)}{_errors(field, show_errors)}{_help(field)}</div>"
+    )
+
+
+def _checkbox(field: forms.BoundField, show_errors: bool, wrapper: str) -> str:
+    label = (
+        f'<label for="{field.id_for_label}" class="form-check-label{_required(field)}">'
+        f"{_label(field)}</label>"
+    )
+    return (
+        f'<div class="mb-3"><div id="div_{field.auto_id}" '
+        f'class="{_wrapper(field, "form-check", wrapper)}">{bootstrap_widget(field)}{label}'
+        f"{_errors(field, show_errors)}{_help(field)}</div></div>"
+    )
+
+
+def _options(field: forms.BoundField, show_errors: bool, inline: bool) -> str:
+    """crispy's radio_checkbox_select.html: every option a form-check with its label."""
+    widget = field.field.widget
+    ident = widget.attrs.get("id") or field.auto_id
+    attrs = field.build_widget_attrs({"id": ident} if ident else {})
+    groups = widget.optgroups(field.html_name, widget.format_value(field.value()), attrs)
+    invalid = " is-invalid" if field.errors else ""
+    check = "form-check form-check-inline" if inline else "form-check"
+    out = ["<div>"]
+    for g, (group, options, _index) in enumerate(groups):
+        if group:
+            out.append(f"<strong>{conditional_escape(group)}</strong>")
+        for n, option in enumerate(options):
+            last = g == len(groups) - 1 and n == len(options) - 1
+            errors = _errors(field, show_errors) if last and not inline else ""
+            out.append(
+                f'<div class="{check}"><input type="{option["type"]}" '
+                f'class="form-check-input{invalid}" name="{field.html_name}" '
+                f'value="{conditional_escape(option["value"])}"{attributes(option["attrs"])}>'
+                f'<label for="{option["attrs"]["id"]}" class="form-check-label">'
+                f"{conditional_escape(option['label'])}</label>{errors}</div>"
+            )
+    out.append("</div>")
+    if inline:
+        out.append(_errors(field))  # crispy shows these whatever form_show_errors says
+    out.append(_help(field))
+    return "".join(out)
+
+
+def _choices(
+    field: forms.BoundField, show_labels: bool, show_errors: bool, wrapper: str, inline: bool
+) -> str:
+    legend, end = "", ""
+    if field.label and (show_labels or inline):
+        described = field.aria_describedby
+        described = f' aria-describedby="{described}"' if described else ""
+        use_fieldset = inline or field.use_fieldset
+        tag = "legend" if use_fieldset else "label"
+        size = " fs-6" if use_fieldset else ""
+        target = f'for="{field.id_for_label}" ' if inline or field.id_for_label else ""
+        legend = (
+            f'<{tag} {target}class="form-label{_required(field)}{size}">{_label(field)}</{tag}>'
+        )
+        if use_fieldset:
+            legend, end = f"<fieldset{described}>{legend}", "</fieldset>"
+    return (
+        f'<div id="div_{field.auto_id}" class="{_wrapper(field, "mb-3", wrapper)}">{legend}'
+        f"{_options(field, show_errors, inline)}{end}</div>"
+    )
+
+
+def cell(
+    field: forms.BoundField,
+    *,
+    show_labels: bool = True,
+    show_errors: bool = True,
+    wrapper_class: str = "",
+    inline: bool = False,
+) -> SafeString:
+    """The field as crispy's Bootstrap 5 `field.html` renders it (with `inline`, as
+    `InlineCheckboxes` does), in the default layout: labels above, no grid classes."""
+    widget = field.field.widget
+    if field.is_hidden:
+        html = str(field)
+    elif isinstance(widget, CHOICES):
+        html = _choices(field, show_labels, show_errors, wrapper_class, inline)
+    elif isinstance(widget, forms.CheckboxInput) and show_labels:
+        html = _checkbox(field, show_errors, wrapper_class)
+    elif isinstance(widget, forms.CheckboxInput | forms.FileInput):
+        html = crispy_cell(field, show_labels, show_errors, wrapper_class)
+    else:
+        html = _input(field, show_labels, show_errors, wrapper_class)
+    return SafeString(html)
+
+
+def crispy_cell(
+    field: forms.BoundField, show_labels: bool, show_errors: bool, wrapper_class: str
+) -> str:
+    """The field through crispy's own template, for the widgets `cell()` does not write."""
+    return get_template(f"{TEMPLATE_PACK}/field.html").render(
+        {
+            "field": field,
+            "form_show_labels": show_labels,
+            "form_show_errors": show_errors,
+            "wrapper_class": wrapper_class,
+        }
+    )
+
+
+def from_context(field: forms.BoundField, context: Any, **kwargs: Any) -> SafeString:
+    """`cell()` with the flags crispy puts in a layout's context."""
+    return cell(
+        field,
+        show_labels=context.get("form_show_labels") is not False,
+        show_errors=context.get("form_show_errors") is not False,
+        wrapper_class=context.get("wrapper_class") or "",
+        **kwargs,
+    )
