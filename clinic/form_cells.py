@@ -66,10 +66,11 @@ def _errors(field: forms.BoundField, show: bool = True) -> str:
     if not (show and field.errors):
         return ""
     lines = "".join(
-        f'<p id="error_{n}_{field.auto_id}"><strong>{conditional_escape(error)}</strong></p>'
+        f'<p id="error_{n}_{field.auto_id}"><strong>{conditional_escape(str(error))}</strong></p>'
         for n, error in enumerate(field.errors, 1)
     )
-    return f'<div id="{field.errors.field_id}_error" class="invalid-feedback">{lines}</div>'
+    ident = getattr(field.errors, "field_id", field.auto_id)  # Django 5.2 sets it on the list
+    return f'<div id="{ident}_error" class="invalid-feedback">{lines}</div>'
 
 
 def _help(field: forms.BoundField) -> str:
