@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.http import HttpRequest
 
-from clinic.roles import ADMINISTRATOR
+from clinic.auth import roles_of
+from clinic.middleware import idle_seconds_left
 
 
 def clinic(request: HttpRequest) -> dict:
@@ -10,7 +10,4 @@ def clinic(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"roles": set()}
-    roles = {group.name for group in user.groups.all()}
-    if user.is_superuser:
-        roles |= {ADMINISTRATOR}
-    return {"roles": sorted(roles), "idle_seconds": settings.SESSION_COOKIE_AGE}
+    return {"roles": roles_of(user), "idle_seconds": idle_seconds_left(request.session)}

@@ -367,14 +367,12 @@ def test_the_dashboard_query_count_does_not_grow_with_what_it_lists(practitioner
     submitted_questionnaire()
     an_invitation()
     with_one = queries_for(client, url)
-    # 1-4 the session, the user, the user's own and their groups' permissions
-    # 5 the audit event
-    # 6 open questionnaires with a red flag, with their episodes and patients
-    # 7 submitted answers waiting for review, with their episodes and patients
-    # 8 links still out, with their questionnaires, episodes and patients
-    # 9 the user's groups, for the roles shown in the navigation
-    # 10-12 savepoint, the session saved (SESSION_SAVE_EVERY_REQUEST), release
-    assert with_one == with_audit(12)
+    # 1-3 the session, the user, the user's roles and permissions (one query: clinic.auth)
+    # 4 the audit event
+    # 5 open questionnaires with a red flag, with their episodes and patients
+    # 6 submitted answers waiting for review, with their episodes and patients
+    # 7 links still out, with their questionnaires, episodes and patients
+    assert with_one == with_audit(7)
     for _ in range(5):
         submitted_questionnaire()
         invitation, token = make_invitation()
@@ -389,19 +387,17 @@ def test_the_episode_panel_query_count_does_not_grow_with_links_or_files(practit
     client = client_for(practitioner)
     url = reverse("episode_detail", args=[invitation.questionnaire.episode_id])
     with_one = queries_for(client, url)
-    # 1-4 the session, the user, the user's own and their groups' permissions
-    # 5 the episode with its patient and practitioner
-    # 6 the questionnaire with who reviewed it
-    # 7 its links
-    # 8 its files
-    # 9 the exam, for the case the scores come from (none yet)
-    # 10 the one audit event for the page (it says the answers were shown)
-    # 11 the exam again, with its author, for the clinical panel
-    # 12 the latest working diagnosis
-    # 13 the plan versions with their approvers
-    # 14 the user's groups, for the roles shown in the navigation
-    # 15-17 savepoint, the session saved (SESSION_SAVE_EVERY_REQUEST), release
-    assert with_one == with_audit(17)
+    # 1-3 the session, the user, the user's roles and permissions (one query: clinic.auth)
+    # 4 the episode with its patient and practitioner
+    # 5 the questionnaire with who reviewed it
+    # 6 its links
+    # 7 its files
+    # 8 the exam, for the case the scores come from (none yet)
+    # 9 the one audit event for the page (it says the answers were shown)
+    # 10 the exam again, with its author, for the clinical panel
+    # 11 the latest working diagnosis
+    # 12 the plan versions with their approvers
+    assert with_one == with_audit(12)
     for _ in range(3):
         patient.post(reverse("questionnaire_upload"), {"file": named("scan.pdf", PDF)})
         Invitation.objects.create(questionnaire=invitation.questionnaire, token_hash=str(_) * 64)

@@ -90,59 +90,48 @@ PAGES = {
 }
 
 
-# Every signed-in page runs 1-4: the session, the user, the user's own permissions and
-# their groups' permissions; somewhere in the page: the user's groups, for the roles shown
-# in the navigation; and last three: savepoint, the session saved (it is saved on every
-# request: SESSION_SAVE_EVERY_REQUEST), release.
+# Every signed-in page runs 1-3: the session, the user, and the user's roles and
+# permissions (one query: clinic.auth). The session is not written: a request renews it
+# once a minute at most (clinic.middleware.renew_idle_session).
 QUERIES = {
-    # 5 the episode with its patient, practitioner, questionnaire, exam and the exam's author
+    # 4 the episode with its patient, practitioner, questionnaire, exam and the exam's author
+    # 5 the audit event
+    # 6 the latest working diagnosis
+    "exam form": 6,
+    # 4 the episode with its patient, practitioner, questionnaire, exam and the exam's author
+    # 5-7 the approved plan in force, its visits and the patient's follow-ups (the course)
+    # 8 the draft being built, if any
+    # 9 the latest version
+    # 10 the latest review decision (to refer?)
+    # 11 the audit event
+    # 12 the latest working diagnosis with who recorded it
+    "plan builder": 12,
+    # 4 the plan with its episode, patient, practitioner, author and approver
+    # 5 every version of the plan with its approver
     # 6 the audit event
-    # 7 the latest working diagnosis
-    # 8 the user's groups (navigation)
-    # 9-11 savepoint, session saved, release
-    "exam form": 11,
-    # 5 the episode with its patient, practitioner, questionnaire, exam and the exam's author
-    # 6-8 the approved plan in force, its visits and the patient's follow-ups (the course)
-    # 9 the draft being built, if any
-    # 10 the latest version
-    # 11 the latest review decision (to refer?)
-    # 12 the audit event
-    # 13 the latest working diagnosis with who recorded it
-    # 14 the user's groups (navigation)
-    # 15-17 savepoint, session saved, release
-    "plan builder": 17,
-    # 5 the plan with its episode, patient, practitioner, author and approver
-    # 6 every version of the plan with its approver
-    # 7 the audit event
-    # 8 the count of visits done
-    # 9 the user's groups (navigation)
-    # 10-12 savepoint, session saved, release
-    "plan version": 12,
-    # 5 the episode with its patient and practitioner
-    # 6 the audit event
-    # 7 the questionnaire (there is none here, so no links or files are read)
-    # 8 the exam with its author
-    # 9 the latest working diagnosis
-    # 10 the plan versions with their approvers
-    # 11 the count of visits done and unsigned
-    # 12 the user's groups (navigation)
-    # 13-15 savepoint, session saved, release
-    "episode page with the clinical panel": 15,
-    # 5 the episode with its patient, practitioner, questionnaire and exam
-    # 6 the approved plan in force
-    # 7 the visits with their plan and who signed and saved them
-    # 8 their addenda with their authors
-    # 9 the follow-ups the patient answered at home
-    # 10 (course page) the latest review decision with who made it
-    # 10/11 the audit event
-    # 11/12 the user's groups (navigation)
-    # then savepoint, session saved, release
-    "course of care": 15,
-    "the next visit's record": 14,  # the same but for the decision, for the form
-    "a signed visit": 14,  # the same, for the signed record and its addenda
-    # 5-9 as the course page, 10 the clinic's settings (letterhead), 11 the latest decision,
-    # 12 the audit event (no navigation: a print page), 13-15 savepoint, session, release
-    "progress report": 15,
+    # 7 the count of visits done
+    "plan version": 7,
+    # 4 the episode with its patient and practitioner
+    # 5 the audit event
+    # 6 the questionnaire (there is none here, so no links or files are read)
+    # 7 the exam with its author
+    # 8 the latest working diagnosis
+    # 9 the plan versions with their approvers
+    # 10 the count of visits done and unsigned
+    "episode page with the clinical panel": 10,
+    # 4 the episode with its patient, practitioner, questionnaire and exam
+    # 5 the approved plan in force
+    # 6 the visits with their plan and who signed and saved them
+    # 7 their addenda with their authors
+    # 8 the follow-ups the patient answered at home
+    # 9 (course page) the latest review decision with who made it
+    # 9/10 the audit event
+    "course of care": 10,
+    "the next visit's record": 9,  # the same but for the decision, for the form
+    "a signed visit": 9,  # the same, for the signed record and its addenda
+    # 4-8 as the course page, 9 the clinic's settings (letterhead), 10 the latest decision,
+    # 11 the audit event
+    "progress report": 11,
 }
 
 
@@ -163,15 +152,13 @@ def test_the_episode_page_for_the_front_desk_reads_the_same_whatever_the_version
     client = client_for(front_desk)
     url = reverse("episode_detail", args=[episode.pk])
     before = queries_for(client, url)
-    # 1-4 the session, the user, the user's own and their groups' permissions
-    # 5 the episode with its patient and practitioner
-    # 6 the audit event
-    # 7 the questionnaire (none here: no links or files are read)
-    # 8 the printable plan versions with their approvers (no exam, diagnosis or drafts)
-    # 9 the count of visits done
-    # 10 the user's groups (navigation)
-    # 11-13 savepoint, session saved, release
-    assert before == with_audit(13)
+    # 1-3 the session, the user, the user's roles and permissions (one query: clinic.auth)
+    # 4 the episode with its patient and practitioner
+    # 5 the audit event
+    # 6 the questionnaire (none here: no links or files are read)
+    # 7 the printable plan versions with their approvers (no exam, diagnosis or drafts)
+    # 8 the count of visits done
+    assert before == with_audit(8)
     grow(episode, practitioner)
     assert queries_for(client, url) == before
 
@@ -188,10 +175,9 @@ def test_printing_a_cached_pdf_does_not_grow_with_the_number_of_visits(
         queries_for(client, reverse("plan_print", args=[plan.pk, "patient", "a4"]))
         for plan in (short, long)
     ]
-    # 1-4 the session, the user, the user's own and their groups' permissions
-    # 5 the plan with its episode, patient, practitioner, author and approver
-    # 6 the cached PDF
-    # 7 the audit event
-    # 8-10 savepoint, session saved, release
-    assert counts[0] == with_audit(10)
+    # 1-3 the session, the user, the user's roles and permissions (one query: clinic.auth)
+    # 4 the plan with its episode, patient, practitioner, author and approver
+    # 5 the cached PDF
+    # 6 the audit event
+    assert counts[0] == with_audit(6)
     assert counts[0] == counts[1]

@@ -1,0 +1,114 @@
+"""What every request does: the session's idle time renewed with a write a minute at most,
+and the user's roles and permissions read in one query."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic import middleware
+from clinic.auth import RoleBackend, roles_of
+from clinic.roles import ADMINISTRATOR, FRONT_DESK, PRACTITIONER
+from tests.builders import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+class Clock:
+    """time.time() as the middleware reads it, moved by hand."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = 1_800_000_000.0
+        monkeypatch.setattr(middleware.time, "time", lambda: self.now)
+
+
+def session_row(client: Client) -> Session:
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def session_writes(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return sum('"django_session"' in q["sql"] and "UPDATE" in q["sql"] for q in captured)
+
+
+def test_a_request_renews_the_idle_time_once_a_minute_not_on_every_request(monkeypatch):
+    clock = Clock(monkeypatch)
+    client = Client()
+    client.force_login(make_user(FRONT_DESK))
+    url = reverse("patient_list")
+    assert session_writes(client, url) == 1  # the first request renews it
+    renewed = session_row(client).expire_date
+    clock.now += 59
+    assert session_writes(client, url) == 0
+    assert session_row(client).expire_date == renewed
+    clock.now += 1
+    assert session_writes(client, url) == 1
+    assert session_row(client).expire_date > renewed
+
+
+def test_the_session_ends_30_minutes_after_its_last_renewal():
+    client = Client()
+    client.force_login(make_user(FRONT_DESK))
+    client.get(reverse("patient_list"))
+    left = session_row(client).expire_date - timezone.now()
+    assert datetime.timedelta(minutes=29, seconds=55) < left <= datetime.timedelta(minutes=30)
+
+
+def test_the_page_is_told_how_long_the_session_lasts_from_its_last_renewal(monkeypatch):
+    clock = Clock(monkeypatch)
+    client = Client()
+    client.force_login(make_user(FRONT_DESK))
+    url = reverse("patient_list")
+    assert client.get(url).context["idle_seconds"] == 30 * 60
+    clock.now += 45  # not renewed yet: 45 seconds of the idle time are gone
+    assert client.get(url).context["idle_seconds"] == 30 * 60 - 45
+
+
+def test_roles_and_permissions_are_read_in_one_query():
+    user = make_user(PRACTITIONER)
+    user.groups.add(Group.objects.get(name=FRONT_DESK))
+    user.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
+    fresh = type(user).objects.get(pk=user.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert roles_of(fresh) == [FRONT_DESK, PRACTITIONER]
+        assert fresh.has_perm("clinic.record_clinical")
+        assert fresh.has_perm("clinic.view_auditevent")  # the user's own permission
+        assert not fresh.has_perm("clinic.change_clinicsettings")
+    assert len(captured) == 1
+
+
+@pytest.mark.parametrize("role", [PRACTITIONER, FRONT_DESK, ADMINISTRATOR, None])
+def test_each_role_holds_the_same_permissions_as_with_djangos_own_backend(role):
+    user = make_user(role)
+    ours = RoleBackend().get_all_permissions(type(user).objects.get(pk=user.pk))
+    djangos = ModelBackend().get_all_permissions(type(user).objects.get(pk=user.pk))
+    assert ours == djangos
+    assert bool(ours) == (role is not None)
+
+
+def test_a_superuser_holds_every_permission_and_is_an_administrator():
+    user = make_user(is_superuser=True)
+    assert roles_of(user) == [ADMINISTRATOR]
+    assert RoleBackend().get_all_permissions(user) == ModelBackend().get_all_permissions(user)
+
+
+def test_a_role_taken_away_applies_from_the_next_request(client_for):
+    user = make_user(PRACTITIONER)
+    client = client_for(user)
+    episode_list = reverse("course_list")
+    assert client.get(episode_list).status_code == 200
+    user.groups.clear()
+    assert client.get(episode_list).status_code == 403
+
+
+def test_an_inactive_user_holds_nothing():
+    user = make_user(PRACTITIONER, is_active=False)
+    assert RoleBackend().get_all_permissions(user) == set()
