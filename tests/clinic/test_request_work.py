@@ -4,8 +4,10 @@ and the user's roles and permissions read in one query."""
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
@@ -14,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic import middleware
-from clinic.auth import RoleBackend, roles_of
+from clinic.auth import ROLES_AND_PERMISSIONS, TABLES, RoleBackend, roles_of
 from clinic.roles import ADMINISTRATOR, FRONT_DESK, PRACTITIONER
 from tests.builders import make_user
 
@@ -107,6 +109,14 @@ def test_a_role_taken_away_applies_from_the_next_request(client_for):
     assert client.get(episode_list).status_code == 200
     user.groups.clear()
     assert client.get(episode_list).status_code == 403
+
+
+def test_the_statement_reads_the_tables_the_auth_models_use():
+    user_model = get_user_model()
+    models = [Group, user_model.groups.through, Permission, ContentType,
+              Group.permissions.through, user_model.user_permissions.through]  # fmt: skip
+    assert tuple(model._meta.db_table for model in models) == TABLES
+    assert all(table in ROLES_AND_PERMISSIONS for table in TABLES)
 
 
 def test_an_inactive_user_holds_nothing():
