@@ -17,11 +17,11 @@ from typing import Any
 
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
+from django.forms.utils import ErrorList
 from django.template.loader import get_template
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
-from clinic.form_renderer import attributes
+from clinic.form_renderer import attributes, shown
 
 #: Widgets that carry form-select rather than form-control.
 SELECT = (forms.Select,)
@@ -33,28 +33,26 @@ def _classes(*names: str) -> str:
     return " ".join(name for name in names if name)
 
 
-def bootstrap_widget(field: forms.BoundField, *extra: str) -> str:
+def bootstrap_widget(field: forms.BoundField, invalid: bool) -> str:
     """The widget with the classes crispy's `{% crispy_field %}` adds: its kind, then
     the Bootstrap class (form-select, form-control or form-check-input), then is-invalid
     when the field has errors."""
     widget = field.field.widget
-    kind = type(widget).__name__.lower()
     if isinstance(widget, forms.CheckboxInput):
-        extra = extra or ("form-check-input",)
-    elif not extra:
-        extra = ("form-select" if isinstance(widget, SELECT) else "form-control",)
+        bootstrap = "form-check-input"
+    else:
+        bootstrap = "form-select" if isinstance(widget, SELECT) else "form-control"
     classes = widget.attrs.get("class", "").split()
-    if kind not in classes:
-        classes.append(kind)
-    extra += ("is-invalid",) if field.errors else ()
-    classes += [c for c in extra if c not in classes]
+    for name in (type(widget).__name__.lower(), bootstrap, "is-invalid" if invalid else ""):
+        if name and name not in classes:
+            classes.append(name)
     widget.attrs["class"] = " ".join(classes)
     return str(field)
 
 
 def _label(field: forms.BoundField) -> str:
     """The label's text, with crispy's asterisk on a required field."""
-    text = str(conditional_escape(field.label))
+    text = shown(field.label)
     return text + ('<span class="asteriskField">*</span>' if field.field.required else "")
 
 
@@ -62,14 +60,14 @@ def _required(field: forms.BoundField) -> str:
     return " requiredField" if field.field.required else ""
 
 
-def _errors(field: forms.BoundField, show: bool = True) -> str:
-    if not (show and field.errors):
+def _errors(field: forms.BoundField, errors: ErrorList, show: bool = True) -> str:
+    if not (show and errors):
         return ""
     lines = "".join(
-        f'<p id="error_{n}_{field.auto_id}"><strong>{conditional_escape(str(error))}</strong></p>'
-        for n, error in enumerate(field.errors, 1)
+        f'<p id="error_{n}_{field.auto_id}"><strong>{shown(error)}</strong></p>'
+        for n, error in enumerate(errors, 1)
     )
-    ident = getattr(field.errors, "field_id", field.auto_id)  # Django 5.2 sets it on the list
+    ident = getattr(errors, "field_id", field.auto_id)  # Django 5.2 sets it on the list
     return f'<div id="{ident}_error" class="invalid-feedback">{lines}</div>'
 
 
@@ -81,63 +79,74 @@ def _help(field: forms.BoundField) -> str:
 
 
 def _wrapper(field: forms.BoundField, first: str, wrapper_class: str) -> str:
-    return _classes(first, wrapper_class, field.css_classes())
+    form = field.form  # css_classes() adds only the classes a form may name for these
+    named = hasattr(form, "error_css_class") or hasattr(form, "required_css_class")
+    return _classes(first, wrapper_class, field.css_classes() if named else "")
 
 
-def _input(field: forms.BoundField, show_labels: bool, show_errors: bool, wrapper: str) -> str:
+def _input(
+    field: forms.BoundField, errors: ErrorList, show_labels: bool, show_errors: bool, wrapper: str
+) -> str:
     label = ""
     if field.label and show_labels:
         target = f'for="{field.id_for_label}" ' if field.id_for_label else ""
         label = f'<label {target}class="form-label{_required(field)}">{_label(field)}</label>'
     return (
         f'<div id="div_{field.auto_id}" class="{_wrapper(field, "mb-3", wrapper)}">{label}'
-        f"{bootstrap_widget(field)}{_errors(field, show_errors)}{_help(field)}</div>"
+        f"{bootstrap_widget(field, bool(errors))}{_errors(field, errors, show_errors)}"
+        f"{_help(field)}</div>"
     )
 
 
-def _checkbox(field: forms.BoundField, show_errors: bool, wrapper: str) -> str:
+def _checkbox(field: forms.BoundField, errors: ErrorList, show_errors: bool, wrapper: str) -> str:
     label = (
         f'<label for="{field.id_for_label}" class="form-check-label{_required(field)}">'
         f"{_label(field)}</label>"
     )
     return (
         f'<div class="mb-3"><div id="div_{field.auto_id}" '
-        f'class="{_wrapper(field, "form-check", wrapper)}">{bootstrap_widget(field)}{label}'
-        f"{_errors(field, show_errors)}{_help(field)}</div></div>"
+        f'class="{_wrapper(field, "form-check", wrapper)}">'
+        f"{bootstrap_widget(field, bool(errors))}{label}"
+        f"{_errors(field, errors, show_errors)}{_help(field)}</div></div>"
     )
 
 
-def _options(field: forms.BoundField, show_errors: bool, inline: bool) -> str:
+def _options(field: forms.BoundField, errors: ErrorList, show_errors: bool, inline: bool) -> str:
     """crispy's radio_checkbox_select.html: every option a form-check with its label."""
     widget = field.field.widget
     ident = widget.attrs.get("id") or field.auto_id
     attrs = field.build_widget_attrs({"id": ident} if ident else {})
     groups = widget.optgroups(field.html_name, widget.format_value(field.value()), attrs)
-    invalid = " is-invalid" if field.errors else ""
+    invalid = " is-invalid" if errors else ""
     check = "form-check form-check-inline" if inline else "form-check"
     out = ["<div>"]
     for g, (group, options, _index) in enumerate(groups):
         if group:
-            out.append(f"<strong>{conditional_escape(group)}</strong>")
+            out.append(f"<strong>{shown(group)}</strong>")
         for n, option in enumerate(options):
             last = g == len(groups) - 1 and n == len(options) - 1
-            errors = _errors(field, show_errors) if last and not inline else ""
+            below = _errors(field, errors, show_errors) if last and not inline else ""
             out.append(
                 f'<div class="{check}"><input type="{option["type"]}" '
                 f'class="form-check-input{invalid}" name="{field.html_name}" '
-                f'value="{conditional_escape(option["value"])}"{attributes(option["attrs"])}>'
+                f'value="{shown(option["value"])}"{attributes(option["attrs"])}>'
                 f'<label for="{option["attrs"]["id"]}" class="form-check-label">'
-                f"{conditional_escape(option['label'])}</label>{errors}</div>"
+                f"{shown(option['label'])}</label>{below}</div>"
             )
     out.append("</div>")
     if inline:
-        out.append(_errors(field))  # crispy shows these whatever form_show_errors says
+        out.append(_errors(field, errors))  # crispy shows these whatever form_show_errors says
     out.append(_help(field))
     return "".join(out)
 
 
 def _choices(
-    field: forms.BoundField, show_labels: bool, show_errors: bool, wrapper: str, inline: bool
+    field: forms.BoundField,
+    errors: ErrorList,
+    show_labels: bool,
+    show_errors: bool,
+    wrapper: str,
+    inline: bool,
 ) -> str:
     legend, end = "", ""
     if field.label and (show_labels or inline):
@@ -154,7 +163,7 @@ def _choices(
             legend, end = f"<fieldset{described}>{legend}", "</fieldset>"
     return (
         f'<div id="div_{field.auto_id}" class="{_wrapper(field, "mb-3", wrapper)}">{legend}'
-        f"{_options(field, show_errors, inline)}{end}</div>"
+        f"{_options(field, errors, show_errors, inline)}{end}</div>"
     )
 
 
@@ -169,16 +178,17 @@ def cell(
     """The field as crispy's Bootstrap 5 `field.html` renders it (with `inline`, as
     `InlineCheckboxes` does), in the default layout: labels above, no grid classes."""
     widget = field.field.widget
-    if field.is_hidden:
+    errors = field.errors  # a new list on each reading when there are none: read it once
+    if widget.is_hidden:
         html = str(field)
     elif isinstance(widget, CHOICES):
-        html = _choices(field, show_labels, show_errors, wrapper_class, inline)
+        html = _choices(field, errors, show_labels, show_errors, wrapper_class, inline)
     elif isinstance(widget, forms.CheckboxInput) and show_labels:
-        html = _checkbox(field, show_errors, wrapper_class)
+        html = _checkbox(field, errors, show_errors, wrapper_class)
     elif isinstance(widget, forms.CheckboxInput | forms.FileInput):
         html = crispy_cell(field, show_labels, show_errors, wrapper_class)
     else:
-        html = _input(field, show_labels, show_errors, wrapper_class)
+        html = _input(field, errors, show_labels, show_errors, wrapper_class)
     return SafeString(html)
 
 

@@ -6,7 +6,10 @@ their fields with `form_cells.cell()`, the same markup in one Python call:
 
 - `SideBySide`: a table of rows, one per test, one column per side (left and right);
 - `Cells`: a few fields side by side in a Bootstrap row;
-- `Choices`: a list of checkboxes laid out inline.
+- `Choices`: a list of checkboxes laid out inline;
+- `Section`: a fieldset with its legend around fields, markup and the objects above
+  (crispy's `Fieldset` renders a template and compiles its legend as a template, on every
+  request).
 
 `FIELD_TEMPLATE` (`FormHelper.field_template`) does the same for any field crispy places
 itself.
@@ -23,7 +26,7 @@ from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.template import Context
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeData, SafeString
 
 from clinic.form_cells import from_context
 
@@ -118,3 +121,28 @@ class Choices(LayoutObject):
     ) -> SafeString:
         _claim(form, self.fields)
         return from_context(form[self.fields[0]], context, inline=True)
+
+
+class Section(LayoutObject):
+    """A fieldset under its legend: field names become cells, marked-safe strings are
+    written as they are, layout objects render themselves."""
+
+    def __init__(self, legend: str, *children: str | LayoutObject) -> None:
+        self.legend = legend
+        self.children = children
+        self.fields = [c for c in children if isinstance(c, str) and not isinstance(c, SafeData)]
+
+    def render(
+        self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
+    ) -> SafeString:
+        _claim(form, self.fields)
+        parts = []
+        for child in self.children:
+            if isinstance(child, SafeData):
+                parts.append(str(child))
+            elif isinstance(child, str):
+                parts.append(from_context(form[child], context))
+            else:
+                parts.append(child.render(form, context, template_pack=template_pack))
+        legend = f"<legend>{conditional_escape(self.legend)}</legend>" if self.legend else ""
+        return SafeString(f"<fieldset>{legend}{''.join(parts)}</fieldset>")

@@ -54,7 +54,7 @@ def _formatted(value: Any) -> str:
     return text if isinstance(value, SafeData) else escape(text)
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     """`{{ value }}`: localized, then escaped unless marked safe."""
     if type(value) is str:  # plain text: nothing to localize, nothing marked safe
         return html.escape(value)
@@ -69,37 +69,37 @@ def attributes(attrs: dict[str, Any]) -> str:
         if value is False:
             continue
         if value is True:
-            out.append(f" {_shown(name)}")
+            out.append(f" {shown(name)}")
         else:
-            out.append(f' {_shown(name)}="{_formatted(value)}"')
+            out.append(f' {shown(name)}="{_formatted(value)}"')
     return "".join(out)
 
 
 def _input(widget: dict[str, Any]) -> str:
     value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
     return (
-        f'<input type="{_shown(widget["type"])}" name="{_shown(widget["name"])}"'
+        f'<input type="{shown(widget["type"])}" name="{shown(widget["name"])}"'
         f"{value}{attributes(widget['attrs'])}>"
     )
 
 
 def _textarea(widget: dict[str, Any]) -> str:
-    value = _shown(widget["value"]) if widget["value"] else ""
-    name = _shown(widget["name"])
+    value = shown(widget["value"]) if widget["value"] else ""
+    name = shown(widget["name"])
     return f'<textarea name="{name}"{attributes(widget["attrs"])}>\n{value}</textarea>'
 
 
 def _select(widget: dict[str, Any]) -> str | None:
-    out = [f'<select name="{_shown(widget["name"])}"{attributes(widget["attrs"])}>']
+    out = [f'<select name="{shown(widget["name"])}"{attributes(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            out.append(f'\n  <optgroup label="{_shown(group_name)}">')
+            out.append(f'\n  <optgroup label="{shown(group_name)}">')
         for option in options:
             if option["template_name"] != OPTION_TEMPLATE:
                 return None  # a custom option template: let the templates render it
             out.append(
                 f'\n  <option value="{_formatted(option["value"])}"{attributes(option["attrs"])}>'
-                f"{_shown(option['label'])}</option>\n"
+                f"{shown(option['label'])}</option>\n"
             )
         if group_name:
             out.append("\n  </optgroup>")

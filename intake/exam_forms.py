@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Fieldset, Layout, Submit
+from crispy_forms.layout import Layout, Submit
 from django import forms
+from django.utils.safestring import mark_safe
 
-from clinic.form_layout import FIELD_TEMPLATE, Cells, Choices, Row, SideBySide, row
+from clinic.choices import FixedChoices
+from clinic.form_layout import FIELD_TEMPLATE, Cells, Choices, Row, Section, SideBySide, row
 from intake.core import vocabulary as vocab
 from intake.core.paths import MISSING, get_path, set_path
 from intake.models import EXAM_PARTS
@@ -58,13 +60,15 @@ class Spec:
 
 
 def _select(label: str, choices: list[tuple[str, str]]) -> Callable[[], forms.Field]:
-    return lambda: forms.ChoiceField(label=label, choices=choices, required=False)
+    fixed = FixedChoices(choices)
+    return lambda: forms.ChoiceField(label=label, choices=fixed, required=False)
 
 
 def _checkboxes(label: str, choices: list[tuple[str, str]]) -> Callable[[], forms.Field]:
+    fixed = FixedChoices(choices)
     return lambda: forms.MultipleChoiceField(
         label=label,
-        choices=choices,
+        choices=fixed,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -352,18 +356,18 @@ class ExamForm(forms.Form):
                 neural.append(row("SLR angle (degrees)", "slr_left_angle", "slr_right_angle"))
         return Layout(
             "version",
-            Fieldset("Neural tension tests", SideBySide(*neural, headings=("Left", "Right"))),
-            Fieldset(
+            Section("Neural tension tests", SideBySide(*neural, headings=("Left", "Right"))),
+            Section(
                 "Gluteal tests",
                 SideBySide(*(_sides(t, label) for t, label in vocab.GLUTEAL_TESTS.choices())),
             ),
-            Fieldset(
+            Section(
                 "Lumbar spine",
                 _pair("step_off", "midline_sill"),
                 _pair("extension_provokes", "flexion_relieves"),
                 SideBySide(*(_sides(t, label) for t, label in vocab.LUMBAR_TESTS.choices())),
             ),
-            Fieldset(
+            Section(
                 "Neurology",
                 SideBySide(
                     *(_sides(f"reflex_{r}", name) for r, name in vocab.REFLEXES.choices()),
@@ -379,17 +383,17 @@ class ExamForm(forms.Form):
                 ),
                 _pair("wide_based_gait"),
             ),
-            Fieldset(
+            Section(
                 "Circulation and temperature", _pair("pedal_pulses", "abi"), _pair("temperature_c")
             ),
-            Fieldset(
+            Section(
                 "Imaging",
                 _pair("imaging_modality", "imaging_disc_level"),
                 _pair("imaging_stenosis", "imaging_listhesis"),
             ),
-            Fieldset(
+            Section(
                 "History taken in the room",
-                HTML(
+                mark_safe(  # noqa: S308 (our own text)
                     '<p class="form-text">Leave a question blank to keep the patient\'s own '
                     "questionnaire answer (shown under each field).</p>"
                 ),
@@ -403,20 +407,20 @@ class ExamForm(forms.Form):
                 _pair("leg_pain_now", "leg_pain_worst"),
                 _pair("leg_pain_best", "back_pain_now"),
             ),
-            Fieldset(
+            Section(
                 "Red-flag questions",
                 *(
                     _pair(*pair)
                     for pair in _pairs([f"rf_{q}" for q in vocab.RED_FLAG_QUESTIONS.codes])
                 ),
             ),
-            Fieldset(
+            Section(
                 "Conditions and contributing factors",
                 Choices("conditions"),
                 _pair("pregnant", "gestation_weeks"),
                 Choices("contributing"),
             ),
-            Fieldset("TCM notes (optional)", _pair("tcm_tongue", "tcm_pulse"), "tcm_pattern"),
+            Section("TCM notes (optional)", _pair("tcm_tongue", "tcm_pulse"), "tcm_pattern"),
             Submit("save", "Save exam"),
         )
 

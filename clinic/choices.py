@@ -1,0 +1,32 @@
+"""Choices fixed when a module loads, which Django takes as they are.
+
+Django normalizes a field's list of choices each time the field is made (checking every
+value and label for nested groups, enums and lazy text) and deep-copies the list with
+every form. The exam makes its hundred fields anew for each request, most of them
+selects, and that was a tenth of the page's time. `FixedChoices` holds the pairs once, as
+an immutable tuple; Django accepts any `BaseChoiceIterator` without normalizing it, and a
+form copying it gets the same object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.utils.choices import BaseChoiceIterator
+
+
+class FixedChoices(BaseChoiceIterator):
+    """(value, label) pairs without groups, never changed once made."""
+
+    def __init__(self, choices: Iterable[tuple[Any, Any]]) -> None:
+        self.choices = tuple((value, label) for value, label in choices)
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FixedChoices:
+        return self  # immutable: a form's copy may share it
