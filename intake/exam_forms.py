@@ -343,6 +343,7 @@ class ExamForm(forms.Form):
                     field.help_text = f"Questionnaire: {_words(answer)}"
             self.fields[spec.name] = field
         self.helper = FormHelper()
+        self.helper.include_media = False  # none of its widgets has media to include
         self.helper.form_id = "exam-form"
         self.helper.field_template = FIELD_TEMPLATE
         self.helper.attrs = {"novalidate": ""}

@@ -99,6 +99,7 @@ class StepForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.helper.include_media = False  # none of its widgets has media to include
         self.helper.field_template = FIELD_TEMPLATE
         self.helper.layout = self.layout()
 

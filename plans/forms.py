@@ -193,6 +193,7 @@ class PlanForm(DraftForm):
             override_fields.append(name)
         self.helper = FormHelper()
         self.helper.form_id = "plan-form"
+        self.helper.include_media = False  # none of its widgets has media to include
         self.helper.field_template = FIELD_TEMPLATE
         self.helper.layout = Layout(
             Div(

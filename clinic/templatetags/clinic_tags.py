@@ -4,7 +4,9 @@ from functools import cache
 
 from django import template
 from django.apps import apps
-from django.forms import BoundField
+from crispy_forms.utils import TEMPLATE_PACK
+from django.forms import BoundField, Form
+from django.template.loader import get_template
 
 from clinic import form_cells
 from clinic.names import display_name as _display_name
@@ -35,3 +37,13 @@ def field_cell(context: template.Context, field: BoundField) -> str:
     """The field with its label, errors and help text, as crispy's Bootstrap 5 field
     template writes it (clinic/form_cells.py)."""
     return form_cells.from_context(field, context)
+
+
+@register.filter(is_safe=True)
+def cells(form: Form) -> str:
+    """The whole form as crispy's `|crispy` filter writes it (its errors, then each field),
+    every field written by clinic/form_cells.py instead of crispy's templates."""
+    errors = ""
+    if form.non_field_errors():
+        errors = get_template(f"{TEMPLATE_PACK}/errors.html").render({"form": form})
+    return errors + "".join(form_cells.cell(field) for field in form)

@@ -146,3 +146,39 @@ def test_a_difference_is_caught():
     assert parse_html(cell(form["required_text"]).replace("mb-3", "mb-2")) != parse_html(
         crispy_html(form, "required_text")
     )
+
+
+def small_forms() -> list[forms.Form]:
+    from plans.forms import DiagnosisForm
+    from plans.patient_views import FollowUpForm
+    from plans.visit_forms import AddendumForm
+
+    return [
+        DiagnosisForm(proposed="disc_herniation"),
+        DiagnosisForm({"cause": "spinal_stenosis"}, proposed="disc_herniation"),
+        AddendumForm({"text": ""}),
+        FollowUpForm(asked=("odi", "sbi")),
+        FollowUpForm({"leg_pain_now": "11", "odi_pain": "9"}, asked=("odi", "sbi")),
+    ]
+
+
+def test_a_whole_small_form_is_written_as_crispys_filter_writes_it():
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+
+    from clinic.templatetags.clinic_tags import cells
+
+    for form in small_forms():
+        form.is_bound and form.is_valid()
+        assert parse_html(cells(form)) == parse_html(as_crispy_form(form)), type(form).__name__
+
+
+def test_a_form_error_of_no_one_field_is_shown_as_crispy_shows_it():
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+
+    from clinic.templatetags.clinic_tags import cells
+
+    form = Sample({"required_text": "x", "ticked": "on", "sides": "left"})
+    assert form.is_valid()
+    form.add_error(None, "These <answers> disagree.")
+    assert "These &lt;answers&gt; disagree." in cells(form)
+    assert parse_html(cells(form)) == parse_html(as_crispy_form(form))
