@@ -2,9 +2,9 @@
 
 from functools import cache
 
+from crispy_forms.utils import TEMPLATE_PACK
 from django import template
 from django.apps import apps
-from crispy_forms.utils import TEMPLATE_PACK
 from django.forms import BoundField, Form
 from django.template.loader import get_template
 
