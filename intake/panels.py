@@ -18,7 +18,7 @@ from intake.core import vocabulary
 from intake.core.assessment import assess_findings, scores_to_dict
 from intake.core.case import CaseError
 from intake.core.redflags import FLAG_NAMES
-from intake.models import Questionnaire, episode_case
+from intake.models import Questionnaire, episode_case, related_or_none
 
 ODI_BAND_LABELS = dict(vocabulary.ODI_BANDS.choices())
 # Why a missing field stops the scoring, in the practitioner's words. The history is
@@ -117,9 +117,7 @@ def answer_summary(episode: Episode, questionnaire: Questionnaire) -> dict[str, 
 def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
     """What `intake/_episode_panel.html` shows; `answers_shown` says whether the page shows
     the patient's answers (the page's one audit event says so)."""
-    questionnaire = (
-        Questionnaire.objects.filter(episode=episode).select_related("reviewed_by").first()
-    )
+    questionnaire = related_or_none(episode, "questionnaire")  # with reviewed_by, if joined
     invitations: list[Any] = []
     uploads: list[Any] = []
     summary = None

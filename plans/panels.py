@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from clinic.models import Episode
-from intake.models import Exam
+from intake.models import related_or_none
 from plans.models import TreatmentPlan, working_diagnosis
 from plans.visits import Visit
 
@@ -25,7 +25,7 @@ def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
     exam = None
     diagnosis = None
     if clinical:
-        exam = Exam.objects.filter(episode=episode).select_related("updated_by").first()
+        exam = related_or_none(episode, "exam")  # with updated_by, if the page joined it
         diagnosis = working_diagnosis(episode)
     versions = list(plans)
     return {

@@ -91,9 +91,9 @@ def _questionnaire_history(episode: Episode) -> dict[str, Any]:
 @permission_required("clinic.view_episode", raise_exception=True)
 def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Where the three apps meet: the episode, its questionnaire, its exam and plans."""
-    episode = get_object_or_404(
-        Episode.objects.select_related("patient", "practitioner", "referred_by"), pk=pk
-    )
+    # One query for the episode, its questionnaire and its exam, which both panels read.
+    related = ("patient", "practitioner", "referred_by", "questionnaire__reviewed_by")
+    episode = get_object_or_404(Episode.objects.select_related(*related, "exam__updated_by"), pk=pk)
     intake_panel = intake_panels.episode_panel(request, episode)
     detail = "with the questionnaire's answers" if intake_panel["answers_shown"] else ""
     audit.record(request, "view", episode, detail=detail)
