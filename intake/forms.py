@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import pypdf
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile, File
@@ -32,6 +32,7 @@ from clinic.form_layout import FIELD_TEMPLATE
 from clinic.models import Patient, same_name
 from intake import questionnaire as q
 from intake.core.paths import MISSING, get_path, set_path
+from intake.form_layout import BodyMapField, Scale
 from intake.models import IntakeSettings, Questionnaire
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -80,8 +81,8 @@ def text(label: str, rows: int = 3, **kwargs: Any) -> forms.CharField:
     )
 
 
-def scale_field(name: str, low: str = "0 no pain", high: str = "10 worst imaginable") -> Field:
-    return Field(name, template="intake/_scale_field.html", low=low, high=high)
+def scale_field(name: str, low: str = "0 no pain", high: str = "10 worst imaginable") -> Scale:
+    return Scale(name, low, high)
 
 
 class StepForm(forms.Form):
@@ -218,7 +219,7 @@ class PainForm(StepForm):
 
     def layout(self) -> Layout:
         return Layout(
-            Field("pain_map", template="intake/_body_map_field.html"),
+            BodyMapField("pain_map"),
             Fieldset(
                 "How strong is the pain?",
                 HTML(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -101,6 +102,11 @@ def body_map(selected: list[str], interactive: bool = False) -> dict:
         "interactive": interactive,
         "centres": MAP_CENTRES,
     }
+
+
+def body_map_html(selected: list[str], interactive: bool = False) -> str:
+    """The body map as the `body_map` tag draws it, for a layout written in Python."""
+    return render_to_string("intake/_body_map.html", body_map(selected, interactive))
 
 
 @register.filter
