@@ -6,11 +6,11 @@ import datetime
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Div, Layout, Submit
 from django import forms
 from django.utils import timezone
 
-from clinic.form_layout import FIELD_TEMPLATE
+from clinic.form_layout import FIELD_TEMPLATE, Cells, Section
 from intake.core import vocabulary
 from plans.core.propose import EA_DEFAULT_HZ, MODALITIES, plan_problems
 from plans.core.propose import SESSION_RANGE as MINUTES
@@ -99,6 +99,11 @@ def repeated_points(lines: list[str]) -> list[str]:
     return twice
 
 
+def _range(low: int, high: int | None = None) -> forms.NumberInput:
+    limits = {"min": low} if high is None else {"min": low, "max": high}
+    return forms.NumberInput(limits)
+
+
 class DraftForm(forms.Form):
     """A form that edits the episode's draft: it carries the draft's revision it was opened
     at (0 when there was no draft), so that a stale save conflicts (`save_draft`)."""
@@ -131,10 +136,11 @@ class PlanForm(DraftForm):
     points = forms.CharField(
         label="Points (one per line)", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    session_minutes = forms.IntegerField(label="Session length (minutes)")
-    visits_per_week = forms.IntegerField(label="Visits per week")
-    total_visits = forms.IntegerField(label="Course length (visits)")
-    reassess_at_visit = forms.IntegerField(label="Reassess at visit")
+    # The browser's own limits (min, max) beside the form's checks and their messages.
+    session_minutes = forms.IntegerField(label="Session length (minutes)", widget=_range(*MINUTES))
+    visits_per_week = forms.IntegerField(label="Visits per week", widget=_range(*PER_WEEK))
+    total_visits = forms.IntegerField(label="Course length (visits)", widget=_range(*VISITS))
+    reassess_at_visit = forms.IntegerField(label="Reassess at visit", widget=_range(1))
     start_date = forms.DateField(label="First visit", widget=DATE_WIDGET)
     exercises = forms.CharField(
         label="Home exercises (one per line)",
@@ -198,48 +204,31 @@ class PlanForm(DraftForm):
         self.helper.layout = Layout(
             Div(
                 Div(
-                    Fieldset(
+                    Section(
                         "Modalities",
                         "modalities",
                         *override_fields,
-                        Div(
-                            Div("ea_frequency_hz", css_class="col-sm-6"),
-                            Div("ea_minutes", css_class="col-sm-6"),
-                            css_class="row g-2",
-                        ),
-                        Div(
-                            Div("cupping_method", css_class="col-sm-6"),
-                            Div("cupping_area", css_class="col-sm-6"),
-                            css_class="row g-2",
-                        ),
+                        Cells("ea_frequency_hz", "ea_minutes"),
+                        Cells("cupping_method", "cupping_area"),
                         "gua_sha_area",
                         "points",
                     ),
                     css_class="col-lg-6",
                 ),
                 Div(
-                    Fieldset(
+                    Section(
                         "Dose and schedule",
-                        Div(
-                            Div(
-                                Field("session_minutes", min=MINUTES[0], max=MINUTES[1]),
-                                css_class="col-6",
-                            ),
-                            Div(
-                                Field("visits_per_week", min=PER_WEEK[0], max=PER_WEEK[1]),
-                                css_class="col-6",
-                            ),
-                            Div(
-                                Field("total_visits", min=VISITS[0], max=VISITS[1]),
-                                css_class="col-6",
-                            ),
-                            Div(Field("reassess_at_visit", min=1), css_class="col-6"),
-                            css_class="row g-2",
+                        Cells(
+                            "session_minutes",
+                            "visits_per_week",
+                            "total_visits",
+                            "reassess_at_visit",
+                            column="col-6",
                         ),
                         "start_date",
                         *(["confirm_past_start"] if self._past_start_posted() else []),
                     ),
-                    Fieldset("Home care", "exercises", "advice", "referrals", "patient_note"),
+                    Section("Home care", "exercises", "advice", "referrals", "patient_note"),
                     css_class="col-lg-6",
                 ),
                 css_class="row",

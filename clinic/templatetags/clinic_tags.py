@@ -7,6 +7,7 @@ from django import template
 from django.apps import apps
 from django.forms import BoundField, Form
 from django.template.loader import get_template
+from django.utils.safestring import SafeString
 
 from clinic import form_cells
 from clinic.names import display_name as _display_name
@@ -39,11 +40,11 @@ def field_cell(context: template.Context, field: BoundField) -> str:
     return form_cells.from_context(field, context)
 
 
-@register.filter(is_safe=True)
-def cells(form: Form) -> str:
+@register.filter
+def cells(form: Form) -> SafeString:
     """The whole form as crispy's `|crispy` filter writes it (its errors, then each field),
     every field written by clinic/form_cells.py instead of crispy's templates."""
     errors = ""
     if form.non_field_errors():
         errors = get_template(f"{TEMPLATE_PACK}/errors.html").render({"form": form})
-    return errors + "".join(form_cells.cell(field) for field in form)
+    return SafeString(errors + "".join(form_cells.cell(field) for field in form))

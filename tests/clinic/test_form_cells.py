@@ -15,7 +15,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.forms.utils import ErrorDict
-from django.template import Context
+from django.template import Context, Template
 from django.test import Client
 from django.test.html import parse_html
 from django.urls import reverse
@@ -167,9 +167,11 @@ def test_a_whole_small_form_is_written_as_crispys_filter_writes_it():
 
     from clinic.templatetags.clinic_tags import cells
 
+    page = Template("{{ form|cells }}")
     for form in small_forms():
         form.is_bound and form.is_valid()
         assert parse_html(cells(form)) == parse_html(as_crispy_form(form)), type(form).__name__
+        assert page.render(Context({"form": form})) == cells(form)  # markup, not escaped
 
 
 def test_a_form_error_of_no_one_field_is_shown_as_crispy_shows_it():
