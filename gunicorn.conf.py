@@ -20,3 +20,12 @@ errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 logger_class = gunicorn_logger_class()
 # Behind the proxy only: the proxy's address is trusted for X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker: object) -> None:
+    """Once a worker has loaded the app, move what it loaded out of the garbage collector's
+    sight (Python's `gc.freeze`): a full collection then walks only what requests made,
+    not Django's 150,000 objects (about 60 ms each time on this machine's kind)."""
+    import gc
+
+    gc.freeze()

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from clinic.models import AuditEvent, Patient
 
@@ -45,6 +45,23 @@ def record(
         path=request.get_full_path(),
         ip_address=client_address(request),
     )
+
+
+def shown(
+    request: HttpRequest,
+    response: HttpResponse,
+    obj: models.Model | None = None,
+    *,
+    patient: Patient | None = None,
+    detail: str = "",
+) -> HttpResponse:
+    """Record the view of a page once it is rendered, and hand the page on.
+
+    On PostgreSQL the chain's lock is held from an event's insert until the request
+    commits: a page that records its view before rendering holds up every other request's
+    event (and so its page) while it renders; recorded last, the lock lasts an insert."""
+    record(request, "view", obj, patient=patient, detail=detail)
+    return response
 
 
 #: The PostgreSQL advisory lock that orders the chain: one writer at a time.

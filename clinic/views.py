@@ -36,11 +36,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     show_archived = request.GET.get("archived") == "1"
     page = patient_page(query, show_archived=show_archived, number=request.GET.get("page"))
-    audit.record(
-        request, "view", detail=f"patient list; search: {query}" if query else "patient list"
-    )
     context = {"page": page, "query": query, "show_archived": show_archived}
-    return render(request, "clinic/patient_list.html", context)
+    detail = f"patient list; search: {query}" if query else "patient list"
+    return audit.shown(request, render(request, "clinic/patient_list.html", context), detail=detail)
 
 
 class CappedPaginator(Paginator):
@@ -101,8 +99,8 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     episodes = patient.episodes.select_related("practitioner")
-    audit.record(request, "view", patient)
-    return render(request, "clinic/patient_detail.html", {"patient": patient, "episodes": episodes})
+    page = render(request, "clinic/patient_detail.html", {"patient": patient, "episodes": episodes})
+    return audit.shown(request, page, patient)
 
 
 @permission_required("clinic.change_patient", raise_exception=True)

@@ -260,8 +260,10 @@ def step(request: HttpRequest, invitation: Invitation, slug: str) -> HttpRespons
             return _render_step(request, invitation, slug, form, asked)
         return _after_save(request, questionnaire, slug, request.POST.get("go", "next"), asked)
     form = step_form(slug, questionnaire, asked=asked)
-    audit.record(request, "view", questionnaire, patient=invitation.patient, detail=f"step {slug}")
-    return _render_step(request, invitation, slug, form, asked)
+    page = _render_step(request, invitation, slug, form, asked)
+    return audit.shown(
+        request, page, questionnaire, patient=invitation.patient, detail=f"step {slug}"
+    )
 
 
 def _store_step(

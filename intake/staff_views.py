@@ -238,6 +238,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .select_related("questionnaire__episode__patient")
         .order_by("-created_at", "-pk")
     )
-    audit.record(request, "view", detail="questionnaire dashboard")
     context = {"flagged": list(flagged), "to_review": list(to_review), "links": list(links)}
-    return render(request, "intake/dashboard.html", context)
+    page = render(request, "intake/dashboard.html", context)
+    return audit.shown(request, page, detail="questionnaire dashboard")

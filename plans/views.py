@@ -96,13 +96,13 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     episode = get_object_or_404(Episode.objects.select_related(*related, "exam__updated_by"), pk=pk)
     intake_panel = intake_panels.episode_panel(request, episode)
     detail = "with the questionnaire's answers" if intake_panel["answers_shown"] else ""
-    audit.record(request, "view", episode, detail=detail)
     context = {
         "episode": episode,
         "intake_panel": intake_panel,
         "clinical_panel": plans_panels.episode_panel(request, episode),
     }
-    return render(request, "plans/episode_detail.html", context)
+    page = render(request, "plans/episode_detail.html", context)
+    return audit.shown(request, page, episode, detail=detail)
 
 
 # --- the exam --------------------------------------------------------------------------------
@@ -114,6 +114,7 @@ def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
     exam = related_or_none(episode, "exam")
     said = _questionnaire_history(episode)
     conflict = None
+    viewed = ""  # the view to record once the page is rendered (a POST records its own)
     if request.method == "POST":
         form = ExamForm(request.POST, questionnaire_history=said)
         if form.is_valid():
@@ -155,7 +156,7 @@ def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial = initial_from(exam_parts(exam))
         initial["version"] = exam.version if exam else 0
         form = ExamForm(initial=initial, questionnaire_history=said)
-        audit.record(request, "view", episode, detail="exam form")
+        viewed = "exam form"
     assessed = _assessment(case_document(episode))
     diagnosis = episode.diagnoses.select_related("recorded_by").first()
     context = {
@@ -168,7 +169,8 @@ def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "diagnosis_form": DiagnosisForm(proposed=assessed.get("leading")),
         **_assessment_context(assessed),
     }
-    return render(request, "plans/exam_edit.html", context)
+    page = render(request, "plans/exam_edit.html", context)
+    return audit.shown(request, page, episode, detail=viewed) if viewed else page
 
 
 @permission_required(CLINICAL, raise_exception=True)
@@ -298,8 +300,6 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, "The plan is not saved: see the fields marked below.")
             audit.record(request, "view", episode, detail="plan builder, not saved")
-    else:
-        audit.record(request, "view", episode, detail="plan builder")
     context = {
         "episode": episode,
         "patient": episode.patient,
@@ -312,7 +312,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "diagnosis": episode.diagnoses.select_related("recorded_by").first(),
         **_assessment_context(assessed),
     }
-    return render(request, "plans/plan_edit.html", context)
+    page = render(request, "plans/plan_edit.html", context)
+    if request.method == "POST":
+        return page  # recorded above, with what happened to the post
+    return audit.shown(request, page, episode, detail="plan builder")
 
 
 #: The letter's addressee by where the core sends the patient (`referral_to`).
@@ -353,7 +356,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One version of the plan, readable whatever its status, with every other version."""
     plan = _plan(pk)
     versions = list(plan.episode.plans.select_related("approved_by").order_by("-version"))
-    audit.record(request, "view", plan, patient=plan.patient, detail=f"plan v{plan.version}")
     context = {
         "plan": plan,
         "episode": plan.episode,
@@ -368,7 +370,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dates": plan.visit_dates(),
         "visits_done": plan.episode.visits.filter(status=Visit.Status.DONE).count(),
     }
-    return render(request, "plans/plan_detail.html", context)
+    page = render(request, "plans/plan_detail.html", context)
+    return audit.shown(request, page, plan, patient=plan.patient, detail=f"plan v{plan.version}")
 
 
 @permission_required(CLINICAL, raise_exception=True)

@@ -92,8 +92,8 @@ def course_list(request: HttpRequest) -> HttpResponse:
     found = open_courses(timezone.localdate())
     if not request.user.has_perm(CLINICAL):
         found.pop("unsigned")
-    audit.record(request, "view", detail="courses of care")
-    return render(request, "plans/visit_list.html", {"found": found})
+    page = render(request, "plans/visit_list.html", {"found": found})
+    return audit.shown(request, page, detail="courses of care")
 
 
 # --- the course page -----------------------------------------------------------------------
@@ -123,8 +123,8 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "names": _names(),
         }
-    audit.record(request, "view", episode, detail="course of care")
-    return render(request, "plans/visit_course.html", context)
+    page = render(request, "plans/visit_course.html", context)
+    return audit.shown(request, page, episode, detail="course of care")
 
 
 def _names() -> dict[str, dict[str, str]]:
@@ -226,7 +226,6 @@ def visit_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         initial["version"] = visit.version if visit else 0
         initial["date"] = visit.date if visit else _planned_date(plan, number)
         form = VisitForm(initial=initial, **kwargs)
-        audit.record(request, "view", episode, detail=f"visit {number} form")
     context = {
         "episode": episode,
         "patient": episode.patient,
@@ -239,7 +238,10 @@ def visit_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "remeasure": remeasure,
         "done": sum(1 for v in visits if v.status == Visit.Status.DONE),
     }
-    return render(request, "plans/visit_edit.html", context)
+    page = render(request, "plans/visit_edit.html", context)
+    if request.method == "POST":
+        return page  # recorded above, with what happened to the post
+    return audit.shown(request, page, episode, detail=f"visit {number} form")
 
 
 def _answered_at_home(follow_ups: list[FollowUp], number: int) -> dict[str, Any]:
