@@ -44,8 +44,8 @@ def test_the_patient_record_query_count_does_not_grow_with_the_number_of_episode
     with_one = queries_for(client, url)
     # 1-3 the session, the user, the user's roles and permissions (one query: clinic.auth)
     # 4 the patient
-    # 5 the audit event
-    # 6 the episodes with their practitioners
+    # 5 the episodes with their practitioners
+    # 6 the audit event (last, once the page is rendered: audit.shown)
     assert with_one == with_audit(6)
     for _ in range(10):
         make_episode(patient=patient, practitioner=practitioner)

@@ -368,10 +368,10 @@ def test_the_dashboard_query_count_does_not_grow_with_what_it_lists(practitioner
     an_invitation()
     with_one = queries_for(client, url)
     # 1-3 the session, the user, the user's roles and permissions (one query: clinic.auth)
-    # 4 the audit event
-    # 5 open questionnaires with a red flag, with their episodes and patients
-    # 6 submitted answers waiting for review, with their episodes and patients
-    # 7 links still out, with their questionnaires, episodes and patients
+    # 4 open questionnaires with a red flag, with their episodes and patients
+    # 5 submitted answers waiting for review, with their episodes and patients
+    # 6 links still out, with their questionnaires, episodes and patients
+    # 7 the audit event (last, once the page is rendered: audit.shown)
     assert with_one == with_audit(7)
     for _ in range(5):
         submitted_questionnaire()
@@ -392,9 +392,9 @@ def test_the_episode_panel_query_count_does_not_grow_with_links_or_files(practit
     #   and exam with its author (none yet), read once for both panels and the scores
     # 5 the questionnaire's links
     # 6 its files
-    # 7 the one audit event for the page (it says the answers were shown)
-    # 8 the latest working diagnosis
-    # 9 the plan versions with their approvers
+    # 7 the latest working diagnosis
+    # 8 the plan versions with their approvers
+    # 9 the one audit event for the page (it says the answers were shown), last
     assert with_one == with_audit(9)
     for _ in range(3):
         patient.post(reverse("questionnaire_upload"), {"file": named("scan.pdf", PDF)})

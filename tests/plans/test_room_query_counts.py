@@ -95,28 +95,28 @@ PAGES = {
 # once a minute at most (clinic.middleware.renew_idle_session).
 QUERIES = {
     # 4 the episode with its patient, practitioner, questionnaire, exam and the exam's author
-    # 5 the audit event
-    # 6 the latest working diagnosis
+    # 5 the latest working diagnosis
+    # 6 the audit event (last, once the page is rendered: audit.shown)
     "exam form": 6,
     # 4 the episode with its patient, practitioner, questionnaire, exam and the exam's author
     # 5-7 the approved plan in force, its visits and the patient's follow-ups (the course)
     # 8 the draft being built, if any
     # 9 the latest version
     # 10 the latest review decision (to refer?)
-    # 11 the audit event
-    # 12 the latest working diagnosis with who recorded it
+    # 11 the latest working diagnosis with who recorded it
+    # 12 the audit event
     "plan builder": 12,
     # 4 the plan with its episode, patient, practitioner, author and approver
     # 5 every version of the plan with its approver
-    # 6 the audit event
-    # 7 the count of visits done
+    # 6 the count of visits done
+    # 7 the audit event
     "plan version": 7,
     # 4 the episode with its patient, practitioner, questionnaire (none here, so no links
     #   or files are read) and exam with its author, which both panels read
-    # 5 the audit event
-    # 6 the latest working diagnosis
-    # 7 the plan versions with their approvers
-    # 8 the count of visits done and unsigned
+    # 5 the latest working diagnosis
+    # 6 the plan versions with their approvers
+    # 7 the count of visits done and unsigned
+    # 8 the audit event
     "episode page with the clinical panel": 8,
     # 4 the episode with its patient, practitioner, questionnaire and exam
     # 5 the approved plan in force
@@ -124,7 +124,7 @@ QUERIES = {
     # 7 their addenda with their authors
     # 8 the follow-ups the patient answered at home
     # 9 (course page) the latest review decision with who made it
-    # 9/10 the audit event
+    # 9/10 the audit event, last
     "course of care": 10,
     "the next visit's record": 9,  # the same but for the decision, for the form
     "a signed visit": 9,  # the same, for the signed record and its addenda
@@ -154,9 +154,9 @@ def test_the_episode_page_for_the_front_desk_reads_the_same_whatever_the_version
     # 1-3 the session, the user, the user's roles and permissions (one query: clinic.auth)
     # 4 the episode with its patient, practitioner, questionnaire (none here: no links or
     #   files are read) and exam
-    # 5 the audit event
-    # 6 the printable plan versions with their approvers (no diagnosis or drafts)
-    # 7 the count of visits done
+    # 5 the printable plan versions with their approvers (no diagnosis or drafts)
+    # 6 the count of visits done
+    # 7 the audit event
     assert before == with_audit(7)
     grow(episode, practitioner)
     assert queries_for(client, url) == before
