@@ -57,8 +57,9 @@ REFERENCE = (
     '<p class="letter-date">2 March 2026</p><h1>After your visit</h1>'
     + PARAGRAPH
     * 6
-    + "<ul><li>Walk a little, often.</li><li>Use a cushion on hard seats.</li>"
-    "<li>Note your leg pain each evening.</li></ul>"
+    + "<ul><li>&bull;&nbsp;Walk a little, often.</li>"
+    "<li>&bull;&nbsp;Use a cushion on hard seats.</li>"
+    "<li>&bull;&nbsp;Note your leg pain each evening.</li></ul>"
     + PARAGRAPH
     * 3
     + '<p class="signature">Yours sincerely,<br><br><strong>Mira Okafor</strong></p>'
