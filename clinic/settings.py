@@ -249,3 +249,9 @@ QUESTIONNAIRE_UPLOAD_MAX_BYTES = int(
 QUESTIONNAIRE_UPLOAD_MAX_PIXELS = int(
     os.environ.get("QUESTIONNAIRE_UPLOAD_MAX_PIXELS", str(50_000_000))
 )
+
+# Printing
+# An approved plan's copies are rendered after the approval commits, in a background thread
+# of the process that approved it, so that printing serves stored bytes (plans.pdf.print_ahead).
+# Off: rendered inline after the commit (the tests); printing renders whatever is missing.
+PRINT_AHEAD_IN_THREAD = os.environ.get("PRINT_AHEAD_IN_THREAD", "1") == "1"

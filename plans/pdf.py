@@ -2,6 +2,10 @@
 
 - `plan_pdf(plan, variant, paper)` renders an approved version once and keeps the bytes
   in `PlanPdf`; drafts are never printed.
+- `print_ahead(plan_pk)`, called once an approval has committed, renders the printed copies
+  (each variant on each paper) in a background thread and keeps them, so that printing an
+  approved version serves stored bytes. If that has not finished, or failed, `plan_pdf`
+  renders on request as before.
 - The rendering itself is `plans.render.render_pdf`, imported only when a PDF is made:
   WeasyPrint takes about half a second to import, which no page, worker start or
   `manage.py` command should pay for unless it prints.
@@ -11,10 +15,13 @@ from __future__ import annotations
 
 import base64
 import datetime
+import logging
 import mimetypes
+import threading
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -26,6 +33,8 @@ from intake.core.vocabulary import CAUSES, SIDE_TESTS
 from plans.core.propose import evidence_text
 from plans.forms import CUPPING_METHOD_NAMES, URGENCY_NAMES
 from plans.models import MODALITY_NAMES, REFERRAL_NAMES, PlanPdf, TreatmentPlan
+
+logger = logging.getLogger(__name__)
 
 # --- what the printed plan says ------------------------------------------------------------
 
@@ -279,3 +288,39 @@ def plan_pdf(plan: TreatmentPlan, variant: str, paper: str) -> bytes:
     except IntegrityError:  # rendered by another request at the same time: same bytes
         pass
     return content
+
+
+def keep_printed_copies(plan_pk: int) -> None:
+    """Render and keep every copy of an approved version that can be printed: each of its
+    variants on each paper. Copies already kept are left as they are."""
+    plan = TreatmentPlan.objects.select_related(
+        "episode__patient", "episode__practitioner", "approved_by"
+    ).get(pk=plan_pk)
+    if plan.status != TreatmentPlan.Status.APPROVED:
+        return  # superseded meanwhile: it prints afresh, marked, on request
+    for variant in variants_for(plan):
+        for paper in PlanPdf.Paper.values:
+            plan_pdf(plan, variant, paper)
+
+
+def _print_ahead_in_thread(plan_pk: int) -> None:
+    try:
+        keep_printed_copies(plan_pk)
+    except Exception:  # logged; the copy then prints on request, as before
+        logger.exception("Printing plan %s ahead failed: it prints on request.", plan_pk)
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def print_ahead(plan_pk: int) -> threading.Thread | None:
+    """Once an approval has committed (`transaction.on_commit`): render its printed copies
+    off the request, in a background thread; inline when `settings.PRINT_AHEAD_IN_THREAD`
+    is off (the tests). Returns the thread started, if any."""
+    if not settings.PRINT_AHEAD_IN_THREAD:
+        keep_printed_copies(plan_pk)
+        return None
+    thread = threading.Thread(
+        target=_print_ahead_in_thread, args=(plan_pk,), name=f"print-ahead-{plan_pk}", daemon=True
+    )
+    thread.start()
+    return thread

@@ -47,7 +47,7 @@ from plans.models import (
     revise_plan,
     save_draft,
 )
-from plans.pdf import plan_html, plan_pdf, variants_for
+from plans.pdf import plan_html, plan_pdf, print_ahead, variants_for
 from plans.visits import Visit, course_case, course_letter, referral_decided
 
 CLINICAL = "clinic.record_clinical"
@@ -236,6 +236,8 @@ def _save_or_approve(
     audit.record(
         request, "change", approved, patient=episode.patient, detail=f"approved v{approved.version}"
     )
+    # The copies to print are rendered once the approval is committed, off this request.
+    transaction.on_commit(lambda: print_ahead(approved.pk))
     messages.success(request, f"Version {approved.version} is approved.")
     return redirect(approved)
 

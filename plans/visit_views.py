@@ -411,21 +411,15 @@ PLAIN_MEASURE = {
 }
 
 
-@permission_required(CLINICAL, raise_exception=True)
-def progress_report(request: HttpRequest, pk: int, variant: str) -> HttpResponse:
-    """The course so far, for the patient or (clinician copy) for the GP: as HTML to check
-    on screen, or `?pdf=a4` / `?pdf=letter` as a PDF. Rendered each time: the course moves."""
-    if variant not in ("patient", "clinician"):
-        raise Http404("No such report.")
-    episode = _episode(pk)
+def progress_html(episode: Episode, variant: str, paper: str = "") -> str | None:
+    """The progress report's HTML (for the PDF when `paper` is given), or None while there is
+    no course to report on."""
     plan, visits, found = _course(episode)
     review = found.get("assessment", {}).get("review")
     if plan is None or review is None:
-        messages.error(request, "There is no course to report on yet.")
-        return redirect("course_detail", pk=pk)
+        return None
     series = series_from(found["document"], found["assessment"], review_thresholds().nprs)
     assert series is not None
-    paper = request.GET.get("pdf", "")
     given = sorted(
         {m["code"] for v in visits if v.status == Visit.Status.DONE
          for m in v.record.get("modalities", [])},
@@ -450,7 +444,21 @@ def progress_report(request: HttpRequest, pk: int, variant: str) -> HttpResponse
         "names": _names(),
         "printed_on": timezone.localdate(),
     }
-    html = render_to_string("plans/progress_print.html", context)
+    return render_to_string("plans/progress_print.html", context)
+
+
+@permission_required(CLINICAL, raise_exception=True)
+def progress_report(request: HttpRequest, pk: int, variant: str) -> HttpResponse:
+    """The course so far, for the patient or (clinician copy) for the GP: as HTML to check
+    on screen, or `?pdf=a4` / `?pdf=letter` as a PDF. Rendered each time: the course moves."""
+    if variant not in ("patient", "clinician"):
+        raise Http404("No such report.")
+    episode = _episode(pk)
+    paper = request.GET.get("pdf", "")
+    html = progress_html(episode, variant, paper)
+    if html is None:
+        messages.error(request, "There is no course to report on yet.")
+        return redirect("course_detail", pk=pk)
     audit.record(request, "print", episode, detail=f"progress report {variant} {paper or 'html'}")
     if paper not in ("a4", "letter"):
         return HttpResponse(html)

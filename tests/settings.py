@@ -24,3 +24,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 AUDIT_KEY = "tests-only-audit-key"  # noqa: S105
+
+# An approval's copies to print are rendered inline when its commit callbacks run, so that a
+# test sees them without waiting for a thread (tests/plans/test_print_ahead.py runs the thread).
+PRINT_AHEAD_IN_THREAD = False

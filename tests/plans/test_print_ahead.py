@@ -1,0 +1,132 @@
+"""An approved plan's copies are rendered after the approval commits, off the request, so
+that printing serves stored bytes; what is not stored yet prints on request as before."""
+
+import pytest
+from django.urls import reverse
+
+from clinic.models import AuditEvent
+from plans.models import PlanPdf, approve_plan, revise_plan
+from plans.pdf import print_ahead
+from tests.builders import make_episode
+from tests.plans.builders import make_approved_plan, make_diagnosis, make_exam
+from tests.plans.test_plan_builder import GOOD_PLAN
+
+pytestmark = pytest.mark.django_db
+
+EVERY_COPY = {
+    ("patient", "a4"),
+    ("patient", "letter"),
+    ("clinician", "a4"),
+    ("clinician", "letter"),
+}
+
+
+def must_not_render(*args, **kwargs):
+    raise AssertionError("rendered")
+
+
+@pytest.fixture
+def episode(practitioner):
+    episode = make_episode(practitioner=practitioner)
+    make_exam(episode)
+    make_diagnosis(episode, practitioner)
+    return episode
+
+
+def approve_in_the_builder(client, episode, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(
+            reverse("plan_edit", args=[episode.pk]), {**GOOD_PLAN, "approve": "1"}
+        )
+    assert response.status_code == 302
+    return episode.plans.get(), callbacks
+
+
+def kept(plan):
+    return set(PlanPdf.objects.filter(plan=plan).values_list("variant", "paper"))
+
+
+def test_approving_a_plan_stores_every_copy_to_print_without_a_print_request(
+    episode, practitioner, client_for, django_capture_on_commit_callbacks
+):
+    plan, callbacks = approve_in_the_builder(
+        client_for(practitioner), episode, django_capture_on_commit_callbacks
+    )
+    assert len(callbacks) == 1
+    assert kept(plan) == EVERY_COPY
+    assert not AuditEvent.objects.filter(action="print").exists()
+
+
+def test_printing_an_approved_plan_then_serves_the_stored_copy_and_is_audited(
+    episode, practitioner, front_desk, client_for, django_capture_on_commit_callbacks, monkeypatch
+):
+    plan, _ = approve_in_the_builder(
+        client_for(practitioner), episode, django_capture_on_commit_callbacks
+    )
+    monkeypatch.setattr("plans.render.render_pdf", must_not_render)
+    response = client_for(front_desk).get(reverse("plan_print", args=[plan.pk, "patient", "a4"]))
+    assert response["Content-Type"] == "application/pdf"
+    stored = PlanPdf.objects.get(plan=plan, variant="patient", paper="a4")
+    assert response.content == bytes(stored.content)
+    assert AuditEvent.objects.get(action="print").detail == "v1 patient a4"
+
+
+def test_nothing_is_rendered_before_the_approval_commits(
+    episode, practitioner, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client_for(practitioner).post(
+            reverse("plan_edit", args=[episode.pk]), {**GOOD_PLAN, "approve": "1"}
+        )
+    assert len(callbacks) == 1
+    assert not PlanPdf.objects.exists()
+
+
+def test_saving_a_draft_renders_nothing(
+    episode, practitioner, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client_for(practitioner).post(
+            reverse("plan_edit", args=[episode.pk]), {**GOOD_PLAN, "save": "1"}
+        )
+    assert callbacks == []
+    assert not PlanPdf.objects.exists()
+
+
+def test_a_version_superseded_before_its_copies_were_rendered_keeps_none(episode, practitioner):
+    first = make_approved_plan(episode, practitioner)
+    approve_plan(revise_plan(first, by=practitioner), by=practitioner)
+    print_ahead(first.pk)
+    assert kept(first) == set()
+
+
+def test_when_printing_ahead_has_not_run_the_print_renders_as_before(
+    episode, practitioner, client_for
+):
+    plan = make_approved_plan(episode, practitioner)  # approved outside the builder
+    response = client_for(practitioner).get(reverse("plan_print", args=[plan.pk, "patient", "a4"]))
+    assert response.content.startswith(b"%PDF")
+    assert kept(plan) == {("patient", "a4")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_a_thread_the_copies_are_stored_once_the_thread_ends(practitioner, settings):
+    settings.PRINT_AHEAD_IN_THREAD = True
+    episode = make_episode(practitioner=practitioner)
+    plan = make_approved_plan(episode, practitioner)  # committed: the thread can read it
+    thread = print_ahead(plan.pk)
+    assert thread is not None
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert kept(plan) == EVERY_COPY
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_thread_that_fails_leaves_printing_to_the_request(practitioner, settings, monkeypatch):
+    settings.PRINT_AHEAD_IN_THREAD = True
+    monkeypatch.setattr("plans.render.render_pdf", must_not_render)
+    plan = make_approved_plan(make_episode(practitioner=practitioner), practitioner)
+    thread = print_ahead(plan.pk)
+    assert thread is not None
+    thread.join(timeout=60)
+    assert kept(plan) == set()
