@@ -227,6 +227,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     to_review = (
         Questionnaire.objects.awaiting_review()
         .select_related("episode__patient")
+        .defer("answers", "extra")  # the list shows who and when, not what was answered
         .order_by("submitted_at", "pk")
     )
     links = (
@@ -236,6 +237,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             questionnaire__submitted_at__isnull=True,
         )
         .select_related("questionnaire__episode__patient")
+        .defer("questionnaire__answers", "questionnaire__extra")
         .order_by("-created_at", "-pk")
     )
     context = {"flagged": list(flagged), "to_review": list(to_review), "links": list(links)}
