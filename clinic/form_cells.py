@@ -206,12 +206,16 @@ def crispy_cell(
     )
 
 
+def flags(context: Any) -> dict[str, Any]:
+    """The flags crispy puts in a layout's context, as `cell()`'s arguments: read once per
+    layout object, not once per field."""
+    return {
+        "show_labels": context.get("form_show_labels") is not False,
+        "show_errors": context.get("form_show_errors") is not False,
+        "wrapper_class": context.get("wrapper_class") or "",
+    }
+
+
 def from_context(field: forms.BoundField, context: Any, **kwargs: Any) -> SafeString:
     """`cell()` with the flags crispy puts in a layout's context."""
-    return cell(
-        field,
-        show_labels=context.get("form_show_labels") is not False,
-        show_errors=context.get("form_show_errors") is not False,
-        wrapper_class=context.get("wrapper_class") or "",
-        **kwargs,
-    )
+    return cell(field, **flags(context), **kwargs)

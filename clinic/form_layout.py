@@ -28,7 +28,7 @@ from django.template import Context
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString
 
-from clinic.form_cells import from_context
+from clinic.form_cells import cell, flags, from_context
 
 FIELD_TEMPLATE = "clinic/_field.html"
 
@@ -66,6 +66,7 @@ class SideBySide(LayoutObject):
         self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
     ) -> SafeString:
         _claim(form, self.fields)
+        given = flags(context)
         out = []
         if self.headings:
             out.append(
@@ -83,7 +84,7 @@ class SideBySide(LayoutObject):
                 f'<span class="exam-test">{conditional_escape(line.label)}</span></div>\n'
             )
             out += [
-                f'<div class="col-6 col-md-4">{from_context(form[name], context)}</div>\n'
+                f'<div class="col-6 col-md-4">{cell(form[name], **given)}</div>\n'
                 for name in line.fields
             ]
             out.append("</div>\n")
@@ -102,9 +103,9 @@ class Cells(LayoutObject):
         self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
     ) -> SafeString:
         _claim(form, self.fields)
+        given = flags(context)
         cells = "".join(
-            f'<div class="{self.column}">{from_context(form[name], context)}</div>'
-            for name in self.fields
+            f'<div class="{self.column}">{cell(form[name], **given)}</div>' for name in self.fields
         )
         return SafeString(f'<div class="row g-2">{cells}</div>')
 
@@ -136,12 +137,13 @@ class Section(LayoutObject):
         self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
     ) -> SafeString:
         _claim(form, self.fields)
+        given = flags(context)
         parts = []
         for child in self.children:
             if isinstance(child, SafeData):
                 parts.append(str(child))
             elif isinstance(child, str):
-                parts.append(from_context(form[child], context))
+                parts.append(cell(form[child], **given))
             else:
                 parts.append(child.render(form, context, template_pack=template_pack))
         legend = f"<legend>{conditional_escape(self.legend)}</legend>" if self.legend else ""
