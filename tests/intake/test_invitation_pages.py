@@ -393,7 +393,7 @@ def test_the_episode_panel_query_count_does_not_grow_with_links_or_files(practit
     # 5 the questionnaire's links
     # 6 its files
     # 7 the latest working diagnosis
-    # 8 the plan versions with their approvers
+    # 8 the plan versions, as the list shows them
     # 9 the one audit event for the page (it says the answers were shown), last
     assert with_one == with_audit(9)
     for _ in range(3):

@@ -114,7 +114,7 @@ QUERIES = {
     # 4 the episode with its patient, practitioner, questionnaire (none here, so no links
     #   or files are read) and exam with its author, which both panels read
     # 5 the latest working diagnosis
-    # 6 the plan versions with their approvers
+    # 6 the plan versions, as the list shows them
     # 7 the count of visits done and unsigned
     # 8 the audit event
     "episode page with the clinical panel": 8,
@@ -154,7 +154,7 @@ def test_the_episode_page_for_the_front_desk_reads_the_same_whatever_the_version
     # 1-3 the session, the user, the user's roles and permissions (one query: clinic.auth)
     # 4 the episode with its patient, practitioner, questionnaire (none here: no links or
     #   files are read) and exam
-    # 5 the printable plan versions with their approvers (no diagnosis or drafts)
+    # 5 the printable plan versions, as the list shows them (no diagnosis or drafts)
     # 6 the count of visits done
     # 7 the audit event
     assert before == with_audit(7)
