@@ -17,8 +17,7 @@ from plans.visits import Visit
 def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
     """What `plans/_episode_panel.html` shows, in three queries whatever the number of
     versions or visits: latest diagnosis, plans, the count of visits; the exam comes with
-    the episode (the plans and
-    the count alone for other roles)."""
+    the episode (the plans and the count alone for other roles)."""
     clinical = request.user.has_perm("clinic.record_clinical")
     # What the list shows, not each version's contents (its snapshot alone is ~7 kB of
     # JSON): the page stays as fast with ten versions as with one.
