@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 
 from clinic.management.commands.seed_patients import FIRST, LAST
-from clinic.models import Patient, fold
+from clinic.models import Episode, Patient, fold
+from clinic.views import episode_counts
 from tests.builders import make_patient
 
 pytestmark = pytest.mark.django_db
@@ -44,12 +45,16 @@ def a_practice_of_30000_patients() -> None:
         )
     patients[12_345].phone_digits = "07700900123"
     Patient.objects.bulk_create(patients)
+    Episode.objects.bulk_create(
+        Episode(patient=p, chief_complaint="Pain down the leg") for p in patients[::3]
+    )
     with connection.cursor() as cursor:
         # What autovacuum does in the background: trigram rows out of the GIN's pending
         # list (new rows wait there), then fresh statistics.
         for index in ("patient_search_trgm", "patient_phone_trgm"):
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
         cursor.execute("ANALYZE clinic_patient")
+        cursor.execute("ANALYZE clinic_episode")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
@@ -74,3 +79,13 @@ def test_each_kind_of_search_counts_its_matches_from_an_index(
 def test_the_first_page_of_the_list_is_read_from_its_index(a_practice_of_30000_patients):
     rows = Patient.objects.active().order_by("last_name", "first_name", "pk")
     assert "patient_active_list_idx" in rows[:25].explain()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plans are PostgreSQL's")
+def test_the_episodes_are_counted_for_the_rows_shown_from_their_patient_index(
+    a_practice_of_30000_patients,
+):
+    shown = list(Patient.objects.active().order_by("last_name", "first_name", "pk")[:25])
+    plan = episode_counts(shown).explain()
+    assert "clinic_episode_patient_id" in plan
+    assert "Seq Scan" not in plan
