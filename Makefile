@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format demo bench lock clean
+.PHONY: run test install lint format demo bench load lock clean
 
 run: export DEBUG = 1
 run: $(STAMP)
@@ -35,6 +35,12 @@ format: $(STAMP)
 # One table: every figure beside its goal (add BENCH_DATABASE_URL for the search at 100k).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The load run (about a minute, not in `make bench`): gunicorn with 2 workers on loopback,
+# 4 clients for 20 s with and without one printing PDFs. LOAD_DATABASE_URL names a scratch
+# PostgreSQL database; without it, a temporary SQLite file.
+load: $(STAMP)
+	$(BIN)/python bench/load.py
 
 # Re-pin the dependencies after editing pyproject.toml.
 lock:

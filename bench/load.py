@@ -1,0 +1,382 @@
+"""The load run (`make load`): the clinic's pages under concurrent use, served as in production.
+
+    python bench/load.py                                   # a temporary SQLite file
+    LOAD_DATABASE_URL=postgres://.../scratch python bench/load.py   # a scratch PostgreSQL
+    python bench/load.py --seconds 20 --clients 4
+
+It migrates a scratch database and loads the demo clinic into it (`migrate`, `load_demo`;
+on PostgreSQL the database must exist and be a scratch one: the demo logins are added to
+it), collects the static files, and starts gunicorn with the project's gunicorn.conf.py,
+2 workers, DEBUG off, on a free loopback port. From this process (not the server's), each
+client signs in as the demo practitioner with the password (the demo accounts have no
+second factor and the demo clinic does not require one: nothing is bypassed), opens the
+patient's questionnaire link and confirms the date of birth, as a patient does, and then
+asks in turn for the patient list, an episode and a questionnaire step for `--seconds`:
+first alone, then while one more client prints a plan PDF in a loop. The PDF printed is a
+superseded version, which is rendered on every request (a current version's is cached), so
+each print is the full cost of WeasyPrint in a worker.
+
+Prints, per page and for each run, requests per second, p50, p95 and errors, and the ratio
+of p95 with the PDFs printing to p95 without; the goals (p95 <= 100 ms on the list and
+episode pages, no errors, <= 1.3x while PDFs print) are reported through bench/table.py.
+Not part of `make bench`: it takes about a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.table import Figure, report  # noqa: E402
+
+WORKERS = 2
+PAGES = ("patient list", "episode", "questionnaire step")
+PDF = "plan PDF (rendered each time)"
+GOAL_P95_MS = 100.0  # the list and episode pages, from the speed issue
+GOAL_RATIO = 1.3  # p95 while PDFs print, to p95 without
+SLICE_SECONDS = 5.0
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Demo:
+    """What the clients ask for, found in the demo clinic once it is loaded."""
+
+    urls: dict[str, str]  # page -> path
+    link: str  # the questionnaire link's path, with its token
+    born: tuple[int, int, int]  # the patient's date of birth (day, month, year)
+
+
+def prepare(workdir: Path, database_url: str) -> tuple[dict[str, str], Demo]:
+    """The server's environment, and the demo clinic loaded into its database."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "clinic.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback, no TLS proxy in front
+        "DATABASE_URL": database_url,
+        "STATIC_ROOT": str(workdir / "static"),
+        "MEDIA_ROOT": str(workdir / "media"),
+        "PRIVATE_MEDIA_ROOT": str(workdir / "private"),
+        "GUNICORN_WORKERS": str(WORKERS),
+        "GUNICORN_ACCESS_LOG": str(workdir / "access.log"),
+        "GUNICORN_ERROR_LOG": "-",  # with Django's log, in server.log
+    }
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.urls import reverse
+
+    from clinic.models import Episode
+    from intake.models import create_invitation
+    from plans.models import TreatmentPlan, approve_plan, revise_plan
+
+    quiet = open(os.devnull, "w")  # noqa: SIM115  (closed below)
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", allow_production=True, stdout=quiet)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    quiet.close()
+    planned = Episode.objects.get(patient__last_name="Osei")
+    flagged = Episode.objects.get(patient__last_name="Solberg")
+    _, token = create_invitation(flagged, by=None)
+    # A version replaced by a newer one is printed afresh each time (marked superseded).
+    revised = Episode.objects.get(patient__last_name="Hartmann")
+    old = revised.plans.filter(status=TreatmentPlan.Status.APPROVED).get()
+    practitioner = revised.practitioner
+    approve_plan(revise_plan(old, by=practitioner), by=practitioner)
+    born = flagged.patient.date_of_birth
+    urls = {
+        "patient list": reverse("patient_list"),
+        "episode": planned.get_absolute_url(),
+        "questionnaire step": reverse("questionnaire_step", args=["pain"]),
+        PDF: reverse("plan_print", args=[old.pk, "patient", "a4"]),
+    }
+    demo = Demo(
+        urls, reverse("questionnaire_link", args=[token]), (born.day, born.month, born.year)
+    )
+    connection.close()
+    return env, demo
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(env: dict[str, str], port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    server = subprocess.Popen(  # noqa: S603 - our own server, our own arguments
+        [str(gunicorn), "clinic.wsgi", "--config", str(ROOT / "gunicorn.conf.py")],
+        cwd=ROOT,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+        stdout=log,
+        stderr=subprocess.STDOUT,  # Django's own log (errors with their traceback) too
+    )
+    for _ in range(300):
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with status {server.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer within 30 s")
+
+
+class Browser:
+    """One person's browser: its own connection and cookies; redirects not followed."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        headers = {"Host": f"127.0.0.1:{self.port}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.connection.request(method, path, body, headers)
+            response = self.connection.getresponse()
+            content = response.read()
+        except (http.client.HTTPException, OSError):
+            self.connection.close()  # the next request opens a new connection
+            raise
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = cookie.partition("=")
+            value = rest.split(";", 1)[0]
+            if value and "max-age=0" not in cookie.lower():
+                self.cookies[name] = value
+            else:
+                self.cookies.pop(name, None)
+        if response.will_close:
+            self.connection.close()
+        return response.status, dict(response.headers.items()), content
+
+    def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        return self.request("GET", path)
+
+    def post_form(self, path: str, fields: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """Post the form on `path` with its CSRF token, as the browser would."""
+        status, _, page = self.get(path)
+        found = CSRF.search(page.decode())
+        if status != 200 or found is None:
+            raise SystemExit(f"No form at {path} (status {status})")
+        return self.request("POST", path, {"csrfmiddlewaretoken": found.group(1), **fields})
+
+
+def sign_in(port: int, demo: Demo) -> Browser:
+    """The practitioner's sign-in and the patient's link, as each does it."""
+    browser = Browser(port)
+    login = "/accounts/login/"
+    status, headers, _ = browser.post_form(
+        login, {"username": "practitioner", "password": "demo-practitioner"}
+    )
+    if status != 302 or headers.get("Location", "").startswith(login):
+        raise SystemExit(f"Signing in as the demo practitioner failed (status {status})")
+    status, headers, _ = browser.get(demo.link)
+    check = headers.get("Location", "")
+    if status != 302:
+        raise SystemExit(f"The questionnaire link did not open (status {status})")
+    day, month, year = demo.born
+    status, _, _ = browser.post_form(
+        check, {"day": str(day), "month": str(month), "year": str(year)}
+    )
+    if status != 302:
+        raise SystemExit(f"The date of birth was not accepted (status {status})")
+    return browser
+
+
+@dataclass
+class Readings:
+    """Milliseconds per request and errors, per page, over the slices of one condition."""
+
+    ms: dict[str, list[float]] = field(default_factory=dict)
+    errors: Counter[tuple[str, str]] = field(default_factory=Counter)  # (page, what) -> times
+    seconds: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, page: str, ms: float, error: str = "") -> None:
+        with self.lock:
+            self.ms.setdefault(page, []).append(ms)
+            if error:
+                self.errors[page, error] += 1
+
+    def errors_on(self, page: str) -> int:
+        return sum(n for (on, _), n in self.errors.items() if on == page)
+
+
+def timed(browser: Browser, page: str, path: str, readings: Readings, expect: str) -> None:
+    start = time.perf_counter()
+    error = ""
+    try:
+        status, headers, _ = browser.get(path)
+        if status != 200:
+            error = f"status {status} {headers.get('Location', '')}".strip()
+        elif not headers.get("Content-Type", "").startswith(expect):
+            error = f"not {expect}"
+    except (http.client.HTTPException, OSError) as failure:
+        error = type(failure).__name__
+    readings.add(page, (time.perf_counter() - start) * 1000, error)
+
+
+def staff_and_patient(browser: Browser, demo: Demo, until: float, readings: Readings) -> None:
+    while time.perf_counter() < until:
+        for page in PAGES:
+            if time.perf_counter() >= until:
+                return
+            timed(browser, page, demo.urls[page], readings, "text/html")
+
+
+def printer(browser: Browser, demo: Demo, until: float, readings: Readings) -> None:
+    while time.perf_counter() < until:
+        timed(browser, PDF, demo.urls[PDF], readings, "application/pdf")
+
+
+def run(
+    browsers: list[Browser], demo: Demo, seconds: float, pdfs: bool, readings: Readings
+) -> None:
+    """The clients for `seconds`, each in its own thread; with `pdfs`, one more printing."""
+    started = time.perf_counter()
+    until = started + seconds
+    work: list[tuple[Callable[..., None], Browser]] = [
+        (staff_and_patient, b) for b in browsers[:-1]
+    ]
+    if pdfs:
+        work.append((printer, browsers[-1]))
+    threads = [threading.Thread(target=f, args=(b, demo, until, readings)) for f, b in work]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    readings.seconds += time.perf_counter() - started
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def print_run(title: str, readings: Readings) -> None:
+    print(f"\n{title}")
+    print(f"{'page':32}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
+    for page in (*PAGES, PDF):
+        if not (values := readings.ms.get(page)):
+            continue
+        print(
+            f"{page:32}{len(values) / readings.seconds:8.1f}{statistics.median(values):9.1f}"
+            f"{p95(values):9.1f}{readings.errors_on(page):8}"
+        )
+    for (page, what), times in sorted(readings.errors.items()):
+        print(f"  error on {page}: {what} ({times}x)")
+
+
+def figures(alone: Readings, with_pdfs: Readings, clients: int) -> list[Figure]:
+    found = []
+    for page in ("patient list", "episode"):
+        found.append(
+            Figure(
+                "load",
+                f"{page}, {clients} clients + PDFs, p95",
+                p95(with_pdfs.ms[page]),
+                GOAL_P95_MS,
+                "ms",
+            )  # fmt: skip
+        )
+        ratio = p95(with_pdfs.ms[page]) / p95(alone.ms[page])
+        found.append(
+            Figure(
+                "load",
+                f"{page}, p95 while PDFs print",
+                ratio,
+                GOAL_RATIO,
+                "x",
+                "without PDFs",
+                f"{p95(alone.ms[page]):.1f} ms alone",
+            )  # fmt: skip
+        )
+    errors = alone.errors.total() + with_pdfs.errors.total()
+    found.append(Figure("load", "errors, with and without PDFs", errors, 0, "errors"))
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="The load run: gunicorn, concurrent clients.")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--clients", type=int, default=4)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="sciatica-load-"))
+    database_url = os.environ.get("LOAD_DATABASE_URL") or f"sqlite:///{workdir / 'db.sqlite3'}"
+    server = None
+    log = open(workdir / "server.log", "wb")  # noqa: SIM115  (closed below)
+    try:
+        env, demo = prepare(workdir, database_url)
+        port = free_port()
+        server = start_server(env, port, log)
+        browsers = [sign_in(port, demo) for _ in range(args.clients + 1)]
+        # Warm up: each worker imports, fills its caches and renders a PDF once.
+        run(browsers, demo, 3, pdfs=True, readings=Readings())
+        database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+        print(
+            f"gunicorn, {WORKERS} workers, DEBUG off, {database}; {args.clients} clients, "
+            f"each asking for {', '.join(PAGES)} in turn; {args.seconds:g} s without PDFs "
+            f"and {args.seconds:g} s with, in alternating slices of {SLICE_SECONDS:g} s"
+        )
+        alone, with_pdfs = Readings(), Readings()
+        # Alternating, so that a neighbour busy on the machine for a while slows both alike.
+        slices = max(1, round(args.seconds / SLICE_SECONDS))
+        for _ in range(slices):
+            run(browsers, demo, args.seconds / slices, pdfs=False, readings=alone)
+            run(browsers, demo, args.seconds / slices, pdfs=True, readings=with_pdfs)
+        print_run(f"{args.clients} clients", alone)
+        print_run(f"{args.clients} clients, and one printing plan PDFs", with_pdfs)
+        print(f"\n{'p95 while PDFs print / alone':32}")
+        for page in PAGES:
+            print(f"{page:32}{p95(with_pdfs.ms[page]) / p95(alone.ms[page]):8.2f}x")
+        print()
+        report(figures(alone, with_pdfs, args.clients))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        log.close()
+        errors = (workdir / "server.log").read_text(errors="replace")
+        if "Traceback" in errors or "ERROR" in errors:
+            print(f"\nThe end of the server's log:\n{errors[-3000:]}")
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
