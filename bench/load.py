@@ -207,6 +207,9 @@ def sign_in(port: int, demo: Demo) -> Browser:
     )
     if status != 302 or headers.get("Location", "").startswith(login):
         raise SystemExit(f"Signing in as the demo practitioner failed (status {status})")
+    status, headers, _ = browser.get(demo.urls["patient list"])
+    if status != 200:  # e.g. sent to the second step: the demo accounts have no device
+        raise SystemExit(f"The patient list answered {status} {headers.get('Location', '')}")
     status, headers, _ = browser.get(demo.link)
     check = headers.get("Location", "")
     if status != 302:
@@ -352,7 +355,8 @@ def main() -> None:
         print(
             f"gunicorn, {WORKERS} workers, DEBUG off, {database}; {args.clients} clients, "
             f"each asking for {', '.join(PAGES)} in turn; {args.seconds:g} s without PDFs "
-            f"and {args.seconds:g} s with, in alternating slices of {SLICE_SECONDS:g} s"
+            f"and {args.seconds:g} s with, in alternating slices of {SLICE_SECONDS:g} s; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs before the run"
         )
         alone, with_pdfs = Readings(), Readings()
         # Alternating, so that a neighbour busy on the machine for a while slows both alike.
