@@ -222,3 +222,17 @@ def test_a_very_long_list_counts_only_so_far_and_says_to_search(
     assert "Page 1 of 2+" in first.text
     assert len(last.context["page"].object_list) == 5  # rows 26-30 of the 30 counted
     assert "search by name, date of birth or phone to find the others" in last.text
+
+
+def test_a_search_counts_fewer_matches_and_says_to_type_more(front_desk, client_for, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "SEARCH_CAP", 30)
+    for _ in range(40):
+        make_patient(first_name="Zoë")
+    make_patient(first_name="Ada")
+    client = client_for(front_desk)
+    first = client.get(reverse("patient_list"), {"q": "zoe"})
+    last = client.get(reverse("patient_list"), {"q": "zoe", "page": 2})
+    assert "Page 1 of 2+" in first.text
+    assert len(last.context["page"].object_list) == 5  # matches 26-30 of the 30 counted
+    assert "patients matching “zoe”: type more of the name" in last.text
+    assert "Page 1 of 2</span>" in client.get(reverse("patient_list")).text  # all 41 counted
