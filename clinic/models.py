@@ -148,11 +148,13 @@ class Patient(models.Model):
                 fields=["phone_digits"], name="patient_phone_trgm", opclasses=["gin_trgm_ops"]
             ),
             # The patient list: active patients in the list's order, paged and counted
-            # from the index alone.
+            # from the index alone; with the folded name in it, a name search picks its
+            # page's rows from the index too (PostgreSQL; SQLite leaves `include` out).
             models.Index(
                 fields=["last_name", "first_name", "id"],
                 name="patient_active_list_idx",
                 condition=models.Q(archived=False),
+                include=["search_name"],
             ),
         ]
 

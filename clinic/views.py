@@ -17,6 +17,7 @@ from clinic.forms import EpisodeForm, PatientForm
 from clinic.models import AuditEvent, Episode, Patient
 
 PAGE_SIZE = 25
+LIST_ORDER = ("last_name", "first_name", "pk")
 CLINICAL = "clinic.record_clinical"
 
 
@@ -76,17 +77,20 @@ def patient_page(query: str, *, show_archived: bool, number: Any) -> Page[Patien
     """One page of the list, each row with its number of episodes.
 
     The rows are counted and paged on the patient table alone (a join to count episodes
-    would group every matching row before paging); the episodes are counted for the rows
+    would group every matching row before paging); the page's rows are picked by their
+    keys, which a name search finds in the list's index without reading the table (it
+    holds the folded name), and then read by key; the episodes are counted for the rows
     shown only.
     """
     patients = Patient.objects.all() if show_archived else Patient.objects.active()
-    patients = patients.matching(query).order_by("last_name", "first_name", "pk")
+    patients = patients.matching(query).order_by(*LIST_ORDER)
     cap = CappedPaginator.SEARCH_CAP if query.strip() else CappedPaginator.CAP
     page = CappedPaginator(patients, PAGE_SIZE, cap=cap).get_page(number)
-    rows = list(page.object_list)
+    shown = cast(QuerySet[Patient], page.object_list).values("pk")
+    rows = list(Patient.objects.filter(pk__in=shown).order_by(*LIST_ORDER))
     counts = dict(episode_counts(rows))
     for patient in rows:
-        patient.episode_count = counts.get(patient.pk, 0)
+        patient.episode_count = counts.get(patient.pk, 0)  # type: ignore[attr-defined]  # for the row
     page.object_list = rows
     return page
 

@@ -6,7 +6,7 @@ from django.db import connection
 
 from clinic.management.commands.seed_patients import FIRST, LAST
 from clinic.models import Episode, Patient, fold
-from clinic.views import episode_counts
+from clinic.views import LIST_ORDER, episode_counts
 from tests.builders import make_patient
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,21 @@ def test_each_kind_of_search_counts_its_matches_from_an_index(
 def test_the_first_page_of_the_list_is_read_from_its_index(a_practice_of_30000_patients):
     rows = Patient.objects.active().order_by("last_name", "first_name", "pk")
     assert "patient_active_list_idx" in rows[:25].explain()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)  # VACUUM runs outside a transaction only
+def test_a_common_name_picks_its_page_from_the_list_index_without_reading_the_table(
+    a_practice_of_30000_patients,
+):
+    with connection.cursor() as cursor:
+        # What autovacuum does: the table's pages marked all-visible, so that an index
+        # alone can answer (until then every row read from it is checked in the table).
+        cursor.execute("VACUUM clinic_patient")
+    shown = Patient.objects.active().matching("zoe").order_by(*LIST_ORDER)[25:50].values("pk")
+    plan = shown.explain()
+    assert "Index Only Scan using patient_active_list_idx" in plan
+    assert "Filter: (search_name" in plan  # the name tested on the index's copy of it
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plans are PostgreSQL's")
