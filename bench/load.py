@@ -2,7 +2,7 @@
 
     python bench/load.py                                   # a temporary SQLite file
     LOAD_DATABASE_URL=postgres://.../scratch python bench/load.py   # a scratch PostgreSQL
-    python bench/load.py --seconds 20 --clients 4
+    python bench/load.py --seconds 20 --clients 4 --pdfs current
 
 It migrates a scratch database and loads the demo clinic into it (`migrate`, `load_demo`;
 on PostgreSQL the database must exist and be a scratch one: the demo logins are added to
@@ -12,9 +12,12 @@ client signs in as the demo practitioner with the password (the demo accounts ha
 second factor and the demo clinic does not require one: nothing is bypassed), opens the
 patient's questionnaire link and confirms the date of birth, as a patient does, and then
 asks in turn for the patient list, an episode and a questionnaire step for `--seconds`:
-first alone, then while one more client prints a plan PDF in a loop. The PDF printed is a
-superseded version, which is rendered on every request (a current version's is cached), so
-each print is the full cost of WeasyPrint in a worker.
+first alone, then while one more client prints plan PDFs in a loop. By default
+(`--pdfs superseded`) it prints a superseded version, which is rendered on every request
+(marked superseded; a current version's copy is kept), so each print is the full cost of
+WeasyPrint in a worker; `--pdfs current` prints the current version of every approved plan
+in the demo, each variant on each paper in turn, as the front desk does: rendered on the
+first print (or when approved, if the app does that), then served from the copy kept.
 
 Prints, per page and for each run, requests per second, p50, p95 and errors, and the ratio
 of p95 with the PDFs printing to p95 without; the goals (p95 <= 100 ms on the list and
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import os
 import re
 import secrets
@@ -38,7 +42,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -51,10 +55,14 @@ from bench.table import Figure, report  # noqa: E402
 
 WORKERS = 2
 PAGES = ("patient list", "episode", "questionnaire step")
-PDF = "plan PDF (rendered each time)"
+PDF = "plan PDF"
 GOAL_P95_MS = 100.0  # the list and episode pages, from the speed issue
 GOAL_RATIO = 1.3  # p95 while PDFs print, to p95 without
 SLICE_SECONDS = 5.0
+PRINTED = {
+    "superseded": "a superseded version's, rendered on every request",
+    "current": "the current versions', each variant and paper",
+}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -63,6 +71,7 @@ class Demo:
     """What the clients ask for, found in the demo clinic once it is loaded."""
 
     urls: dict[str, str]  # page -> path
+    pdfs: dict[str, tuple[str, ...]]  # "superseded", "current" -> the PDFs' paths
     link: str  # the questionnaire link's path, with its token
     born: tuple[int, int, int]  # the patient's date of birth (day, month, year)
 
@@ -94,7 +103,8 @@ def prepare(workdir: Path, database_url: str) -> tuple[dict[str, str], Demo]:
 
     from clinic.models import Episode
     from intake.models import create_invitation
-    from plans.models import TreatmentPlan, approve_plan, revise_plan
+    from plans.models import PlanPdf, TreatmentPlan, approve_plan, revise_plan
+    from plans.pdf import variants_for
 
     quiet = open(os.devnull, "w")  # noqa: SIM115  (closed below)
     call_command("migrate", verbosity=0)
@@ -114,11 +124,19 @@ def prepare(workdir: Path, database_url: str) -> tuple[dict[str, str], Demo]:
         "patient list": reverse("patient_list"),
         "episode": planned.get_absolute_url(),
         "questionnaire step": reverse("questionnaire_step", args=["pain"]),
-        PDF: reverse("plan_print", args=[old.pk, "patient", "a4"]),
     }
-    demo = Demo(
-        urls, reverse("questionnaire_link", args=[token]), (born.day, born.month, born.year)
-    )
+    current = TreatmentPlan.objects.filter(status=TreatmentPlan.Status.APPROVED).order_by("pk")
+    pdfs = {
+        "superseded": (reverse("plan_print", args=[old.pk, "patient", "a4"]),),
+        "current": tuple(
+            reverse("plan_print", args=[plan.pk, variant, paper])
+            for plan in current
+            for variant in variants_for(plan)
+            for paper in PlanPdf.Paper.values
+        ),
+    }
+    link = reverse("questionnaire_link", args=[token])
+    demo = Demo(urls, pdfs, link, (born.day, born.month, born.year))
     connection.close()
     return env, demo
 
@@ -264,23 +282,29 @@ def staff_and_patient(browser: Browser, demo: Demo, until: float, readings: Read
             timed(browser, page, demo.urls[page], readings, "text/html")
 
 
-def printer(browser: Browser, demo: Demo, until: float, readings: Readings) -> None:
+def printer(browser: Browser, paths: Iterator[str], until: float, readings: Readings) -> None:
     while time.perf_counter() < until:
-        timed(browser, PDF, demo.urls[PDF], readings, "application/pdf")
+        timed(browser, PDF, next(paths), readings, "application/pdf")
 
 
 def run(
-    browsers: list[Browser], demo: Demo, seconds: float, pdfs: bool, readings: Readings
+    browsers: list[Browser],
+    demo: Demo,
+    seconds: float,
+    *,
+    pdfs: Iterator[str] | None,
+    readings: Readings,
 ) -> None:
-    """The clients for `seconds`, each in its own thread; with `pdfs`, one more printing."""
+    """The clients for `seconds`, each in its own thread; with `pdfs`, one more printing
+    them in turn."""
     started = time.perf_counter()
     until = started + seconds
-    work: list[tuple[Callable[..., None], Browser]] = [
-        (staff_and_patient, b) for b in browsers[:-1]
+    threads = [
+        threading.Thread(target=staff_and_patient, args=(browser, demo, until, readings))
+        for browser in browsers[:-1]
     ]
-    if pdfs:
-        work.append((printer, browsers[-1]))
-    threads = [threading.Thread(target=f, args=(b, demo, until, readings)) for f, b in work]
+    if pdfs is not None:
+        threads.append(threading.Thread(target=printer, args=(browsers[-1], pdfs, until, readings)))
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -316,7 +340,7 @@ def figures(alone: Readings, with_pdfs: Readings, clients: int) -> list[Figure]:
                 p95(with_pdfs.ms[page]),
                 GOAL_P95_MS,
                 "ms",
-            )  # fmt: skip
+            )
         )
         ratio = p95(with_pdfs.ms[page]) / p95(alone.ms[page])
         found.append(
@@ -328,7 +352,7 @@ def figures(alone: Readings, with_pdfs: Readings, clients: int) -> list[Figure]:
                 "x",
                 "without PDFs",
                 f"{p95(alone.ms[page]):.1f} ms alone",
-            )  # fmt: skip
+            )
         )
     errors = alone.errors.total() + with_pdfs.errors.total()
     found.append(Figure("load", "errors, with and without PDFs", errors, 0, "errors"))
@@ -339,6 +363,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="The load run: gunicorn, concurrent clients.")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--pdfs", choices=("superseded", "current"), default="superseded")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="sciatica-load-"))
     database_url = os.environ.get("LOAD_DATABASE_URL") or f"sqlite:///{workdir / 'db.sqlite3'}"
@@ -350,22 +375,24 @@ def main() -> None:
         server = start_server(env, port, log)
         browsers = [sign_in(port, demo) for _ in range(args.clients + 1)]
         # Warm up: each worker imports, fills its caches and renders a PDF once.
-        run(browsers, demo, 3, pdfs=True, readings=Readings())
+        pdfs = itertools.cycle(demo.pdfs[args.pdfs])
+        run(browsers, demo, 3, pdfs=pdfs, readings=Readings())
         database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
         print(
             f"gunicorn, {WORKERS} workers, DEBUG off, {database}; {args.clients} clients, "
             f"each asking for {', '.join(PAGES)} in turn; {args.seconds:g} s without PDFs "
             f"and {args.seconds:g} s with, in alternating slices of {SLICE_SECONDS:g} s; "
-            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs before the run"
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs before the run; "
+            f"PDFs printed: {PRINTED[args.pdfs]} ({len(demo.pdfs[args.pdfs])} in turn)"
         )
         alone, with_pdfs = Readings(), Readings()
         # Alternating, so that a neighbour busy on the machine for a while slows both alike.
         slices = max(1, round(args.seconds / SLICE_SECONDS))
         for _ in range(slices):
-            run(browsers, demo, args.seconds / slices, pdfs=False, readings=alone)
-            run(browsers, demo, args.seconds / slices, pdfs=True, readings=with_pdfs)
+            run(browsers, demo, args.seconds / slices, pdfs=None, readings=alone)
+            run(browsers, demo, args.seconds / slices, pdfs=pdfs, readings=with_pdfs)
         print_run(f"{args.clients} clients", alone)
-        print_run(f"{args.clients} clients, and one printing plan PDFs", with_pdfs)
+        print_run(f"{args.clients} clients, and one printing plan PDFs ({args.pdfs})", with_pdfs)
         print(f"\n{'p95 while PDFs print / alone':32}")
         for page in PAGES:
             print(f"{page:32}{p95(with_pdfs.ms[page]) / p95(alone.ms[page]):8.2f}x")
