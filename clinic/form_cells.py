@@ -21,7 +21,8 @@ from django.forms.utils import ErrorList
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
-from clinic.form_renderer import attributes, shown
+from clinic.choices import FixedChoices
+from clinic.form_renderer import OPTION_TEMPLATE, attributes, select_html, shown
 
 #: Widgets that carry form-select rather than form-control.
 SELECT = (forms.Select,)
@@ -47,7 +48,37 @@ def bootstrap_widget(field: forms.BoundField, invalid: bool) -> str:
         if name and name not in classes:
             classes.append(name)
     widget.attrs["class"] = " ".join(classes)
+    if type(widget) is forms.Select and isinstance(widget.choices, FixedChoices):
+        return fixed_select(field, widget)
     return str(field)
+
+
+def fixed_select(field: forms.BoundField, widget: forms.Select) -> str:
+    """`str(field)` for a plain select of fixed choices, without Django's widget context:
+    the same attributes (`BoundField.build_widget_attrs`, `Widget.build_attrs`) and the
+    same rule for the option selected (the first whose value is the field's), written by
+    the form renderer's select. Most of the exam's fields are such selects."""
+    extra = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        extra.setdefault("id", field.auto_id)
+    values = widget.format_value(field.value())
+    options, chosen = [], False
+    for value, label in widget.choices:
+        value = "" if value is None else value
+        selected = not chosen and str(value) in values
+        chosen = chosen or selected
+        options.append(
+            {"value": value, "label": label, "attrs": {"selected": True} if selected else {},
+             "template_name": OPTION_TEMPLATE}
+        )  # fmt: skip
+    context = {
+        "name": field.html_name,
+        "attrs": widget.build_attrs(widget.attrs, extra),
+        "optgroups": [(None, options, 0)],
+    }
+    html = select_html(context)
+    assert html is not None  # every option has the standard template
+    return SafeString(html)
 
 
 def _label(field: forms.BoundField) -> str:

@@ -89,7 +89,7 @@ def _textarea(widget: dict[str, Any]) -> str:
     return f'<textarea name="{name}"{attributes(widget["attrs"])}>\n{value}</textarea>'
 
 
-def _select(widget: dict[str, Any]) -> str | None:
+def select_html(widget: dict[str, Any]) -> str | None:
     out = [f'<select name="{shown(widget["name"])}"{attributes(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
@@ -110,7 +110,7 @@ def _select(widget: dict[str, Any]) -> str | None:
 BUILDERS: dict[str, Callable[[dict[str, Any]], str | None]] = {
     **dict.fromkeys(INPUT_TEMPLATES, _input),
     WIDGETS + "textarea.html": _textarea,
-    WIDGETS + "select.html": _select,
+    WIDGETS + "select.html": select_html,
 }
 
 

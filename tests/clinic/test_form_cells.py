@@ -184,3 +184,18 @@ def test_a_form_error_of_no_one_field_is_shown_as_crispy_shows_it():
     form.add_error(None, "These <answers> disagree.")
     assert "These &lt;answers&gt; disagree." in cells(form)
     assert parse_html(cells(form)) == parse_html(as_crispy_form(form))
+
+
+def test_a_select_of_fixed_choices_is_written_byte_for_byte_as_django_writes_it():
+    from clinic.choices import FixedChoices
+    from clinic.form_cells import fixed_select
+    from intake.exam_forms import ExamForm
+
+    data = {"slr_left": "positive", "side": "nowhere", "rf_fever_or_chills": "yes"}
+    for form in (ExamForm(), ExamForm(data)):
+        form.is_bound and form.is_valid()
+        selects = [f for f in form if type(f.field.widget) is forms.Select
+                   and isinstance(f.field.widget.choices, FixedChoices)]  # fmt: skip
+        assert len(selects) > 60
+        for field in selects:
+            assert fixed_select(field, field.field.widget) == str(field), field.name
