@@ -14,6 +14,11 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.utils.choices import BaseChoiceIterator
+from django.utils.html import escape
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 class FixedChoices(BaseChoiceIterator):
@@ -21,6 +26,12 @@ class FixedChoices(BaseChoiceIterator):
 
     def __init__(self, choices: Iterable[tuple[Any, Any]]) -> None:
         self.choices = tuple((value, label) for value, label in choices)
+        #: Each option as a select writes it: its value as text, then value and label
+        #: escaped for HTML (escaped once here rather than on every page).
+        self.escaped = tuple(
+            ("" if value is None else str(value), escape(_text(value)), escape(_text(label)))
+            for value, label in self.choices
+        )
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         return iter(self.choices)

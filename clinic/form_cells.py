@@ -22,7 +22,7 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
 from clinic.choices import FixedChoices
-from clinic.form_renderer import OPTION_TEMPLATE, attributes, select_html, shown
+from clinic.form_renderer import attributes, shown
 
 #: Widgets that carry form-select rather than form-control.
 SELECT = (forms.Select,)
@@ -49,36 +49,30 @@ def bootstrap_widget(field: forms.BoundField, invalid: bool) -> str:
             classes.append(name)
     widget.attrs["class"] = " ".join(classes)
     if type(widget) is forms.Select and isinstance(widget.choices, FixedChoices):
-        return fixed_select(field, widget)
+        return fixed_select(field, widget, widget.choices)
     return str(field)
 
 
-def fixed_select(field: forms.BoundField, widget: forms.Select) -> str:
+def fixed_select(field: forms.BoundField, widget: forms.Select, choices: FixedChoices) -> str:
     """`str(field)` for a plain select of fixed choices, without Django's widget context:
-    the same attributes (`BoundField.build_widget_attrs`, `Widget.build_attrs`) and the
-    same rule for the option selected (the first whose value is the field's), written by
-    the form renderer's select. Most of the exam's fields are such selects."""
+    the same attributes (`BoundField.build_widget_attrs`, `Widget.build_attrs`), the same
+    rule for the option selected (the first whose value is the field's) and the markup of
+    Django's select template, with the options escaped once (`FixedChoices.escaped`). A
+    test compares every select of the exam with Django's own, byte for byte."""
     extra = field.build_widget_attrs({}, widget)
     if field.auto_id and "id" not in widget.attrs:
         extra.setdefault("id", field.auto_id)
     values = widget.format_value(field.value())
     options, chosen = [], False
-    for value, label in widget.choices:
-        value = "" if value is None else value
-        selected = not chosen and str(value) in values
+    for text, value, label in choices.escaped:
+        selected = not chosen and text in values
         chosen = chosen or selected
-        options.append(
-            {"value": value, "label": label, "attrs": {"selected": True} if selected else {},
-             "template_name": OPTION_TEMPLATE}
-        )  # fmt: skip
-    context = {
-        "name": field.html_name,
-        "attrs": widget.build_attrs(widget.attrs, extra),
-        "optgroups": [(None, options, 0)],
-    }
-    html = select_html(context)
-    assert html is not None  # every option has the standard template
-    return SafeString(html)
+        mark = " selected" if selected else ""
+        options.append(f'\n  <option value="{value}"{mark}>{label}</option>\n')
+    attrs = attributes(widget.build_attrs(widget.attrs, extra))
+    return SafeString(
+        f'<select name="{shown(field.html_name)}"{attrs}>{"".join(options)}\n</select>'
+    )
 
 
 def _label(field: forms.BoundField) -> str:

@@ -198,4 +198,5 @@ def test_a_select_of_fixed_choices_is_written_byte_for_byte_as_django_writes_it(
                    and isinstance(f.field.widget.choices, FixedChoices)]  # fmt: skip
         assert len(selects) > 60
         for field in selects:
-            assert fixed_select(field, field.field.widget) == str(field), field.name
+            widget = field.field.widget
+            assert fixed_select(field, widget, widget.choices) == str(field), field.name
