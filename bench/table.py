@@ -45,11 +45,11 @@ def line(figure: Figure) -> str:
     verdict = "met" if figure.met else "NOT MET"
     against = f"vs {figure.against}" if figure.against else ""
     reading = f"  ({', '.join(filter(None, [figure.detail, against]))})" if figure.detail else ""
-    return f"{figure.what:44}{value:>11}{goal:>13}  {verdict:8}{reading}"
+    return f"{figure.what:50}{value:>12}{goal:>14}  {verdict:8}{reading}"
 
 
 def header() -> str:
-    return f"{'what':44}{'now':>11}{'goal':>13}  {'verdict':8}  (reading, reference)"
+    return f"{'what':50}{'now':>12}{'goal':>14}  {'verdict':8}  (reading, reference)"
 
 
 def report(figures: list[Figure]) -> None:
