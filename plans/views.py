@@ -251,8 +251,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Record the exam (with the duration of the episode) first.")
         return redirect("exam_edit", pk=episode.pk)
     result = assessed["a"]
-    draft = episode.plans.filter(status=TreatmentPlan.Status.DRAFT).first()
-    latest = draft or episode.plans.first()
+    # The draft, if any, is always the latest version (each new version starts as the
+    # episode's one draft): one query for both.
+    latest = episode.plans.first()
+    draft = latest if latest is not None and latest.is_draft else None
     refer = (
         result["disposition"] != "treat"
         or (draft is not None and draft.kind == TreatmentPlan.Kind.REFERRAL)

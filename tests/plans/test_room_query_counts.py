@@ -100,12 +100,11 @@ QUERIES = {
     "exam form": 6,
     # 4 the episode with its patient, practitioner, questionnaire, exam and the exam's author
     # 5-7 the approved plan in force, its visits and the patient's follow-ups (the course)
-    # 8 the draft being built, if any
-    # 9 the latest version
-    # 10 the latest review decision (to refer?)
-    # 11 the latest working diagnosis with who recorded it
-    # 12 the audit event
-    "plan builder": 12,
+    # 8 the latest version (the draft being built, if any: a draft is always the latest)
+    # 9 the latest review decision (to refer?)
+    # 10 the latest working diagnosis with who recorded it
+    # 11 the audit event
+    "plan builder": 11,
     # 4 the plan with its episode, patient, practitioner, author and approver
     # 5 every version of the plan with its approver
     # 6 the count of visits done
