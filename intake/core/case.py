@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -106,6 +107,22 @@ class RedFlagAnswers:
     significant_trauma: bool | None = None
     night_pain_unrelieved: bool | None = None
     recent_spinal_procedure: bool | None = None
+
+    def answered_yes(self) -> tuple[str, ...]:
+        """The questions answered yes, in the order of `RED_FLAG_QUESTIONS`."""
+        return self._questions_answered(True)
+
+    def unanswered(self) -> tuple[str, ...]:
+        """The questions with no answer yet (absent is not "no"), in the same order."""
+        return self._questions_answered(None)
+
+    def _questions_answered(self, answer: bool | None) -> tuple[str, ...]:
+        answers = zip(RED_FLAG_QUESTIONS, _answers(self), strict=True)
+        return tuple(question for question, given in answers if given is answer)
+
+
+#: All fifteen answers of a `RedFlagAnswers` in one lookup, in the questions' order.
+_answers = attrgetter(*RED_FLAG_QUESTIONS)
 
 
 @dataclass(frozen=True, slots=True)

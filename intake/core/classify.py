@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from intake.core import vocabulary
 from intake.core.case import SIDES, Case
@@ -170,19 +171,20 @@ def find_root(case: Case) -> Root:
 
 @dataclass(frozen=True, slots=True)
 class Findings:
-    """Derived facts of one case, named as a clinician would say them."""
+    """Derived facts of one case, named as a clinician would say them (`findings_of`)."""
 
     case: Case
     scores: Scores
     root: Root
+    positive_tests: frozenset[str]  # positive on at least one side
+    negative_tests: frozenset[str]  # tested, and negative on every side tested
 
     def positive(self, test: str) -> bool:
-        return bool(self.case.exam.test_sides(test, "positive"))
+        return test in self.positive_tests
 
     def negative(self, test: str) -> bool:
         """Tested and negative on every side tested."""
-        exam = self.case.exam
-        return bool(exam.test_sides(test, "negative")) and not exam.test_sides(test, "positive")
+        return test in self.negative_tests
 
     def pain_in(self, *regions: str) -> bool:
         found = self.case.history.pain_regions
@@ -272,6 +274,23 @@ class Findings:
         return upper_motor_neuron_signs(self.case)
 
 
+def findings_of(case: Case, scores: Scores, root: Root) -> Findings:
+    """The findings of one case, each side test's results read once for all the rules."""
+    results = {
+        test: {r.result for r in (sided.left, sided.right) if r is not None}
+        for test, sided in case.exam.tests.items()
+    }
+    return Findings(
+        case,
+        scores,
+        root,
+        positive_tests=frozenset(t for t, found in results.items() if "positive" in found),
+        negative_tests=frozenset(
+            t for t, found in results.items() if "negative" in found and "positive" not in found
+        ),
+    )
+
+
 # --- the cause rules -------------------------------------------------------------------
 
 
@@ -284,6 +303,11 @@ class Rule:
     source: str  # the paper or guideline the row comes from
     applies: Callable[[Findings], bool]
     lr: str = "none published [I]"  # the likelihood ratio the weight follows
+
+    @cached_property
+    def evidence(self) -> Evidence:
+        """The row as a score cites it: made once, shared by every case it applies to."""
+        return Evidence(self.finding, self.effect, self.why, self.source)
 
 
 DEVILLE = "Devillé 2000 Spine 25:1140"
@@ -485,11 +509,11 @@ def likelihood(points: int) -> str:
 
 def rank_causes(case: Case, scores: Scores, root: Root) -> tuple[CauseScore, ...]:
     """All four causes, best first; equal points keep the order of `CAUSES`."""
-    findings = Findings(case, scores, root)
+    findings = findings_of(case, scores, root)
     evidence: dict[str, list[Evidence]] = {cause: [] for cause in CAUSES}
     for rule in CAUSE_RULES:
         if rule.applies(findings):
-            evidence[rule.cause].append(Evidence(rule.finding, rule.effect, rule.why, rule.source))
+            evidence[rule.cause].append(rule.evidence)
     ranked = []
     for cause in CAUSES:
         points = sum(e.effect for e in evidence[cause])

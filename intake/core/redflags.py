@@ -26,18 +26,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from intake.core import vocabulary
-from intake.core.case import MUSCLES, RED_FLAG_QUESTIONS, SIDES, Case
+from intake.core.case import Case
 
 EMERGENCY = "emergency"  # now: the emergency department (cauda equina)
 SAME_DAY = "same_day"  # seen by a doctor today
 WITHIN_DAYS = "within_days"  # the rest
 #: Most urgent first; a flag takes the most urgent urgency of the rows that found it.
 URGENCIES = vocabulary.FLAG_URGENCIES.codes
+URGENCY_RANK = {urgency: rank for rank, urgency in enumerate(URGENCIES)}
 #: Where the patient is sent, by the most urgent flag (NHS Lothian RefHelp; NICE CKS).
 REFERRAL_TO = {EMERGENCY: "emergency_department", SAME_DAY: "same_day_doctor", WITHIN_DAYS: "gp"}
 RED_FLAG_ORDER = vocabulary.RED_FLAGS.codes
+_RED_FLAG_RANK = {code: rank for rank, code in enumerate(RED_FLAG_ORDER)}
 
 #: How each flag is named to the practitioner (the codes are stored; these are shown).
 FLAG_NAMES = dict(vocabulary.FLAGS.choices())
@@ -67,6 +70,11 @@ class FlagRule:
     applies: Callable[[Case], bool]
     urgency: str | None = None  # red flags only: emergency, same_day, within_days
 
+    @cached_property
+    def evidence(self) -> FlagEvidence:
+        """The row as a flag cites it: made once, shared by every case it applies to."""
+        return FlagEvidence(self.finding, self.why, self.source)
+
 
 def _answered_yes(question: str) -> Callable[[Case], bool]:
     return lambda c: getattr(c.history.red_flags, question) is True
@@ -74,17 +82,15 @@ def _answered_yes(question: str) -> Callable[[Case], bool]:
 
 def unasked_questions(c: Case) -> tuple[str, ...]:
     """The red-flag screen's questions with no answer yet (absent is not "no")."""
-    return tuple(q for q in RED_FLAG_QUESTIONS if getattr(c.history.red_flags, q) is None)
+    return c.history.red_flags.unanswered()
 
 
 def _weak_key_muscles(c: Case) -> tuple[str, ...]:
     """Sides with a key muscle graded at or below 3/5."""
-
-    def weak(side: str) -> bool:
-        grades = (c.exam.strength[m].get(side) for m in MUSCLES if m in c.exam.strength)
-        return any(g is not None and g <= KEY_MUSCLE_MAX for g in grades)
-
-    return tuple(side for side in SIDES if weak(side))
+    strength = c.exam.strength.values()
+    left = any(s.left is not None and s.left <= KEY_MUSCLE_MAX for s in strength)
+    right = any(s.right is not None and s.right <= KEY_MUSCLE_MAX for s in strength)
+    return tuple(side for side, weak in (("left", left), ("right", right)) if weak)
 
 
 def _older_for_fracture(c: Case) -> bool:
@@ -339,7 +345,7 @@ class Screen:
     def urgency(self) -> str | None:
         """The most urgent red flag's urgency; `None` without a red flag."""
         found = [f.urgency for f in self.red_flags if f.urgency is not None]
-        return min(found, key=URGENCIES.index) if found else None
+        return min(found, key=URGENCY_RANK.__getitem__) if found else None
 
     @property
     def referral_to(self) -> str | None:
@@ -357,16 +363,15 @@ def _collect(rules: tuple[FlagRule, ...], case: Case) -> tuple[Flag, ...]:
     flags = []
     for code, rows in found.items():
         levels = [r.urgency for r in rows if r.urgency is not None]
-        urgency = min(levels, key=URGENCIES.index) if levels else None
-        evidence = tuple(FlagEvidence(r.finding, r.why, r.source) for r in rows)
-        flags.append(Flag(code, evidence, urgency))
+        urgency = min(levels, key=URGENCY_RANK.__getitem__) if levels else None
+        flags.append(Flag(code, tuple(r.evidence for r in rows), urgency))
     return tuple(flags)
 
 
 def screen(case: Case) -> Screen:
     """Red, amber and GP flags of one case, and the disposition they set."""
     red = _collect(RED_FLAG_RULES, case)
-    red = tuple(sorted(red, key=lambda f: RED_FLAG_ORDER.index(f.code)))
+    red = tuple(sorted(red, key=lambda f: _RED_FLAG_RANK[f.code]))
     amber = _collect(AMBER_FLAG_RULES, case)
     gp = _collect(GP_FLAG_RULES, case)
     if any(f.urgency == EMERGENCY for f in red):

@@ -41,10 +41,20 @@ def with_visit_red_flags(case: Case) -> Case:
 
 def assess(case: Case, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Assessment:
     screened = with_visit_red_flags(case)
-    findings = assess_findings(screened)
-    fields = {f.name: getattr(findings, f.name) for f in dataclasses.fields(findings)}
+    f = assess_findings(screened)
     return Assessment(
-        **fields, plan=propose_plan(findings, screened), review=review(case, thresholds)
+        disposition=f.disposition,
+        red_flags=f.red_flags,
+        amber_flags=f.amber_flags,
+        gp_flags=f.gp_flags,
+        chronicity=f.chronicity,
+        scores=f.scores,
+        causes=f.causes,
+        root=f.root,
+        urgency=f.urgency,
+        referral_to=f.referral_to,
+        plan=propose_plan(f, screened),
+        review=review(case, thresholds),
     )
 
 

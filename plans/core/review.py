@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from intake.core.case import Case, Course, RedFlagAnswers
+from intake.core.case import RED_FLAG_QUESTIONS, Case, Course
 from intake.core.instruments import MIC_SOURCE, score_odi, score_sbi
 
 OSTELO = MIC_SOURCE
@@ -186,10 +186,8 @@ def changes_from_baseline(
 
 def new_red_flags(course: Course) -> tuple[str, ...]:
     """The red-flag questions answered yes at any visit, in the vocabulary's order."""
-    names = RedFlagAnswers.__dataclass_fields__
-    return tuple(
-        name for name in names if any(getattr(v.new_red_flags, name) for v in course.visits)
-    )
+    yes = {question for v in course.visits for question in v.new_red_flags.answered_yes()}
+    return tuple(question for question in RED_FLAG_QUESTIONS if question in yes)
 
 
 def _words(change: Change) -> str:
