@@ -17,7 +17,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from operator import attrgetter
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -117,12 +116,7 @@ class RedFlagAnswers:
         return self._questions_answered(None)
 
     def _questions_answered(self, answer: bool | None) -> tuple[str, ...]:
-        answers = zip(RED_FLAG_QUESTIONS, _answers(self), strict=True)
-        return tuple(question for question, given in answers if given is answer)
-
-
-#: All fifteen answers of a `RedFlagAnswers` in one lookup, in the questions' order.
-_answers = attrgetter(*RED_FLAG_QUESTIONS)
+        return tuple(q for q in RED_FLAG_QUESTIONS if getattr(self, q) is answer)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,12 +16,13 @@ and heel/toe walking (Harrison's, Engstrom & Deyo, "Lumbosacral radiculopathy").
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from intake.core import vocabulary
-from intake.core.case import SIDES, Case
+from intake.core.case import SIDES, Case, Sided
 from intake.core.instruments import KONNO_CUTOFF, Scores
 from intake.core.redflags import upper_motor_neuron_signs
 
@@ -61,44 +62,46 @@ class RootRule:
     finding: str
     why: str
     source: str
-    applies: Callable[[Case, str], bool]  # (case, side)
+    sides: Callable[[Case], tuple[str, ...]]  # the sides the finding is on, left first
 
 
-def _reflex_lost(reflex: str) -> Callable[[Case, str], bool]:
-    def applies(c: Case, side: str) -> bool:
-        found = c.exam.reflexes.get(reflex)
-        return found is not None and found.get(side) in ("reduced", "absent")
-
-    return applies
+LOST = ("reduced", "absent")  # a reflex or a dermatome's sensation
+WEAK = frozenset(range(5))  # MRC grades below 5 (a grade is a whole number, 0-5)
+DIFFICULT = ("difficult",)  # heel or toe walking
 
 
-def _weak(muscle: str) -> Callable[[Case, str], bool]:
-    def applies(c: Case, side: str) -> bool:
-        found = c.exam.strength.get(muscle)
-        grade = None if found is None else found.get(side)
-        return grade is not None and grade < 5
-
-    return applies
-
-
-def _numb(dermatome: str) -> Callable[[Case, str], bool]:
-    def applies(c: Case, side: str) -> bool:
-        found = c.exam.sensation.get(dermatome)
-        return found is not None and found.get(side) in ("reduced", "absent")
-
-    return applies
+def _on(found: Sided[Any] | None, present: Container[Any]) -> tuple[str, ...]:
+    """The sides, left first, on which `found` was recorded with a value in `present`."""
+    if found is None:
+        return ()
+    left, right = found.left in present, found.right in present
+    if left and right:
+        return ("left", "right")
+    return ("left",) if left else ("right",) if right else ()
 
 
-def _positive(test: str) -> Callable[[Case, str], bool]:
-    return lambda c, side: side in c.exam.test_sides(test, "positive")
+def _reflex_lost(reflex: str) -> Callable[[Case], tuple[str, ...]]:
+    return lambda c: _on(c.exam.reflexes.get(reflex), LOST)
 
 
-def _heel_walk(c: Case, side: str) -> bool:
-    return c.exam.heel_walk is not None and c.exam.heel_walk.get(side) == "difficult"
+def _weak(muscle: str) -> Callable[[Case], tuple[str, ...]]:
+    return lambda c: _on(c.exam.strength.get(muscle), WEAK)
 
 
-def _toe_walk(c: Case, side: str) -> bool:
-    return c.exam.toe_walk is not None and c.exam.toe_walk.get(side) == "difficult"
+def _numb(dermatome: str) -> Callable[[Case], tuple[str, ...]]:
+    return lambda c: _on(c.exam.sensation.get(dermatome), LOST)
+
+
+def _positive(test: str) -> Callable[[Case], tuple[str, ...]]:
+    return lambda c: c.exam.test_sides(test, "positive")
+
+
+def _heel_walk(c: Case) -> tuple[str, ...]:
+    return _on(c.exam.heel_walk, DIFFICULT)
+
+
+def _toe_walk(c: Case) -> tuple[str, ...]:
+    return _on(c.exam.toe_walk, DIFFICULT)
 
 
 SCREENS = "AccessEmergencyMedicine functional screens [S]"
@@ -146,9 +149,8 @@ def find_root(case: Case) -> Root:
     deficits are found on both sides."""
     hits: dict[str, list[tuple[str, RootRule]]] = {level: [] for level in ROOT_LEVELS}
     for rule in ROOT_RULES:
-        for side in SIDES:
-            if rule.applies(case, side):
-                hits[rule.level].append((side, rule))
+        for side in rule.sides(case):
+            hits[rule.level].append((side, rule))
     best = max(len(h) for h in hits.values())
     leaders = [level for level in ROOT_LEVELS if len(hits[level]) == best]
     history_side = case.history.side if case.history.side in ("left", "right", "both") else None
@@ -178,6 +180,7 @@ class Findings:
     root: Root
     positive_tests: frozenset[str]  # positive on at least one side
     negative_tests: frozenset[str]  # tested, and negative on every side tested
+    konno_points: int | None  # the Konno support tool's points; None when not scored
 
     def positive(self, test: str) -> bool:
         return test in self.positive_tests
@@ -239,11 +242,6 @@ class Findings:
         return None not in (h.side, h.leg_pain_worse_than_back, h.aggravating, h.relieving)
 
     @property
-    def konno_points(self) -> int | None:
-        k = self.scores.konno_lss
-        return None if k is None else k.points
-
-    @property
     def konno_symptom(self) -> bool:
         """One of Konno's stenosis-specific items is present: claudication (Suri LR 3.7) or
         relief bending forward (LR 6.4). Pulses, no diabetes and worse standing are true
@@ -276,18 +274,21 @@ class Findings:
 
 def findings_of(case: Case, scores: Scores, root: Root) -> Findings:
     """The findings of one case, each side test's results read once for all the rules."""
-    results = {
-        test: {r.result for r in (sided.left, sided.right) if r is not None}
-        for test, sided in case.exam.tests.items()
-    }
+    positive, negative = set(), set()
+    for test, sided in case.exam.tests.items():
+        results = {r.result for r in (sided.left, sided.right) if r is not None}
+        if "positive" in results:
+            positive.add(test)
+        elif "negative" in results:
+            negative.add(test)
+    konno = scores.konno_lss
     return Findings(
         case,
         scores,
         root,
-        positive_tests=frozenset(t for t, found in results.items() if "positive" in found),
-        negative_tests=frozenset(
-            t for t, found in results.items() if "negative" in found and "positive" not in found
-        ),
+        positive_tests=frozenset(positive),
+        negative_tests=frozenset(negative),
+        konno_points=None if konno is None else konno.points,
     )
 
 
@@ -511,12 +512,14 @@ def rank_causes(case: Case, scores: Scores, root: Root) -> tuple[CauseScore, ...
     """All four causes, best first; equal points keep the order of `CAUSES`."""
     findings = findings_of(case, scores, root)
     evidence: dict[str, list[Evidence]] = {cause: [] for cause in CAUSES}
+    points = dict.fromkeys(CAUSES, 0)
     for rule in CAUSE_RULES:
         if rule.applies(findings):
             evidence[rule.cause].append(rule.evidence)
-    ranked = []
-    for cause in CAUSES:
-        points = sum(e.effect for e in evidence[cause])
-        ranked.append(CauseScore(cause, likelihood(points), points, tuple(evidence[cause])))
+            points[rule.cause] += rule.effect
+    ranked = [
+        CauseScore(cause, likelihood(points[cause]), points[cause], tuple(evidence[cause]))
+        for cause in CAUSES
+    ]
     # sorted() is stable, and `ranked` is in the fixed order: ties never depend on chance.
     return tuple(sorted(ranked, key=lambda c: -c.points))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from intake.core import vocabulary
@@ -84,9 +85,19 @@ class ConditionRule:
     source: str
     applies: Callable[[Case], bool]
 
+    @cached_property
+    def excluded(self) -> tuple[Excluded, ...]:
+        """The modalities the row excludes, as a plan lists them: made once, at import."""
+        return tuple(Excluded(m, self.because, self.why, self.source) for m in self.modalities)
+
+    @cached_property
+    def precaution(self) -> Precaution:
+        """The row as a plan's precaution: made once, shared by every plan it applies to."""
+        return Precaution(self.modalities, self.because, self.why, self.source)
+
 
 def _has(condition: str) -> Callable[[Case], bool]:
-    return lambda c: c.history.has_condition(condition)
+    return lambda c: c.history.conditions is not None and condition in c.history.conditions
 
 
 def _pregnant(c: Case) -> bool:
@@ -220,12 +231,14 @@ PREGNANCY_FORBIDDEN_POINTS = (
 PREGNANCY_POINTS_SOURCE = "AACP 2012 erratum; AACP-derived page [S] (LR3, GB21); WHO 1999 2.1"
 
 
+LUMBOSACRAL_POINTS = tuple(p for p, region in POINT_REGIONS.items() if region == "lumbosacral")
+
+
 def forbidden_points(case: Case) -> tuple[str, ...]:
     """Points this patient must not be needled at, with the lumbosacral ones in pregnancy."""
     if not _pregnant(case):
         return ()
-    lumbosacral = tuple(p for p, region in POINT_REGIONS.items() if region == "lumbosacral")
-    return tuple(dict.fromkeys(PREGNANCY_FORBIDDEN_POINTS + lumbosacral))
+    return tuple(dict.fromkeys(PREGNANCY_FORBIDDEN_POINTS + LUMBOSACRAL_POINTS))
 
 
 # --- dose --------------------------------------------------------------------------------
@@ -575,6 +588,11 @@ class ReferralRow:
     source: str
     applies: Callable[[Context], bool]
 
+    @cached_property
+    def referral(self) -> Referral:
+        """The row as a plan's referral: made once, shared by every plan it applies to."""
+        return Referral(self.to, self.why, self.source)
+
 
 def _odi_over_40(x: Context) -> bool:
     odi = x.assessment.scores.odi
@@ -607,6 +625,7 @@ REFERRAL_ROWS: tuple[ReferralRow, ...] = (
                 lambda x: x.case.history.has_condition("bleeding_disorder")),
 )  # fmt: skip
 REFERRAL_ORDER = vocabulary.REFERRAL_TARGETS.codes
+_REFERRAL_RANK = {to: rank for rank, to in enumerate(REFERRAL_ORDER)}
 
 
 # --- the proposal ------------------------------------------------------------------------
@@ -695,6 +714,12 @@ ASK_FIRST_SOURCE = f"Project rule [I], after {WHO} and {SIERPINA}"
 CONDITIONS_NOT_ASKED = Precaution(
     ("acupuncture",), "conditions_not_asked", ASK_FIRST, ASK_FIRST_SOURCE
 )
+#: What the gate excludes until the health questions are answered: all but manual acupuncture.
+EXCLUDED_UNTIL_ASKED = tuple(
+    Excluded(m, "conditions_not_asked", ASK_FIRST, ASK_FIRST_SOURCE)
+    for m in MODALITIES
+    if m != "acupuncture"
+)
 
 
 def plan_withheld(case: Case) -> bool:
@@ -710,41 +735,39 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
     cause = assessment.leading_cause
     wanted = _MODALITIES_BY_CAUSE[cause].modalities
 
-    excluded, precautions = [], []
+    excluded: list[Excluded] = []
+    precautions: list[Precaution] = []
     for rule in CONDITION_RULES:
         if not rule.applies(case):
             continue
         if rule.excludes:
-            excluded += [Excluded(m, rule.because, rule.why, rule.source) for m in rule.modalities]
+            excluded += rule.excluded
         else:
-            precautions.append(Precaution(rule.modalities, rule.because, rule.why, rule.source))
+            precautions.append(rule.precaution)
     if case.history.conditions is None:
-        excluded += [
-            Excluded(m, "conditions_not_asked", ASK_FIRST, ASK_FIRST_SOURCE)
-            for m in MODALITIES
-            if m != "acupuncture"
-        ]
+        excluded += EXCLUDED_UNTIL_ASKED
     barred = {e.modality for e in excluded}
     modalities = tuple(m for m in wanted if m not in barred)
     if not modalities:  # e.g. needle phobia: offer what is left, case by case
         modalities = tuple(m for m in SKIN if m not in barred)
-    precautions = [p for p in precautions if set(p.modalities) & set(modalities)]
+    offered = set(modalities)
+    precautions = [p for p in precautions if offered.intersection(p.modalities)]
 
     avoid = forbidden_points(case)
     suggested = POINTS_BY_CAUSE[cause]
     if assessment.root.level is not None and assessment.root.side in SIDES:
         suggested += POINTS_BY_ROOT[assessment.root.level]
-    needling = bool(set(modalities) & set(NEEDLING))
+    needling = bool(offered.intersection(NEEDLING))
     points = tuple(p for p in dict.fromkeys(suggested) if p not in avoid) if needling else ()
 
     ctx = Context(assessment, case, cause)
     care = [row for row in SELF_CARE if row.applies(ctx)]
-    referrals = [Referral(r.to, r.why, r.source) for r in REFERRAL_ROWS if r.applies(ctx)]
+    referrals = [r.referral for r in REFERRAL_ROWS if r.applies(ctx)]
     if not modalities:
         referrals.append(Referral("physiotherapy", NO_MODALITY_WHY, "clinic practice [I]"))
     if case.history.conditions is None:
         precautions.append(CONDITIONS_NOT_ASKED)
-    referrals.sort(key=lambda r: REFERRAL_ORDER.index(r.to))  # stable: table order within
+    referrals.sort(key=lambda r: _REFERRAL_RANK[r.to])  # stable: table order within
 
     d = dose(assessment, case)
     return PlanProposal(
