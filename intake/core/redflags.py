@@ -305,15 +305,15 @@ GP_FLAG_RULES: tuple[FlagRule, ...] = (
              "Leg pain on walking with reduced or absent foot pulses: suspect vascular "
              "claudication",
              f"{VASCULAR}; Tomkins-Lane 2016 (normal symmetric foot pulses in LSS)",
-             lambda c: _exertional(c) and c.exam.pedal_pulses in ("reduced", "absent")),
+             lambda c: c.exam.pedal_pulses in ("reduced", "absent") and _exertional(c)),
     FlagRule("vascular_claudication", f"exam.abi + {EXERTIONAL}",
              "Leg pain on walking with an ankle-brachial index below 0.9: suspect vascular "
              "claudication", f"{VASCULAR}; Konno 2007 (ABI item)",
-             lambda c: _exertional(c) and c.exam.abi is not None and c.exam.abi < 0.9),
+             lambda c: c.exam.abi is not None and c.exam.abi < 0.9 and _exertional(c)),
     FlagRule("vascular_claudication", f"history.conditions + {EXERTIONAL}",
              "Leg pain on walking in a person with known peripheral vascular disease",
              VASCULAR,
-             lambda c: _exertional(c) and c.history.has_condition("peripheral_vascular_disease")),
+             lambda c: c.history.has_condition("peripheral_vascular_disease") and _exertional(c)),
     FlagRule("under_16", "patient.age",
              "Under 16: back pain in children more often has a serious cause; the child's "
              "doctor assesses first", NG59_SCOPE, lambda c: c.patient.age < 16),
