@@ -61,7 +61,8 @@ def assess(case: Case, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Assessmen
 def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
     """The `sciatica-assessment/1` document: plain dicts, lists and scalars."""
     plan = assessment.plan
-    document = findings_to_dict(assessment) | {"plan": None if plan is None else plan.to_dict()}
+    document = findings_to_dict(assessment)
+    document["plan"] = None if plan is None else plan.to_dict()
     if assessment.review is not None:
         document["review"] = assessment.review.to_dict()
     return document
