@@ -115,10 +115,8 @@ def _neuro_signs(c: Case) -> bool:
 
 
 def _brisk_both_legs(c: Case) -> bool:
-    def brisk(side: str) -> bool:
-        return any(r.get(side) == "brisk" for r in c.exam.reflexes.values())
-
-    return brisk("left") and brisk("right")
+    reflexes = c.exam.reflexes.values()
+    return any(r.left == "brisk" for r in reflexes) and any(r.right == "brisk" for r in reflexes)
 
 
 def _extensor_plantar(c: Case) -> bool:
@@ -132,8 +130,11 @@ def _sustained_clonus(c: Case) -> bool:
 
 
 def _ataxic_with_brisk(c: Case) -> bool:
-    brisk = any("brisk" in (r.left, r.right) for r in c.exam.reflexes.values())
-    return c.exam.wide_based_gait is True and c.exam.romberg == "abnormal" and brisk
+    return (
+        c.exam.wide_based_gait is True
+        and c.exam.romberg == "abnormal"
+        and any("brisk" in (r.left, r.right) for r in c.exam.reflexes.values())
+    )
 
 
 def upper_motor_neuron_signs(c: Case) -> bool:
