@@ -14,6 +14,11 @@ from plans.models import TreatmentPlan, working_diagnosis
 from plans.visits import Visit
 
 
+#: The latest versions the episode page lists; every version is listed on each version's
+#: own page, so a long history does not make the episode page longer or slower.
+VERSIONS_SHOWN = 5
+
+
 def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
     """What `plans/_episode_panel.html` shows, in three queries whatever the number of
     versions or visits: latest diagnosis, plans, the count of visits; the exam comes with
@@ -35,7 +40,8 @@ def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
         "clinical": clinical,
         "exam": exam,
         "diagnosis": diagnosis,
-        "plans": versions,
+        "plans": versions[:VERSIONS_SHOWN],
+        "earlier": len(versions) - len(versions[:VERSIONS_SHOWN]),
         "course": course_count(episode, versions),
     }
 
