@@ -13,7 +13,6 @@ from intake.models import related_or_none
 from plans.models import TreatmentPlan, working_diagnosis
 from plans.visits import Visit
 
-
 #: The latest versions the episode page lists; every version is listed on each version's
 #: own page, so a long history does not make the episode page longer or slower.
 VERSIONS_SHOWN = 5
