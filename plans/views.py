@@ -48,7 +48,13 @@ from plans.models import (
     save_draft,
 )
 from plans.pdf import plan_html, plan_pdf, print_ahead, variants_for
-from plans.visits import Visit, course_case, course_letter, referral_decided
+from plans.visits import (
+    Visit,
+    case_with_course,
+    course_letter,
+    plan_in_force,
+    referral_decided,
+)
 
 CLINICAL = "clinic.record_clinical"
 SEND_REFERRAL = "plans.send_referral"
@@ -242,19 +248,25 @@ def _save_or_approve(
     return redirect(approved)
 
 
+def _in_force(plan: TreatmentPlan) -> bool:
+    return plan.status == TreatmentPlan.Status.APPROVED and plan.kind == TreatmentPlan.Kind.PLAN
+
+
 @permission_required(CLINICAL, raise_exception=True)
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan builder for the episode's draft (started from the core's proposal)."""
     episode = _episode(pk)
-    assessed = _assessment(course_case(episode))
+    # The draft, if any, is always the latest version (each new version starts as the
+    # episode's one draft), and an approved plan that is the latest is the one in force:
+    # one query for the three in the usual case.
+    latest = episode.plans.first()
+    draft = latest if latest is not None and latest.is_draft else None
+    in_force = latest if latest is not None and _in_force(latest) else plan_in_force(episode)
+    assessed = _assessment(case_with_course(episode, in_force))
     if "a" not in assessed:
         messages.error(request, "Record the exam (with the duration of the episode) first.")
         return redirect("exam_edit", pk=episode.pk)
     result = assessed["a"]
-    # The draft, if any, is always the latest version (each new version starts as the
-    # episode's one draft): one query for both.
-    latest = episode.plans.first()
-    draft = latest if latest is not None and latest.is_draft else None
     refer = (
         result["disposition"] != "treat"
         or (draft is not None and draft.kind == TreatmentPlan.Kind.REFERRAL)

@@ -414,8 +414,13 @@ def course_document(
 
 def course_case(episode: Episode) -> dict[str, Any]:
     """The episode's case document with its course (when a plan is approved)."""
+    return case_with_course(episode, plan_in_force(episode))
+
+
+def case_with_course(episode: Episode, plan: TreatmentPlan | None) -> dict[str, Any]:
+    """`course_case` for a caller that has read the plan in force already (or knows there
+    is none)."""
     document = case_document(episode)
-    plan = plan_in_force(episode)
     visits = list(episode.visits.all()) if plan else []
     course = course_document(plan, visits, list(episode.follow_ups.all()) if plan else [])
     if course is not None:

@@ -99,12 +99,13 @@ QUERIES = {
     # 6 the audit event (last, once the page is rendered: audit.shown)
     "exam form": 6,
     # 4 the episode with its patient, practitioner, questionnaire, exam and the exam's author
-    # 5-7 the approved plan in force, its visits and the patient's follow-ups (the course)
-    # 8 the latest version (the draft being built, if any: a draft is always the latest)
-    # 9 the latest review decision (to refer?)
-    # 10 the latest working diagnosis with who recorded it
-    # 11 the audit event
-    "plan builder": 11,
+    # 5 the latest version: the draft being built, if any (a draft is always the latest),
+    #   and the plan in force when the latest is an approved plan (one more query if not)
+    # 6-7 the course: the visits and the patient's follow-ups
+    # 8 the latest review decision (to refer?)
+    # 9 the latest working diagnosis with who recorded it
+    # 10 the audit event
+    "plan builder": 10,
     # 4 the plan with its episode, patient, practitioner, author and approver
     # 5 every version of the plan with its approver
     # 6 the count of visits done
