@@ -141,6 +141,39 @@ class LinkSession:
 
         return decorate
 
+    def check_birth_date(
+        self, request: HttpRequest, link: Any, *, home: str, said: dict[str, str]
+    ) -> HttpResponse:
+        """The page that asks the date of birth before any name or answer is shown.
+
+        The link's row is locked before the date is compared (`compare_birth_date`), so
+        guesses sent at once are counted one after the other and none is compared once
+        the link has locked. `said` is what the audit trail records for each outcome
+        ("refused", "confirmed", "wrong"); a confirmed patient goes on to `home`.
+        """
+        if request.session.get(self.verified_key) == link.pk:
+            return redirect(home)
+        form = BirthDateForm(request.POST or None)
+        tries_left = None
+        if request.method == "POST" and form.is_valid():
+            outcome, locked = compare_birth_date(
+                link, form.cleaned_data["date"], link.patient.date_of_birth
+            )
+            if outcome == "refused":
+                audit.record(request, "deny", link, detail=said["refused"])
+                return link_unusable(request)
+            if outcome == "confirmed":
+                request.session.cycle_key()
+                request.session[self.verified_key] = link.pk
+                audit.record(request, "view", link, detail=said["confirmed"])
+                return redirect(home)
+            audit.record(request, "view", link, detail=said["wrong"])
+            if locked.locked_at is not None:
+                return link_unusable(request)
+            tries_left = link.LOCK_AFTER - locked.failed_attempts
+        context = {"form": form, "tries_left": tries_left, "clinic": ClinicSettings.load()}
+        return render(request, "intake/questionnaire_check.html", context)
+
 
 QUESTIONNAIRE_LINK = LinkSession(
     Invitation.objects.select_related("questionnaire__episode__patient"),
@@ -183,35 +216,20 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
 
 @patient_page(verified=False)
 def check_birth_date(request: HttpRequest, invitation: Invitation) -> HttpResponse:
-    """Before any name or answer is shown, the patient confirms their date of birth.
-
-    The link's row is locked before the date is compared, so guesses sent at once are
-    counted one after the other and none is compared once the link has locked.
-    """
-    if request.session.get(SESSION_VERIFIED) == invitation.pk:
-        return redirect("questionnaire_start")
-    form = BirthDateForm(request.POST or None)
-    tries_left = None
-    if request.method == "POST" and form.is_valid():
-        outcome, locked = compare_birth_date(
-            invitation, form.cleaned_data["date"], invitation.patient.date_of_birth
-        )
-        if outcome == "refused":
-            audit.record(request, "deny", invitation, detail="date of birth, link locked")
-            return link_unusable(request)
-        if outcome == "confirmed":
-            request.session.cycle_key()
-            request.session[SESSION_VERIFIED] = invitation.pk
-            audit.record(request, "view", invitation, detail="date of birth confirmed")
-            return redirect("questionnaire_start")
-        audit.record(request, "view", invitation, detail="wrong date of birth")
-        if locked.locked_at is not None:
-            return link_unusable(request)
-        tries_left = Invitation.LOCK_AFTER - locked.failed_attempts
-    elif request.session.pop(SESSION_JUST_OPENED, False):
+    """Before any name or answer is shown, the patient confirms their date of birth."""
+    verified = request.session.get(SESSION_VERIFIED) == invitation.pk
+    if request.method == "GET" and not verified and request.session.pop(SESSION_JUST_OPENED, False):
         audit.record(request, "view", invitation, patient=invitation.patient, detail="link opened")
-    context = {"form": form, "tries_left": tries_left, "clinic": ClinicSettings.load()}
-    return render(request, "intake/questionnaire_check.html", context)
+    return QUESTIONNAIRE_LINK.check_birth_date(
+        request,
+        invitation,
+        home="questionnaire_start",
+        said={
+            "refused": "date of birth, link locked",
+            "confirmed": "date of birth confirmed",
+            "wrong": "wrong date of birth",
+        },
+    )
 
 
 @patient_page()

@@ -27,8 +27,8 @@ from clinic import audit
 from clinic.models import ClinicSettings
 from intake import questionnaire as q
 from intake.core import vocabulary
-from intake.forms import BirthDateForm, asked_questionnaires
-from intake.models import IntakeSettings, compare_birth_date, hash_token
+from intake.forms import asked_questionnaires
+from intake.models import IntakeSettings, hash_token
 from intake.patient_views import LinkSession, link_unusable, private
 from plans.pdf import print_context
 from plans.visit_forms import NPRS, SBI_CHOICES
@@ -71,28 +71,16 @@ def open_course_link(request: HttpRequest, token: str) -> HttpResponse:
 
 @course_page(verified=False)
 def check_birth_date(request: HttpRequest, link: CourseLink) -> HttpResponse:
-    if request.session.get(SESSION_VERIFIED) == link.pk:
-        return redirect("course_home")
-    form = BirthDateForm(request.POST or None)
-    tries_left = None
-    if request.method == "POST" and form.is_valid():
-        outcome, locked = compare_birth_date(
-            link, form.cleaned_data["date"], link.patient.date_of_birth
-        )
-        if outcome == "refused":
-            audit.record(request, "deny", link, detail="course link: link locked")
-            return link_unusable(request)
-        if outcome == "confirmed":
-            request.session.cycle_key()
-            request.session[SESSION_VERIFIED] = link.pk
-            audit.record(request, "view", link, detail="course link: date of birth confirmed")
-            return redirect("course_home")
-        audit.record(request, "view", link, detail="course link: wrong date of birth")
-        if locked.locked_at is not None:
-            return link_unusable(request)
-        tries_left = CourseLink.LOCK_AFTER - locked.failed_attempts
-    context = {"form": form, "tries_left": tries_left, "clinic": ClinicSettings.load()}
-    return render(request, "intake/questionnaire_check.html", context)
+    return COURSE_LINK.check_birth_date(
+        request,
+        link,
+        home="course_home",
+        said={
+            "refused": "course link: link locked",
+            "confirmed": "course link: date of birth confirmed",
+            "wrong": "course link: wrong date of birth",
+        },
+    )
 
 
 class FollowUpForm(forms.Form):
