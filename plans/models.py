@@ -186,6 +186,12 @@ class TreatmentPlan(models.Model):
         return self.status == self.Status.DRAFT
 
     @property
+    def is_in_force(self) -> bool:
+        """An approved treatment plan, not a referral letter: what the visits follow
+        (`plans.visits.plan_in_force` finds the episode's)."""
+        return self.status == self.Status.APPROVED and self.kind == self.Kind.PLAN
+
+    @property
     def modality_codes(self) -> list[str]:
         return [m["code"] for m in self.modalities]
 

@@ -47,9 +47,7 @@ def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
 
 def course_count(episode: Episode, plans: list[TreatmentPlan]) -> dict[str, Any] | None:
     """ "Visit 3 of 10": the visits done of the approved plan's course, in one query."""
-    plan = next(
-        (p for p in plans if p.status == "approved" and p.kind == TreatmentPlan.Kind.PLAN), None
-    )
+    plan = next((p for p in plans if p.is_in_force), None)
     if plan is None:
         return None
     counts = Visit.objects.filter(episode=episode).aggregate(

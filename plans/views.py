@@ -248,10 +248,6 @@ def _save_or_approve(
     return redirect(approved)
 
 
-def _in_force(plan: TreatmentPlan) -> bool:
-    return plan.status == TreatmentPlan.Status.APPROVED and plan.kind == TreatmentPlan.Kind.PLAN
-
-
 @permission_required(CLINICAL, raise_exception=True)
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan builder for the episode's draft (started from the core's proposal)."""
@@ -261,7 +257,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # one query for the three in the usual case.
     latest = episode.plans.first()
     draft = latest if latest is not None and latest.is_draft else None
-    in_force = latest if latest is not None and _in_force(latest) else plan_in_force(episode)
+    in_force = latest if latest is not None and latest.is_in_force else plan_in_force(episode)
     assessed = _assessment(case_with_course(episode, in_force))
     if "a" not in assessed:
         messages.error(request, "Record the exam (with the duration of the episode) first.")
