@@ -136,12 +136,19 @@ def _checkbox(field: forms.BoundField, errors: ErrorList, show_errors: bool, wra
     )
 
 
-def _options(field: forms.BoundField, errors: ErrorList, show_errors: bool, inline: bool) -> str:
-    """crispy's radio_checkbox_select.html: every option a form-check with its label."""
+def optgroups(field: forms.BoundField) -> list[tuple[Any, list[dict[str, Any]], int]]:
+    """A list of options as Django's widget describes them (each with its name, value,
+    label, whether it is selected, and its id), grouped: what `{% for radio in field %}`
+    and crispy's `optgroups` filter go through."""
     widget = field.field.widget
     ident = widget.attrs.get("id") or field.auto_id
     attrs = field.build_widget_attrs({"id": ident} if ident else {})
-    groups = widget.optgroups(field.html_name, widget.format_value(field.value()), attrs)
+    return widget.optgroups(field.html_name, widget.format_value(field.value()), attrs)
+
+
+def _options(field: forms.BoundField, errors: ErrorList, show_errors: bool, inline: bool) -> str:
+    """crispy's radio_checkbox_select.html: every option a form-check with its label."""
+    groups = optgroups(field)
     invalid = " is-invalid" if errors else ""
     check = "form-check form-check-inline" if inline else "form-check"
     out = ["<div>"]

@@ -45,7 +45,7 @@ def row(label: str, *fields: str) -> Row:
     return Row(label, fields)
 
 
-def _claim(form: forms.Form, names: Sequence[str]) -> None:
+def claim(form: forms.Form, names: Sequence[str]) -> None:
     """Mark the fields as placed, as crispy's own layout objects do (so that a form
     rendered with `render_unmentioned_fields` does not show them twice)."""
     rendered: set[str] = getattr(form, "rendered_fields", set())
@@ -65,7 +65,7 @@ class SideBySide(LayoutObject):
     def render(
         self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
     ) -> SafeString:
-        _claim(form, self.fields)
+        claim(form, self.fields)
         given = flags(context)
         out = []
         if self.headings:
@@ -102,7 +102,7 @@ class Cells(LayoutObject):
     def render(
         self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
     ) -> SafeString:
-        _claim(form, self.fields)
+        claim(form, self.fields)
         given = flags(context)
         cells = "".join(
             f'<div class="{self.column}">{cell(form[name], **given)}</div>' for name in self.fields
@@ -120,7 +120,7 @@ class Choices(LayoutObject):
     def render(
         self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
     ) -> SafeString:
-        _claim(form, self.fields)
+        claim(form, self.fields)
         return from_context(form[self.fields[0]], context, inline=True)
 
 
@@ -136,7 +136,7 @@ class Section(LayoutObject):
     def render(
         self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
     ) -> SafeString:
-        _claim(form, self.fields)
+        claim(form, self.fields)
         given = flags(context)
         parts = []
         for child in self.children:

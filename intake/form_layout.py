@@ -16,27 +16,21 @@ from django.template import Context
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from clinic.form_cells import optgroups
+from clinic.form_layout import claim
 from clinic.form_renderer import shown
 from intake.templatetags.intake_panels import body_map_html, region_label
 
 
 def _options(field: forms.BoundField) -> list[dict[str, Any]]:
-    """Each option as Django's widget describes it: name, value, label, selected, id."""
-    widget = field.field.widget
-    attrs = field.build_widget_attrs({"id": field.auto_id} if field.auto_id else {})
-    groups = widget.optgroups(field.html_name, widget.format_value(field.value()), attrs)
-    return [option for _group, options, _index in groups for option in options]
+    """Each option as Django's widget describes it, the groups flattened."""
+    return [option for _group, options, _index in optgroups(field) for option in options]
 
 
 def _errors(field: forms.BoundField) -> SafeString:
     return format_html_join(
         "", '<div class="invalid-feedback d-block">{}</div>', ((e,) for e in field.errors)
     )
-
-
-def _claim(form: forms.Form, name: str) -> None:
-    rendered: set[str] = getattr(form, "rendered_fields", set())
-    rendered.add(name)
 
 
 class Scale(LayoutObject):
@@ -49,7 +43,7 @@ class Scale(LayoutObject):
     def render(
         self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
     ) -> SafeString:
-        _claim(form, self.fields[0])
+        claim(form, self.fields)
         field = form[self.fields[0]]
         buttons = "".join(
             f'<input type="radio" class="btn-check" name="{shown(o["name"])}" '
@@ -79,7 +73,7 @@ class BodyMapField(LayoutObject):
     def render(
         self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
     ) -> SafeString:
-        _claim(form, self.fields[0])
+        claim(form, self.fields)
         field = form[self.fields[0]]
         boxes = _options(field)
         first, left, right = boxes[0], boxes[1:12], boxes[12:]
