@@ -142,14 +142,15 @@ class LinkSession:
         return decorate
 
     def check_birth_date(
-        self, request: HttpRequest, link: Any, *, home: str, said: dict[str, str]
+        self, request: HttpRequest, link: Any, *, home: str, heading: str, said: dict[str, str]
     ) -> HttpResponse:
         """The page that asks the date of birth before any name or answer is shown.
 
         The link's row is locked before the date is compared (`compare_birth_date`), so
         guesses sent at once are counted one after the other and none is compared once
         the link has locked. `said` is what the audit trail records for each outcome
-        ("refused", "confirmed", "wrong"); a confirmed patient goes on to `home`.
+        ("refused", "confirmed", "wrong"); a confirmed patient goes on to `home`. The
+        page is headed with what the link opens (`heading`).
         """
         if request.session.get(self.verified_key) == link.pk:
             return redirect(home)
@@ -171,7 +172,12 @@ class LinkSession:
             if locked.locked_at is not None:
                 return link_unusable(request)
             tries_left = link.LOCK_AFTER - locked.failed_attempts
-        context = {"form": form, "tries_left": tries_left, "clinic": ClinicSettings.load()}
+        context = {
+            "form": form,
+            "tries_left": tries_left,
+            "heading": heading,
+            "clinic": ClinicSettings.load(),
+        }
         return render(request, "intake/questionnaire_check.html", context)
 
 
@@ -224,6 +230,7 @@ def check_birth_date(request: HttpRequest, invitation: Invitation) -> HttpRespon
         request,
         invitation,
         home="questionnaire_start",
+        heading="Your questionnaire",
         said={
             "refused": "date of birth, link locked",
             "confirmed": "date of birth confirmed",

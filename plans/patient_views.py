@@ -75,6 +75,7 @@ def check_birth_date(request: HttpRequest, link: CourseLink) -> HttpResponse:
         request,
         link,
         home="course_home",
+        heading="Your treatment",
         said={
             "refused": "course link: link locked",
             "confirmed": "course link: date of birth confirmed",

@@ -43,6 +43,17 @@ def test_the_page_needs_the_date_of_birth_first(episode, practitioner):
     assert response["Location"] == reverse("course_link_check")
 
 
+def test_the_date_of_birth_page_says_it_opens_the_treatment_not_a_questionnaire(
+    episode, practitioner
+):
+    _link, token = create_course_link(episode, by=practitioner)
+    client = Client()
+    client.get(reverse("course_link", args=[token]))
+    page = client.get(reverse("course_link_check")).text
+    assert '<h1 class="h3">Your treatment</h1>' in page
+    assert "questionnaire" not in page.lower().split("<main")[-1]
+
+
 def test_the_patient_sees_their_plan_dates_and_exercises_and_nothing_else(episode, practitioner):
     page = opened(episode, practitioner).get(reverse("course_home"))
     html = page.content.decode()
