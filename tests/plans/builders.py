@@ -75,6 +75,17 @@ def make_diagnosis(episode: Episode, by: Any, cause: str = "disc_herniation") ->
     )
 
 
+def make_diagnosed_episode(practitioner: Any) -> Episode:
+    """An episode of the practitioner's with the L5 disc exam and its working diagnosis:
+    ready for the plan builder."""
+    from tests.builders import make_episode
+
+    episode = make_episode(practitioner=practitioner)
+    make_exam(episode)
+    make_diagnosis(episode, practitioner)
+    return episode
+
+
 def plan_fields(**overrides: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "modalities": [

@@ -6,7 +6,13 @@ from django.urls import reverse
 from clinic.models import AuditEvent
 from plans.models import TreatmentPlan
 from tests.builders import make_episode
-from tests.plans.builders import L5_DISC_HISTORY, make_approved_plan, make_diagnosis, make_exam
+from tests.plans.builders import (
+    L5_DISC_HISTORY,
+    make_approved_plan,
+    make_diagnosed_episode,
+    make_diagnosis,
+    make_exam,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +35,7 @@ GOOD_PLAN = {
 
 @pytest.fixture
 def episode(practitioner):
-    episode = make_episode(practitioner=practitioner)
-    make_exam(episode)
-    make_diagnosis(episode, practitioner)
-    return episode
+    return make_diagnosed_episode(practitioner)
 
 
 def test_the_builder_starts_from_the_proposal(episode, practitioner, client_for):

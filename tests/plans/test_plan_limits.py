@@ -5,8 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from plans.models import PlanNotReady, TreatmentPlan, approve_plan, save_draft
-from tests.builders import make_episode
-from tests.plans.builders import make_diagnosis, make_exam, plan_fields
+from tests.plans.builders import make_diagnosed_episode, plan_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +30,7 @@ OUT_OF_LIMITS = {
 
 @pytest.fixture
 def episode(practitioner):
-    episode = make_episode(practitioner=practitioner)
-    make_exam(episode)
-    make_diagnosis(episode, practitioner)
-    return episode
+    return make_diagnosed_episode(practitioner)
 
 
 @pytest.mark.parametrize("scenario", OUT_OF_LIMITS)

@@ -8,7 +8,10 @@ from clinic.models import AuditEvent
 from plans.models import PlanPdf, approve_plan, revise_plan
 from plans.pdf import print_ahead
 from tests.builders import make_episode
-from tests.plans.builders import make_approved_plan, make_diagnosis, make_exam
+from tests.plans.builders import (
+    make_approved_plan,
+    make_diagnosed_episode,
+)
 from tests.plans.test_plan_builder import GOOD_PLAN
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +30,7 @@ def must_not_render(*args, **kwargs):
 
 @pytest.fixture
 def episode(practitioner):
-    episode = make_episode(practitioner=practitioner)
-    make_exam(episode)
-    make_diagnosis(episode, practitioner)
-    return episode
+    return make_diagnosed_episode(practitioner)
 
 
 def approve_in_the_builder(client, episode, django_capture_on_commit_callbacks):
