@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class ClinicConfig(AppConfig):
@@ -19,6 +19,24 @@ class ClinicConfig(AppConfig):
         from clinic.twofactor import note_at_sign_in
 
         user_logged_in.connect(note_at_sign_in)
+        connect_role_changes()
+
+
+def connect_role_changes() -> None:
+    """A change to who holds which role, or to what a role may do, is seen from the next
+    request: the roles that sessions keep are forgotten (clinic.auth)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    from clinic.auth import forget_kept_roles
+
+    user_model = get_user_model()
+    for through in (user_model.groups.through, user_model.user_permissions.through,
+                    Group.permissions.through):  # fmt: skip
+        m2m_changed.connect(forget_kept_roles, sender=through, dispatch_uid=f"roles-{through}")
+    for model in (Group, Permission):
+        for signal in (post_save, post_delete):
+            signal.connect(forget_kept_roles, sender=model, dispatch_uid=f"roles-{model}")
 
 
 def record_admin_change(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:

@@ -10,6 +10,8 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from clinic.auth import SESSION_ROLES, kept_in
+
 
 def no_store_for_staff(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
     def middleware(request: HttpRequest) -> HttpResponse:
@@ -91,12 +93,19 @@ def idle_seconds_left(session: SessionBase) -> int:
 def renew_idle_session(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
     """A session ends SESSION_COOKIE_AGE after its last renewal; each request of a session
     renews it when the last renewal is a minute old or more, which saves the session (and
-    so its expiry) once, not on every request."""
+    so its expiry) once, not on every request. The session keeps its person's roles from
+    one renewal to the next (clinic.auth)."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        response = get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and session.session_key and not session.is_empty():
+        if session is None:
+            return get_response(request)
+        if time.time() - session.get(RENEWED_AT, 0) >= RENEW_AFTER_SECONDS:
+            session.pop(SESSION_ROLES, None)  # read again, and kept until the next renewal
+        with kept_in(session):
+            response = get_response(request)
+        session = request.session  # signing in or out makes a new one
+        if session.session_key and not session.is_empty():
             now = time.time()
             if now - session.get(RENEWED_AT, 0) >= RENEW_AFTER_SECONDS:
                 session[RENEWED_AT] = now

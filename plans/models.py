@@ -14,10 +14,14 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import JSONField
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from clinic.models import Episode, Patient, display_name
 from intake.core import vocabulary
@@ -274,7 +278,41 @@ class PlanNotReady(Exception):
 
 
 def working_diagnosis(episode: Episode) -> Diagnosis | None:
+    """The episode's newest diagnosis with who recorded it: read with the episode if its
+    query asked for it (`with_working_diagnosis`), else in a query of its own."""
+    if hasattr(episode, "working_diagnosis"):
+        return _diagnosis_from(episode.working_diagnosis, episode)
     return episode.diagnoses.select_related("recorded_by").first()
+
+
+#: What `with_working_diagnosis` reads of the diagnosis and of who recorded it.
+_DIAGNOSIS_FIELDS = ("id", "cause", "proposed_cause", "reason", "exam_version", "recorded_at")
+_RECORDER_FIELDS = ("id", "username", "first_name", "last_name")
+
+
+def with_working_diagnosis(episodes: models.QuerySet[Episode]) -> models.QuerySet[Episode]:
+    """The episodes with their working diagnosis read in the same statement, as one JSON
+    object (a subquery), for the pages that show it beside the episode."""
+    fields = {name: name for name in _DIAGNOSIS_FIELDS}
+    fields.update({f"by_{name}": f"recorded_by__{name}" for name in _RECORDER_FIELDS})
+    newest = Diagnosis.objects.filter(episode=models.OuterRef("pk")).order_by("-recorded_at", "-pk")
+    working = newest.values(json=JSONObject(**fields))[:1]
+    return episodes.annotate(working_diagnosis=models.Subquery(working, output_field=JSONField()))
+
+
+def _diagnosis_from(read: dict[str, Any] | None, episode: Episode) -> Diagnosis | None:
+    if read is None:
+        return None
+    recorded_at = parse_datetime(read["recorded_at"])
+    assert recorded_at is not None
+    if timezone.is_naive(recorded_at):  # SQLite keeps UTC without its offset
+        recorded_at = recorded_at.replace(tzinfo=datetime.UTC)
+    by = get_user_model()(**{name: read[f"by_{name}"] for name in _RECORDER_FIELDS})
+    fields = {name: read[name] for name in _DIAGNOSIS_FIELDS if name != "recorded_at"}
+    diagnosis = Diagnosis(**fields, episode=episode, recorded_at=recorded_at, recorded_by=by)
+    diagnosis._state.adding = False
+    diagnosis._state.db = episode._state.db
+    return diagnosis
 
 
 def excluded_modalities(assessment: dict[str, Any]) -> dict[str, str]:

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from clinic.models import Episode
 from intake.models import related_or_none
 from plans.models import TreatmentPlan, working_diagnosis
-from plans.visits import Visit
 
 #: The latest versions the episode page lists; every version is listed on each version's
 #: own page, so a long history does not make the episode page longer or slower.
@@ -19,9 +17,9 @@ VERSIONS_SHOWN = 5
 
 
 def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
-    """What `plans/_episode_panel.html` shows, in three queries whatever the number of
-    versions or visits: latest diagnosis, plans, the count of visits; the exam comes with
-    the episode (the plans and the count alone for other roles)."""
+    """What `plans/_episode_panel.html` shows, in one query whatever the number of versions
+    or visits: the plans. The exam, the working diagnosis (`with_working_diagnosis`, for
+    practitioners) and the count of visits (`with_visit_counts`) come with the episode."""
     clinical = request.user.has_perm("clinic.record_clinical")
     # What the list shows, not each version's contents (its snapshot alone is ~7 kB of
     # JSON): the page stays as fast with ten versions as with one.
@@ -46,12 +44,14 @@ def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
 
 
 def course_count(episode: Episode, plans: list[TreatmentPlan]) -> dict[str, Any] | None:
-    """ "Visit 3 of 10": the visits done of the approved plan's course, in one query."""
+    """ "Visit 3 of 10": the visits done of the approved plan's course, counted with the
+    episode (`plans.visits.with_visit_counts`)."""
     plan = next((p for p in plans if p.is_in_force), None)
     if plan is None:
         return None
-    counts = Visit.objects.filter(episode=episode).aggregate(
-        done=Count("pk", filter=Q(status=Visit.Status.DONE)),
-        unsigned=Count("pk", filter=Q(signed_at__isnull=True) & ~Q(record={})),
-    )
-    return {"plan": plan, "planned": plan.total_visits, **counts}
+    return {
+        "plan": plan,
+        "planned": plan.total_visits,
+        "done": episode.visits_done,
+        "unsigned": episode.visits_unsigned,
+    }

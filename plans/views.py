@@ -7,12 +7,14 @@ the working diagnosis, and intake may not import plans.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -46,6 +48,8 @@ from plans.models import (
     record_diagnosis,
     revise_plan,
     save_draft,
+    with_working_diagnosis,
+    working_diagnosis,
 )
 from plans.pdf import plan_html, plan_pdf, print_ahead, variants_for
 from plans.visits import (
@@ -54,16 +58,22 @@ from plans.visits import (
     course_letter,
     plan_in_force,
     referral_decided,
+    with_latest_decision,
+    with_visit_counts,
 )
 
 CLINICAL = "clinic.record_clinical"
 SEND_REFERRAL = "plans.send_referral"
 
 
-def _episode(pk: int) -> Episode:
-    """The episode with everything the case is built from, in one query."""
+def _episode(pk: int, *read_with: Callable[[QuerySet[Episode]], QuerySet[Episode]]) -> Episode:
+    """The episode with everything the case is built from, in one query (with what
+    `read_with` adds to it: `with_working_diagnosis`, `with_latest_decision`)."""
     related = ("patient", "practitioner", "questionnaire", "exam", "exam__updated_by")
-    return get_object_or_404(Episode.objects.select_related(*related), pk=pk)
+    episodes = Episode.objects.select_related(*related)
+    for add in read_with:
+        episodes = add(episodes)
+    return get_object_or_404(episodes, pk=pk)
 
 
 def _assessment(document: dict[str, Any]) -> dict[str, Any]:
@@ -97,9 +107,13 @@ def _questionnaire_history(episode: Episode) -> dict[str, Any]:
 @permission_required("clinic.view_episode", raise_exception=True)
 def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Where the three apps meet: the episode, its questionnaire, its exam and plans."""
-    # One query for the episode, its questionnaire and its exam, which both panels read.
+    # One query for the episode, its questionnaire and its exam, which both panels read,
+    # its working diagnosis and its count of visits.
     related = ("patient", "practitioner", "referred_by", "questionnaire__reviewed_by")
-    episode = get_object_or_404(Episode.objects.select_related(*related, "exam__updated_by"), pk=pk)
+    episodes = with_visit_counts(Episode.objects.select_related(*related, "exam__updated_by"))
+    if request.user.has_perm("clinic.record_clinical"):
+        episodes = with_working_diagnosis(episodes)
+    episode = get_object_or_404(episodes, pk=pk)
     intake_panel = intake_panels.episode_panel(request, episode)
     detail = "with the questionnaire's answers" if intake_panel["answers_shown"] else ""
     context = {
@@ -116,7 +130,7 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(CLINICAL, raise_exception=True)
 def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    episode = _episode(pk)
+    episode = _episode(pk, with_working_diagnosis)
     exam = related_or_none(episode, "exam")
     said = _questionnaire_history(episode)
     conflict = None
@@ -164,7 +178,7 @@ def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = ExamForm(initial=initial, questionnaire_history=said)
         viewed = "exam form"
     assessed = _assessment(case_document(episode))
-    diagnosis = episode.diagnoses.select_related("recorded_by").first()
+    diagnosis = working_diagnosis(episode)
     context = {
         "episode": episode,
         "patient": episode.patient,
@@ -251,7 +265,7 @@ def _save_or_approve(
 @permission_required(CLINICAL, raise_exception=True)
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan builder for the episode's draft (started from the core's proposal)."""
-    episode = _episode(pk)
+    episode = _episode(pk, with_working_diagnosis, with_latest_decision)
     # The draft, if any, is always the latest version (each new version starts as the
     # episode's one draft), and an approved plan that is the latest is the one in force:
     # one query for the three in the usual case.
@@ -321,7 +335,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "conflict_draft": conflict or None,
         "draft": draft,
         "latest": latest,
-        "diagnosis": episode.diagnoses.select_related("recorded_by").first(),
+        "diagnosis": working_diagnosis(episode),
         **_assessment_context(assessed),
     }
     page = render(request, "plans/plan_edit.html", context)

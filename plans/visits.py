@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -429,9 +430,35 @@ def case_with_course(episode: Episode, plan: TreatmentPlan | None) -> dict[str, 
 
 
 def referral_decided(episode: Episode) -> bool:
-    """Whether the practitioner's latest review decision is to refer."""
+    """Whether the practitioner's latest review decision is to refer (read with the episode
+    if its query asked for it: `with_latest_decision`)."""
+    if hasattr(episode, "latest_decision"):
+        return episode.latest_decision == "refer"
     decided = episode.reviews.first()
     return decided is not None and decided.decision == "refer"
+
+
+def with_latest_decision(episodes: models.QuerySet[Episode]) -> models.QuerySet[Episode]:
+    """The episodes with their latest review decision read in the same statement."""
+    latest = ReviewDecision.objects.filter(episode=models.OuterRef("pk")).order_by(
+        "-decided_at", "-pk"
+    )
+    return episodes.annotate(latest_decision=models.Subquery(latest.values("decision")[:1]))
+
+
+def with_visit_counts(episodes: models.QuerySet[Episode]) -> models.QuerySet[Episode]:
+    """The episodes with their visits done and their records not yet signed, counted in the
+    same statement ("visit 3 of 10 done"; the practitioner's reminder to sign)."""
+    visits = Visit.objects.filter(episode=models.OuterRef("pk")).order_by().values("episode")
+
+    def count(condition: models.Q) -> Coalesce:
+        counted = visits.filter(condition).annotate(n=models.Count("pk")).values("n")
+        return Coalesce(models.Subquery(counted), 0)
+
+    unsigned = models.Q(signed_at__isnull=True) & ~models.Q(record={})
+    return episodes.annotate(
+        visits_done=count(models.Q(status=Visit.Status.DONE)), visits_unsigned=count(unsigned)
+    )
 
 
 MEASURE_NAMES = {

@@ -1,8 +1,10 @@
 import time
 
 import pytest
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.test import Client
 
+from clinic import auth
 from clinic.middleware import RENEWED_AT
 from clinic.roles import ADMINISTRATOR, FRONT_DESK, PRACTITIONER
 from tests.builders import make_user
@@ -40,7 +42,10 @@ def client_for(db):
 def renewed_just_now(client: Client) -> None:
     """As if the client's last request renewed its session's idle time a moment ago, so
     that the next request does not write the session (it does once a minute at most:
-    clinic.middleware.renew_idle_session) and a page's query count is the usual one."""
+    clinic.middleware.renew_idle_session) and a page's query count is the usual one: the
+    session keeps the user's roles, as that request left them (clinic.auth)."""
     session = client.session
     session[RENEWED_AT] = time.time()
+    roles, held = auth.read(get_user_model().objects.get(pk=session[SESSION_KEY]))
+    session[auth.SESSION_ROLES] = [sorted(roles), sorted(held)]
     session.save()

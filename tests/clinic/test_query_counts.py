@@ -23,12 +23,12 @@ def test_the_patient_list_query_count_does_not_grow_with_the_number_of_patients(
     url = reverse("patient_list")
     make_episode(patient=make_patient())
     with_one = queries_for(client, url)
-    # 1-3 the session, the user, the user's roles and permissions (one query: clinic.auth)
-    # 4 the count of patients for the pages, at most 10,001 (CappedPaginator)
-    # 5 this page of patients
-    # 6 the episode counts of the patients on this page
-    # 7 the audit event
-    assert with_one == with_audit(7)
+    # 1-2 the session and the user (the session keeps the user's roles: clinic.auth)
+    # 3 the count of patients for the pages, at most 10,001 (CappedPaginator)
+    # 4 this page of patients
+    # 5 the episode counts of the patients on this page
+    # 6 the audit event
+    assert with_one == with_audit(6)
     for _ in range(20):
         make_episode(patient=make_patient())
     assert queries_for(client, url) == with_one
@@ -42,11 +42,11 @@ def test_the_patient_record_query_count_does_not_grow_with_the_number_of_episode
     make_episode(patient=patient, practitioner=practitioner)
     url = reverse("patient_detail", args=[patient.pk])
     with_one = queries_for(client, url)
-    # 1-3 the session, the user, the user's roles and permissions (one query: clinic.auth)
-    # 4 the patient
-    # 5 the episodes with their practitioners
-    # 6 the audit event (last, once the page is rendered: audit.shown)
-    assert with_one == with_audit(6)
+    # 1-2 the session and the user (the session keeps the user's roles: clinic.auth)
+    # 3 the patient
+    # 4 the episodes with their practitioners
+    # 5 the audit event (last, once the page is rendered: audit.shown)
+    assert with_one == with_audit(5)
     for _ in range(10):
         make_episode(patient=patient, practitioner=practitioner)
     assert queries_for(client, url) == with_one
@@ -60,12 +60,12 @@ def test_the_audit_trail_query_count_does_not_grow_with_the_number_of_events(
     desk.get(reverse("patient_detail", args=[patients[0].pk]))
     client = client_for(administrator)
     with_one = queries_for(client, reverse("audit_list"))
-    # 1-3 the session, the user, the user's roles and permissions (one query: clinic.auth)
-    # 4 the audit event (recorded first: the page counts its own)
-    # 5 the count of events, for the pages
-    # 6 the usernames for the filter
-    # 7 this page of events with their patients
-    assert with_one == with_audit(7)
+    # 1-2 the session and the user (the session keeps the user's roles: clinic.auth)
+    # 3 the audit event (recorded first: the page counts its own)
+    # 4 the count of events, for the pages
+    # 5 the usernames for the filter
+    # 6 this page of events with their patients
+    assert with_one == with_audit(6)
     for patient in patients:
         desk.get(reverse("patient_detail", args=[patient.pk]))
     assert queries_for(client, reverse("audit_list")) == with_one

@@ -1,5 +1,5 @@
 """What every request does: the session's idle time renewed with a write a minute at most,
-and the user's roles and permissions read in one query."""
+and the user's roles and permissions read in one query, kept in the session until then."""
 
 import datetime
 
@@ -16,7 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic import middleware
-from clinic.auth import ROLES_AND_PERMISSIONS, TABLES, RoleBackend, roles_of
+from clinic.auth import (
+    ROLES_AND_PERMISSIONS,
+    SESSION_ROLES,
+    TABLES,
+    RoleBackend,
+    kept_in,
+    roles_of,
+)
 from clinic.roles import ADMINISTRATOR, FRONT_DESK, PRACTITIONER
 from tests.builders import make_user
 
@@ -100,6 +107,58 @@ def test_a_superuser_holds_every_permission_and_is_an_administrator():
     user = make_user(is_superuser=True)
     assert roles_of(user) == [ADMINISTRATOR]
     assert RoleBackend().get_all_permissions(user) == ModelBackend().get_all_permissions(user)
+
+
+def roles_read(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code in (200, 403)
+    return sum("auth_user_groups" in q["sql"] for q in captured)
+
+
+def test_the_session_keeps_the_roles_from_one_renewal_to_the_next(monkeypatch):
+    clock = Clock(monkeypatch)
+    client = Client()
+    client.force_login(make_user(FRONT_DESK))
+    url = reverse("patient_list")
+    assert roles_read(client, url) == 1  # read, and kept with the renewal
+    assert client.session[SESSION_ROLES][0] == [FRONT_DESK]
+    clock.now += 59
+    assert roles_read(client, url) == 0
+    clock.now += 1
+    assert roles_read(client, url) == 1
+
+
+def test_a_role_changed_straight_in_the_database_applies_within_a_minute(monkeypatch):
+    clock = Clock(monkeypatch)
+    user = make_user(PRACTITIONER)
+    client = Client()
+    client.force_login(user)
+    url = reverse("course_list")
+    assert client.get(url).status_code == 200
+    user.groups.through.objects.filter(user=user).delete()  # no signal: nothing forgotten
+    clock.now += 30
+    assert client.get(url).status_code == 200  # still the roles the session keeps
+    clock.now += 30
+    assert client.get(url).status_code == 403
+
+
+def test_a_permission_taken_from_a_role_applies_to_its_holders_from_the_next_request(
+    client_for,
+):
+    client = client_for(make_user(PRACTITIONER))
+    url = reverse("course_list")
+    assert client.get(url).status_code == 200
+    practitioners = Group.objects.get(name=PRACTITIONER)
+    practitioners.permissions.remove(Permission.objects.get(codename="view_episode"))
+    assert client.get(url).status_code == 403
+
+
+def test_a_session_keeps_only_its_own_persons_roles(client_for):
+    other = make_user(FRONT_DESK)
+    session = client_for(make_user(ADMINISTRATOR)).session
+    with kept_in(session):
+        assert roles_of(type(other).objects.get(pk=other.pk)) == [FRONT_DESK]
+    assert session[SESSION_ROLES][0] == [ADMINISTRATOR]
 
 
 def test_a_role_taken_away_applies_from_the_next_request(client_for):

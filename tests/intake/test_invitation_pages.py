@@ -367,12 +367,12 @@ def test_the_dashboard_query_count_does_not_grow_with_what_it_lists(practitioner
     submitted_questionnaire()
     an_invitation()
     with_one = queries_for(client, url)
-    # 1-3 the session, the user, the user's roles and permissions (one query: clinic.auth)
-    # 4 open questionnaires with a red flag, with their episodes and patients
-    # 5 submitted answers waiting for review, with their episodes and patients
-    # 6 links still out, with their questionnaires, episodes and patients
-    # 7 the audit event (last, once the page is rendered: audit.shown)
-    assert with_one == with_audit(7)
+    # 1-2 the session and the user (the session keeps the user's roles: clinic.auth)
+    # 3 open questionnaires with a red flag, with their episodes and patients
+    # 4 submitted answers waiting for review, with their episodes and patients
+    # 5 links still out, with their questionnaires, episodes and patients
+    # 6 the audit event (last, once the page is rendered: audit.shown)
+    assert with_one == with_audit(6)
     for _ in range(5):
         submitted_questionnaire()
         invitation, token = make_invitation()
@@ -387,15 +387,15 @@ def test_the_episode_panel_query_count_does_not_grow_with_links_or_files(practit
     client = client_for(practitioner)
     url = reverse("episode_detail", args=[invitation.questionnaire.episode_id])
     with_one = queries_for(client, url)
-    # 1-3 the session, the user, the user's roles and permissions (one query: clinic.auth)
-    # 4 the episode with its patient, practitioner, questionnaire with who reviewed it,
-    #   and exam with its author (none yet), read once for both panels and the scores
-    # 5 the questionnaire's links
-    # 6 its files
-    # 7 the latest working diagnosis
-    # 8 the plan versions, as the list shows them
-    # 9 the one audit event for the page (it says the answers were shown), last
-    assert with_one == with_audit(9)
+    # 1-2 the session and the user (the session keeps the user's roles: clinic.auth)
+    # 3 the episode with its patient, practitioner, questionnaire with who reviewed it,
+    #   and exam with its author (none yet), read once for both panels and the scores, its
+    #   working diagnosis and its count of visits
+    # 4 the questionnaire's links
+    # 5 its files
+    # 6 the plan versions, as the list shows them
+    # 7 the one audit event for the page (it says the answers were shown), last
+    assert with_one == with_audit(7)
     for _ in range(3):
         patient.post(reverse("questionnaire_upload"), {"file": named("scan.pdf", PDF)})
         Invitation.objects.create(questionnaire=invitation.questionnaire, token_hash=str(_) * 64)

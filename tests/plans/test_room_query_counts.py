@@ -90,47 +90,45 @@ PAGES = {
 }
 
 
-# Every signed-in page runs 1-3: the session, the user, and the user's roles and
-# permissions (one query: clinic.auth). The session is not written: a request renews it
+# Every signed-in page runs 1-2: the session and the user; the session keeps the user's
+# roles and permissions (clinic.auth). The session is not written: a request renews it
 # once a minute at most (clinic.middleware.renew_idle_session).
 QUERIES = {
-    # 4 the episode with its patient, practitioner, questionnaire, exam and the exam's author
-    # 5 the latest working diagnosis
-    # 6 the audit event (last, once the page is rendered: audit.shown)
-    "exam form": 6,
-    # 4 the episode with its patient, practitioner, questionnaire, exam and the exam's author
-    # 5 the latest version: the draft being built, if any (a draft is always the latest),
+    # 3 the episode with its patient, practitioner, questionnaire, exam and the exam's author,
+    #   and its working diagnosis with who recorded it (plans.models.with_working_diagnosis)
+    # 4 the audit event (last, once the page is rendered: audit.shown)
+    "exam form": 4,
+    # 3 the episode with its patient, practitioner, questionnaire, exam and the exam's author,
+    #   its working diagnosis with who recorded it and its latest review decision (to refer?)
+    # 4 the latest version: the draft being built, if any (a draft is always the latest),
     #   and the plan in force when the latest is an approved plan (one more query if not)
-    # 6-7 the course: the visits and the patient's follow-ups
-    # 8 the latest review decision (to refer?)
-    # 9 the latest working diagnosis with who recorded it
-    # 10 the audit event
-    "plan builder": 10,
-    # 4 the plan with its episode, patient, practitioner, author and approver
-    # 5 every version of the plan with its approver
-    # 6 the count of visits done
+    # 5-6 the course: the visits and the patient's follow-ups
     # 7 the audit event
-    "plan version": 7,
-    # 4 the episode with its patient, practitioner, questionnaire (none here, so no links
-    #   or files are read) and exam with its author, which both panels read
-    # 5 the latest working diagnosis
-    # 6 the plan versions, as the list shows them
-    # 7 the count of visits done and unsigned
-    # 8 the audit event
-    "episode page with the clinical panel": 8,
-    # 4 the episode with its patient, practitioner, questionnaire and exam
-    # 5 the approved plan in force
-    # 6 the visits with their plan and who signed and saved them
-    # 7 their addenda with their authors
-    # 8 the follow-ups the patient answered at home
-    # 9 (course page) the latest review decision with who made it
-    # 9/10 the audit event, last
-    "course of care": 10,
-    "the next visit's record": 9,  # the same but for the decision, for the form
-    "a signed visit": 9,  # the same, for the signed record and its addenda
-    # 4-8 as the course page, 9 the clinic's settings (letterhead), 10 the latest decision,
-    # 11 the audit event
-    "progress report": 11,
+    "plan builder": 7,
+    # 3 the plan with its episode, patient, practitioner, author and approver
+    # 4 every version of the plan with its approver
+    # 5 the count of visits done
+    # 6 the audit event
+    "plan version": 6,
+    # 3 the episode with its patient, practitioner, questionnaire (none here, so no links
+    #   or files are read) and exam with its author, which both panels read, its working
+    #   diagnosis and its count of visits done and unsigned
+    # 4 the plan versions, as the list shows them
+    # 5 the audit event
+    "episode page with the clinical panel": 5,
+    # 3 the episode with its patient, practitioner, questionnaire and exam
+    # 4 the approved plan in force
+    # 5 the visits with their plan and who signed and saved them
+    # 6 their addenda with their authors
+    # 7 the follow-ups the patient answered at home
+    # 8 (course page) the latest review decision with who made it
+    # 8/9 the audit event, last
+    "course of care": 9,
+    "the next visit's record": 8,  # the same but for the decision, for the form
+    "a signed visit": 8,  # the same, for the signed record and its addenda
+    # 3-7 as the course page, 8 the clinic's settings (letterhead), 9 the latest decision,
+    # 10 the audit event
+    "progress report": 10,
 }
 
 
@@ -151,13 +149,12 @@ def test_the_episode_page_for_the_front_desk_reads_the_same_whatever_the_version
     client = client_for(front_desk)
     url = reverse("episode_detail", args=[episode.pk])
     before = queries_for(client, url)
-    # 1-3 the session, the user, the user's roles and permissions (one query: clinic.auth)
-    # 4 the episode with its patient, practitioner, questionnaire (none here: no links or
-    #   files are read) and exam
-    # 5 the printable plan versions, as the list shows them (no diagnosis or drafts)
-    # 6 the count of visits done
-    # 7 the audit event
-    assert before == with_audit(7)
+    # 1-2 the session and the user (the session keeps the user's roles: clinic.auth)
+    # 3 the episode with its patient, practitioner, questionnaire (none here: no links or
+    #   files are read), exam and count of visits done
+    # 4 the printable plan versions, as the list shows them (no diagnosis or drafts)
+    # 5 the audit event
+    assert before == with_audit(5)
     grow(episode, practitioner)
     assert queries_for(client, url) == before
 
@@ -174,9 +171,9 @@ def test_printing_a_cached_pdf_does_not_grow_with_the_number_of_visits(
         queries_for(client, reverse("plan_print", args=[plan.pk, "patient", "a4"]))
         for plan in (short, long)
     ]
-    # 1-3 the session, the user, the user's roles and permissions (one query: clinic.auth)
-    # 4 the plan with its episode, patient, practitioner, author and approver
-    # 5 the cached PDF
-    # 6 the audit event
-    assert counts[0] == with_audit(6)
+    # 1-2 the session and the user (the session keeps the user's roles: clinic.auth)
+    # 3 the plan with its episode, patient, practitioner, author and approver
+    # 4 the cached PDF
+    # 5 the audit event
+    assert counts[0] == with_audit(5)
     assert counts[0] == counts[1]
