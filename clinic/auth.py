@@ -20,8 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends.base import SessionBase
@@ -140,7 +142,7 @@ def forget_kept_roles(**kwargs: Any) -> None:
     """Forget the roles every open session keeps (a signal handler: clinic.apps)."""
     from django.contrib.sessions.models import Session
 
-    store = Session.get_session_store_class()()
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     for row in Session.objects.filter(expire_date__gt=timezone.now()):
         data = store.decode(row.session_data)
         if data.pop(SESSION_ROLES, None) is not None:

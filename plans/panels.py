@@ -52,6 +52,6 @@ def course_count(episode: Episode, plans: list[TreatmentPlan]) -> dict[str, Any]
     return {
         "plan": plan,
         "planned": plan.total_visits,
-        "done": episode.visits_done,
-        "unsigned": episode.visits_unsigned,
+        "done": episode.visits_done,  # type: ignore[attr-defined]
+        "unsigned": episode.visits_unsigned,  # type: ignore[attr-defined]
     }
