@@ -14,6 +14,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
@@ -58,6 +59,8 @@ def shown(value: Any) -> str:
     """`{{ value }}`: localized, then escaped unless marked safe."""
     if type(value) is str:  # plain text: nothing to localize, nothing marked safe
         return html.escape(value)
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # what localize() gives a whole number (a scale's 0 to 10)
     value = localize(value)
     return str(conditional_escape(value if isinstance(value, str) else str(value)))
 

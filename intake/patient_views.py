@@ -112,8 +112,11 @@ class LinkSession:
         link_id = request.session.get(self.id_key)
         if not isinstance(link_id, int):
             return None
-        link = self.links.filter(pk=link_id).first()
-        if link is None or not link.usable():
+        try:
+            link = self.links.get(pk=link_id)
+        except self.links.model.DoesNotExist:
+            return None
+        if not link.usable():
             return None
         if request.session.get(self.hash_key) != link.token_hash:
             return None
