@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -293,11 +294,17 @@ _RECORDER_FIELDS = ("id", "username", "first_name", "last_name")
 def with_working_diagnosis(episodes: models.QuerySet[Episode]) -> models.QuerySet[Episode]:
     """The episodes with their working diagnosis read in the same statement, as one JSON
     object (a subquery), for the pages that show it beside the episode."""
+    return episodes.annotate(working_diagnosis=_working_diagnosis())
+
+
+@cache
+def _working_diagnosis() -> models.Subquery:
+    """The subquery, built once (annotating resolves a copy of it)."""
     fields = {name: name for name in _DIAGNOSIS_FIELDS}
     fields.update({f"by_{name}": f"recorded_by__{name}" for name in _RECORDER_FIELDS})
     newest = Diagnosis.objects.filter(episode=models.OuterRef("pk")).order_by("-recorded_at", "-pk")
     working = newest.values(json=JSONObject(**fields))[:1]
-    return episodes.annotate(working_diagnosis=models.Subquery(working, output_field=JSONField()))
+    return models.Subquery(working, output_field=JSONField())
 
 
 def _diagnosis_from(read: dict[str, Any] | None, episode: Episode) -> Diagnosis | None:

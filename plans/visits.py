@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -440,15 +441,27 @@ def referral_decided(episode: Episode) -> bool:
 
 def with_latest_decision(episodes: models.QuerySet[Episode]) -> models.QuerySet[Episode]:
     """The episodes with their latest review decision read in the same statement."""
-    latest = ReviewDecision.objects.filter(episode=models.OuterRef("pk")).order_by(
-        "-decided_at", "-pk"
-    )
-    return episodes.annotate(latest_decision=models.Subquery(latest.values("decision")[:1]))
+    return episodes.annotate(latest_decision=_latest_decision())
 
 
 def with_visit_counts(episodes: models.QuerySet[Episode]) -> models.QuerySet[Episode]:
     """The episodes with their visits done and their records not yet signed, counted in the
     same statement ("visit 3 of 10 done"; the practitioner's reminder to sign)."""
+    done, unsigned = _visit_counts()
+    return episodes.annotate(visits_done=done, visits_unsigned=unsigned)
+
+
+# The subqueries, built once (annotating resolves a copy of each).
+
+
+@cache
+def _latest_decision() -> models.Subquery:
+    latest = ReviewDecision.objects.filter(episode=models.OuterRef("pk"))
+    return models.Subquery(latest.order_by("-decided_at", "-pk").values("decision")[:1])
+
+
+@cache
+def _visit_counts() -> tuple[Coalesce, Coalesce]:
     visits = Visit.objects.filter(episode=models.OuterRef("pk")).order_by().values("episode")
 
     def count(condition: models.Q) -> Coalesce:
@@ -456,9 +469,7 @@ def with_visit_counts(episodes: models.QuerySet[Episode]) -> models.QuerySet[Epi
         return Coalesce(models.Subquery(counted), 0)
 
     unsigned = models.Q(signed_at__isnull=True) & ~models.Q(record={})
-    return episodes.annotate(
-        visits_done=count(models.Q(status=Visit.Status.DONE)), visits_unsigned=count(unsigned)
-    )
+    return count(models.Q(status=Visit.Status.DONE)), count(unsigned)
 
 
 MEASURE_NAMES = {
