@@ -219,15 +219,19 @@ def upload_download(request: HttpRequest, pk: int) -> FileResponse:
 @permission_required("clinic.view_episode", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What needs attention: red flags, answers to review, links still out."""
+    # Each list reads only what it shows: who, when, and (for red flags) the answers that
+    # say how urgent.
+    patient = ("episode__patient__first_name", "episode__patient__last_name")
     flagged = (
         Questionnaire.objects.flagged_unreferred()
         .select_related("episode__patient")
+        .only("emergency", "last_saved_at", "answers", *patient)
         .order_by("-emergency", "-last_saved_at", "pk")
     )
     to_review = (
         Questionnaire.objects.awaiting_review()
         .select_related("episode__patient")
-        .defer("answers", "extra")  # the list shows who and when, not what was answered
+        .only("submitted_at", "episode__chief_complaint", *patient)
         .order_by("submitted_at", "pk")
     )
     links = (
@@ -237,7 +241,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             questionnaire__submitted_at__isnull=True,
         )
         .select_related("questionnaire__episode__patient")
-        .defer("questionnaire__answers", "questionnaire__extra")
+        .only(
+            "revoked_at",
+            "locked_at",
+            "expires_at",
+            "opened_at",
+            "created_at",
+            "questionnaire__submitted_at",
+            "questionnaire__last_saved_at",
+            *(f"questionnaire__{name}" for name in patient),
+        )  # fmt: skip
         .order_by("-created_at", "-pk")
     )
     context = {"flagged": list(flagged), "to_review": list(to_review), "links": list(links)}
