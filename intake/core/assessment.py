@@ -70,7 +70,7 @@ def _flag(flag: Flag) -> dict[str, Any]:
     if flag.urgency is not None:
         out["urgency"] = flag.urgency
     out["evidence"] = [f"{e.finding}: {e.why}" for e in flag.evidence]
-    out["sources"] = list(dict.fromkeys(e.source for e in flag.evidence))
+    out["sources"] = list(dict.fromkeys([e.source for e in flag.evidence]))
     return out
 
 

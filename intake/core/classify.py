@@ -22,7 +22,7 @@ from functools import cached_property
 from typing import Any
 
 from intake.core import vocabulary
-from intake.core.case import SIDES, Case, Sided
+from intake.core.case import SIDES, Case, Sided, on_sides
 from intake.core.instruments import KONNO_CUTOFF, Scores
 from intake.core.redflags import upper_motor_neuron_signs
 
@@ -74,10 +74,7 @@ def _on(found: Sided[Any] | None, present: Container[Any]) -> tuple[str, ...]:
     """The sides, left first, on which `found` was recorded with a value in `present`."""
     if found is None:
         return ()
-    left, right = found.left in present, found.right in present
-    if left and right:
-        return ("left", "right")
-    return ("left",) if left else ("right",) if right else ()
+    return on_sides(found.left in present, found.right in present)
 
 
 def _reflex_lost(reflex: str) -> Callable[[Case], tuple[str, ...]]:
@@ -151,9 +148,11 @@ def find_root(case: Case) -> Root:
     for rule in ROOT_RULES:
         for side in rule.sides(case):
             hits[rule.level].append((side, rule))
-    best = max(len(h) for h in hits.values())
-    leaders = [level for level in ROOT_LEVELS if len(hits[level]) == best]
+    best = max(map(len, hits.values()))
     history_side = case.history.side if case.history.side in ("left", "right", "both") else None
+    if best == 0:
+        return Root(None, history_side, ())
+    leaders = [level for level in ROOT_LEVELS if len(hits[level]) == best]
     if best == 0 or len(leaders) > 1:
         return Root(None, history_side, ())
     level = leaders[0]
@@ -164,7 +163,7 @@ def find_root(case: Case) -> Root:
         return Root(None, "both", ())
     sides = {side for side, _ in hits[level]}
     side = sides.pop() if len(sides) == 1 else "both"
-    evidence = tuple(f"{rule.finding}.{side}: {rule.why}" for side, rule in hits[level])
+    evidence = tuple([f"{rule.finding}.{side}: {rule.why}" for side, rule in hits[level]])
     return Root(level, side, evidence)
 
 
@@ -191,7 +190,7 @@ class Findings:
 
     def pain_in(self, *regions: str) -> bool:
         found = self.case.history.pain_regions
-        return found is not None and bool(found.intersection(regions))
+        return found is not None and not found.isdisjoint(regions)
 
     def aggravated_by(self, activity: str) -> bool:
         return activity in (self.case.history.aggravating or ())
@@ -217,14 +216,19 @@ class Findings:
         e = self.case.exam
         if not e.reflexes or not e.strength:
             return False
-        if any(v not in (None, "normal") for s in e.reflexes.values() for v in (s.left, s.right)):
-            return False
-        if any(v not in (None, 5) for s in e.strength.values() for v in (s.left, s.right)):
-            return False
-        if any(v not in (None, "normal") for s in e.sensation.values() for v in (s.left, s.right)):
-            return False
-        walks = (w for w in (e.heel_walk, e.toe_walk) if w is not None)
-        return not any("difficult" in (w.left, w.right) for w in walks)
+        for reflex in e.reflexes.values():
+            if reflex.left not in (None, "normal") or reflex.right not in (None, "normal"):
+                return False
+        for grade in e.strength.values():
+            if grade.left not in (None, 5) or grade.right not in (None, 5):
+                return False
+        for feeling in e.sensation.values():
+            if feeling.left not in (None, "normal") or feeling.right not in (None, "normal"):
+                return False
+        for walk in (e.heel_walk, e.toe_walk):
+            if walk is not None and "difficult" in (walk.left, walk.right):
+                return False
+        return True
 
     @property
     def no_back_pain(self) -> bool:
@@ -276,7 +280,8 @@ def findings_of(case: Case, scores: Scores, root: Root) -> Findings:
     """The findings of one case, each side test's results read once for all the rules."""
     positive, negative = set(), set()
     for test, sided in case.exam.tests.items():
-        results = {r.result for r in (sided.left, sided.right) if r is not None}
+        left, right = sided.left, sided.right
+        results = (None if left is None else left.result, None if right is None else right.result)
         if "positive" in results:
             positive.add(test)
         elif "negative" in results:
@@ -471,6 +476,8 @@ CAUSE_RULES: tuple[Rule, ...] = (
          "(Meyerding grade 1 or more)", PROJECT,
          lambda f: (f.case.imaging.listhesis_grade or 0) >= 1),
 )  # fmt: skip
+#: Each cause's rows, in table order: the order its evidence is cited in.
+RULES_OF = {cause: tuple(r for r in CAUSE_RULES if r.cause == cause) for cause in CAUSES}
 #: The rows that read palpation only: a cause resting on them alone says so.
 PALPATION_FINDINGS = frozenset({"exam.step_off", "exam.midline_sill"})
 
@@ -511,15 +518,10 @@ def likelihood(points: int) -> str:
 def rank_causes(case: Case, scores: Scores, root: Root) -> tuple[CauseScore, ...]:
     """All four causes, best first; equal points keep the order of `CAUSES`."""
     findings = findings_of(case, scores, root)
-    evidence: dict[str, list[Evidence]] = {cause: [] for cause in CAUSES}
-    points = dict.fromkeys(CAUSES, 0)
-    for rule in CAUSE_RULES:
-        if rule.applies(findings):
-            evidence[rule.cause].append(rule.evidence)
-            points[rule.cause] += rule.effect
-    ranked = [
-        CauseScore(cause, likelihood(points[cause]), points[cause], tuple(evidence[cause]))
-        for cause in CAUSES
-    ]
+    ranked = []
+    for cause in CAUSES:
+        evidence = tuple([rule.evidence for rule in RULES_OF[cause] if rule.applies(findings)])
+        points = sum([e.effect for e in evidence])
+        ranked.append(CauseScore(cause, likelihood(points), points, evidence))
     # sorted() is stable, and `ranked` is in the fixed order: ties never depend on chance.
     return tuple(sorted(ranked, key=lambda c: -c.points))

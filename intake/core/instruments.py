@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from intake.core import vocabulary
-from intake.core.case import ODI_SECTIONS, SBI_ITEMS, SIDES, Case
+from intake.core.case import ODI_SECTIONS, SBI_ITEMS, Case
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +147,7 @@ def score_odi(
     scores = []
     for section in ODI_SECTIONS:
         value = answers.get(section)
-        if isinstance(value, Sequence):
+        if not isinstance(value, int) and isinstance(value, Sequence):  # int: the usual, quick
             value = max(value) if value else None
         if value is None:
             continue
@@ -315,7 +315,8 @@ def konno_inputs(case: Case) -> KonnoInputs | None:
     # ABI >= 0.9 when measured; otherwise palpable foot pulses stand in for it [I].
     abi_ok = e.abi >= 0.9 if e.abi is not None else e.pedal_pulses == "present"
     achilles = e.reflexes.get("achilles")
-    atr = achilles is not None and any(achilles.get(s) in ("reduced", "absent") for s in SIDES)
+    lost = ("reduced", "absent")
+    atr = achilles is not None and (achilles.left in lost or achilles.right in lost)
     return KonnoInputs(
         age=case.patient.age,
         diabetes="diabetes" in h.conditions,
@@ -373,7 +374,7 @@ def cook_inputs(case: Case) -> CookInputs:
     return CookInputs(
         bilateral_symptoms=h.side == "both",
         leg_pain_more_than_back=h.leg_pain_worse_than_back is True,
-        pain_walking_standing=bool({"walking", "standing"} & aggravating),
+        pain_walking_standing=not aggravating.isdisjoint(("walking", "standing")),
         relief_sitting="sitting" in (h.relieving or frozenset()),
         age=case.patient.age,
     )

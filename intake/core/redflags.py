@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from intake.core import vocabulary
-from intake.core.case import Case
+from intake.core.case import Case, on_sides
 
 EMERGENCY = "emergency"  # now: the emergency department (cauda equina)
 SAME_DAY = "same_day"  # seen by a doctor today
@@ -87,10 +87,11 @@ def unasked_questions(c: Case) -> tuple[str, ...]:
 
 def _weak_key_muscles(c: Case) -> tuple[str, ...]:
     """Sides with a key muscle graded at or below 3/5."""
-    strength = c.exam.strength.values()
-    left = any(s.left is not None and s.left <= KEY_MUSCLE_MAX for s in strength)
-    right = any(s.right is not None and s.right <= KEY_MUSCLE_MAX for s in strength)
-    return tuple(side for side, weak in (("left", left), ("right", right)) if weak)
+    left = right = False
+    for s in c.exam.strength.values():
+        left = left or (s.left is not None and s.left <= KEY_MUSCLE_MAX)
+        right = right or (s.right is not None and s.right <= KEY_MUSCLE_MAX)
+    return on_sides(left, right)
 
 
 def _older_for_fracture(c: Case) -> bool:
@@ -115,8 +116,11 @@ def _neuro_signs(c: Case) -> bool:
 
 
 def _brisk_both_legs(c: Case) -> bool:
-    reflexes = c.exam.reflexes.values()
-    return any(r.left == "brisk" for r in reflexes) and any(r.right == "brisk" for r in reflexes)
+    left = right = False
+    for r in c.exam.reflexes.values():
+        left = left or r.left == "brisk"
+        right = right or r.right == "brisk"
+    return left and right
 
 
 def _extensor_plantar(c: Case) -> bool:
@@ -357,15 +361,17 @@ class Screen:
 
 
 def _collect(rules: tuple[FlagRule, ...], case: Case) -> tuple[Flag, ...]:
+    hits = [rule for rule in rules if rule.applies(case)]  # table order: deterministic
+    if not hits:
+        return ()
     found: dict[str, list[FlagRule]] = {}
-    for rule in rules:  # table order: the output is deterministic
-        if rule.applies(case):
-            found.setdefault(rule.code, []).append(rule)
+    for rule in hits:
+        found.setdefault(rule.code, []).append(rule)
     flags = []
     for code, rows in found.items():
         levels = [r.urgency for r in rows if r.urgency is not None]
         urgency = min(levels, key=URGENCY_RANK.__getitem__) if levels else None
-        flags.append(Flag(code, tuple(r.evidence for r in rows), urgency))
+        flags.append(Flag(code, tuple([r.evidence for r in rows]), urgency))
     return tuple(flags)
 
 

@@ -312,11 +312,12 @@ def dose(a: Findings, case: Case) -> Dose:
     row = _DOSE[a.chronicity]
     level = severity(a, case)
     per_week = row.visits_per_week_severe if level == "severe" else row.visits_per_week
-    total = {
-        "severe": row.total_visits_severe,
-        "mild": row.total_visits_mild,
-        "usual": row.total_visits,
-    }[level]
+    if level == "severe":
+        total = row.total_visits_severe
+    elif level == "mild":
+        total = row.total_visits_mild
+    else:
+        total = row.total_visits
     return Dose(row.session_minutes, per_week, total, reassess_at(total))
 
 
@@ -402,8 +403,10 @@ class Context:
     @property
     def manipulation_safe(self) -> bool:
         """No condition that rules out spinal manipulation (bleeding, thinners, bone)."""
-        barred = ("bleeding_disorder", "anticoagulants", "osteoporosis")
-        return not any(self.case.history.has_condition(c) for c in barred)
+        conditions = self.case.history.conditions
+        return conditions is None or conditions.isdisjoint(
+            ("bleeding_disorder", "anticoagulants", "osteoporosis")
+        )
 
 
 @dataclass(frozen=True)
@@ -695,7 +698,7 @@ class PlanProposal:
             "avoid_points": list(self.avoid_points),
             "exercises": list(self.exercises),
             "advice": list(self.advice),
-            "referrals": list(dict.fromkeys(r.to for r in self.referrals)),
+            "referrals": list(dict.fromkeys([r.to for r in self.referrals])),
             "referral_reasons": [
                 {"to": r.to, "why": r.why, "source": r.source} for r in self.referrals
             ],
@@ -747,18 +750,18 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
     if case.history.conditions is None:
         excluded += EXCLUDED_UNTIL_ASKED
     barred = {e.modality for e in excluded}
-    modalities = tuple(m for m in wanted if m not in barred)
+    modalities = tuple([m for m in wanted if m not in barred])
     if not modalities:  # e.g. needle phobia: offer what is left, case by case
-        modalities = tuple(m for m in SKIN if m not in barred)
+        modalities = tuple([m for m in SKIN if m not in barred])
     offered = set(modalities)
-    precautions = [p for p in precautions if offered.intersection(p.modalities)]
+    precautions = [p for p in precautions if not offered.isdisjoint(p.modalities)]
 
     avoid = forbidden_points(case)
     suggested = POINTS_BY_CAUSE[cause]
     if assessment.root.level is not None and assessment.root.side in SIDES:
         suggested += POINTS_BY_ROOT[assessment.root.level]
-    needling = bool(offered.intersection(NEEDLING))
-    points = tuple(p for p in dict.fromkeys(suggested) if p not in avoid) if needling else ()
+    needling = not offered.isdisjoint(NEEDLING)
+    points = tuple([p for p in dict.fromkeys(suggested) if p not in avoid]) if needling else ()
 
     ctx = Context(assessment, case, cause)
     care = [row for row in SELF_CARE if row.applies(ctx)]
@@ -781,7 +784,7 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
         reassess_at_visit=d.reassess_at_visit,
         points=points,
         avoid_points=avoid,
-        exercises=tuple(r.text for r in care if r.kind == "exercise"),
-        advice=tuple(r.text for r in care if r.kind == "advice"),
+        exercises=tuple([r.text for r in care if r.kind == "exercise"]),
+        advice=tuple([r.text for r in care if r.kind == "advice"]),
         referrals=tuple(referrals),
     )
