@@ -26,6 +26,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from intake.core import vocabulary
+from intake.core.frozen import slot_init
 
 CASE_FORMAT = "sciatica-case/1"
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
@@ -95,6 +96,7 @@ class Patient:
     gestation_weeks: float | None = None
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class RedFlagAnswers:
     """Answers to the explicit red-flag questions (NICE CKS: ask, do not wait to be told)."""

@@ -23,6 +23,7 @@ from typing import Any
 
 from intake.core import vocabulary
 from intake.core.case import SIDES, Case, Sided, on_sides
+from intake.core.frozen import slot_init
 from intake.core.instruments import KONNO_CUTOFF, Scores
 from intake.core.redflags import upper_motor_neuron_signs
 
@@ -134,6 +135,7 @@ ROOT_RULES: tuple[RootRule, ...] = (
 ROOT_LEVELS = vocabulary.DERMATOMES.codes
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Root:
     level: str | None  # None when the findings do not point to one root
@@ -170,6 +172,7 @@ def find_root(case: Case) -> Root:
 # --- the findings the cause rules read ---------------------------------------------------
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Findings:
     """Derived facts of one case, named as a clinician would say them (`findings_of`)."""
@@ -490,6 +493,7 @@ class Evidence:
     source: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class CauseScore:
     code: str

@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from intake.core import vocabulary
 from intake.core.case import ODI_SECTIONS, SBI_ITEMS, Case
+from intake.core.frozen import slot_init
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ ODI_BAND_LIMITS = (20, 40, 60, 80, 100)
 ODI_BANDS = tuple(zip(ODI_BAND_LIMITS, vocabulary.ODI_BANDS.codes, strict=True))
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class OdiScore:
     sections_answered: int
@@ -179,6 +181,7 @@ START_BACK_BOTHERSOME = ("very_much", "extremely")  # item 9 positive only for t
 START_BACK_PSYCHOSOCIAL = (5, 6, 7, 8, 9)
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class StartBackScore:
     total: int
@@ -234,6 +237,7 @@ MIC_SOURCE = (
 )
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class ChangeScore:
     measure: str
@@ -267,6 +271,7 @@ def change_score(measure: str, baseline: float, followup: float) -> ChangeScore:
 KONNO_CUTOFF = 7
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class KonnoInputs:
     age: int
@@ -281,6 +286,7 @@ class KonnoInputs:
     slr_pos: bool
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class KonnoScore:
     points: int
@@ -334,6 +340,7 @@ def konno_inputs(case: Case) -> KonnoInputs | None:
 # --- Cook LSS cluster ------------------------------------------------------------------
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class CookInputs:
     bilateral_symptoms: bool
@@ -343,6 +350,7 @@ class CookInputs:
     age: int
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class CookScore:
     positive: int
@@ -383,6 +391,7 @@ def cook_inputs(case: Case) -> CookInputs:
 # --- all scores of one case ------------------------------------------------------------
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Nprs:
     leg_now: int | None
@@ -391,6 +400,7 @@ class Nprs:
     back_now: int | None
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Scores:
     odi: OdiScore | None

@@ -30,6 +30,7 @@ from functools import cached_property
 
 from intake.core import vocabulary
 from intake.core.case import Case, on_sides
+from intake.core.frozen import slot_init
 
 EMERGENCY = "emergency"  # now: the emergency department (cauda equina)
 SAME_DAY = "same_day"  # seen by a doctor today
@@ -332,6 +333,7 @@ class FlagEvidence:
     source: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Flag:
     code: str
@@ -339,6 +341,7 @@ class Flag:
     urgency: str | None = None  # red flags only
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Screen:
     disposition: str  # treat, refer_emergency, refer_urgent, refer_gp

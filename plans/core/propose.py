@@ -25,6 +25,7 @@ from typing import Any
 from intake.core import vocabulary
 from intake.core.assessment import Findings
 from intake.core.case import SIDES, Case
+from intake.core.frozen import slot_init
 from intake.core.redflags import URGENCIES, URGENT_ADVICE, WHERE_TO_GO, unasked_questions
 
 MODALITIES = vocabulary.MODALITIES.codes
@@ -293,6 +294,7 @@ def severity(a: Findings, case: Case) -> str:
     return "usual"
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Dose:
     session_minutes: int
@@ -650,6 +652,7 @@ class Precaution:
     source: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Referral:
     to: str
@@ -657,6 +660,7 @@ class Referral:
     source: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class PlanProposal:
     cause: str | None  # the cause the plan follows; None when indeterminate
