@@ -17,12 +17,14 @@ and heel/toe walking (Harrison's, Engstrom & Deyo, "Lumbosacral radiculopathy").
 from __future__ import annotations
 
 from collections.abc import Callable, Container
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 from intake.core import vocabulary
-from intake.core.case import SIDES, Case, Sided, on_sides
+from intake.core.case import SIDES, Case, Exam, History, Sided, on_sides
 from intake.core.frozen import slot_init
 from intake.core.instruments import KONNO_CUTOFF, Scores
 from intake.core.redflags import upper_motor_neuron_signs
@@ -147,15 +149,17 @@ def find_root(case: Case) -> Root:
     """The one root the deficits point to; `None` when none do, two tie, or the same
     deficits are found on both sides."""
     hits: dict[str, list[tuple[str, RootRule]]] = {level: [] for level in ROOT_LEVELS}
+    found = False
     for rule in ROOT_RULES:
         for side in rule.sides(case):
             hits[rule.level].append((side, rule))
-    best = max(map(len, hits.values()))
+            found = True
     history_side = case.history.side if case.history.side in ("left", "right", "both") else None
-    if best == 0:
+    if not found:
         return Root(None, history_side, ())
+    best = max(map(len, hits.values()))
     leaders = [level for level in ROOT_LEVELS if len(hits[level]) == best]
-    if best == 0 or len(leaders) > 1:
+    if len(leaders) > 1:
         return Root(None, history_side, ())
     level = leaders[0]
     by_side = {side: {rule.finding for s, rule in hits[level] if s == side} for side in SIDES}
@@ -175,14 +179,28 @@ def find_root(case: Case) -> Root:
 @slot_init
 @dataclass(frozen=True, slots=True)
 class Findings:
-    """Derived facts of one case, named as a clinician would say them (`findings_of`)."""
+    """Derived facts of one case, named as a clinician would say them, each worked out once
+    per case by `findings_of` (the rules read them as attributes)."""
 
     case: Case
     scores: Scores
     root: Root
-    positive_tests: frozenset[str]  # positive on at least one side
-    negative_tests: frozenset[str]  # tested, and negative on every side tested
+    positive_tests: AbstractSet[str]  # positive on at least one side
+    negative_tests: AbstractSet[str]  # tested, and negative on every side tested
     konno_points: int | None  # the Konno support tool's points; None when not scored
+    claudication: bool | None  # history.neurogenic_claudication
+    leg_worse_than_back: bool | None  # history.leg_pain_worse_than_back
+    unilateral_root_deficit: bool  # the deficits point to one root, on one side
+    #: The deficits point to L4 (the L3-4 roots), where the SLR is insensitive.
+    upper_lumbar_root: bool
+    neuro_exam_normal: bool  # see `neuro_exam_normal()`
+    no_back_pain: bool  # see `no_back_pain()`
+    cook_rules_out: bool  # Cook 0 of 5, with every item it reads asked
+    #: The Cook cluster is counted (it holds both legs, sitting relief and age): the Konno
+    #: tool could not be scored, and the cluster rules in (4 or more) or out.
+    cook_used: bool
+    no_score_holds_age: bool  # neither the Konno tool nor the Cook cluster counts age
+    konno_symptom: bool  # see `konno_symptom()`
 
     def positive(self, test: str) -> bool:
         return test in self.positive_tests
@@ -202,81 +220,49 @@ class Findings:
         return activity in (self.case.history.relieving or ())
 
     @property
-    def claudication(self) -> bool | None:
-        return self.case.history.neurogenic_claudication
-
-    @property
-    def leg_worse_than_back(self) -> bool | None:
-        return self.case.history.leg_pain_worse_than_back
-
-    @property
-    def unilateral_root_deficit(self) -> bool:
-        return self.root.level is not None and self.root.side in SIDES
-
-    @property
-    def neuro_exam_normal(self) -> bool:
-        """Reflexes and strength examined, and nothing abnormal in any neuro finding."""
-        e = self.case.exam
-        if not e.reflexes or not e.strength:
-            return False
-        for reflex in e.reflexes.values():
-            if reflex.left not in (None, "normal") or reflex.right not in (None, "normal"):
-                return False
-        for grade in e.strength.values():
-            if grade.left not in (None, 5) or grade.right not in (None, 5):
-                return False
-        for feeling in e.sensation.values():
-            if feeling.left not in (None, "normal") or feeling.right not in (None, "normal"):
-                return False
-        for walk in (e.heel_walk, e.toe_walk):
-            if walk is not None and "difficult" in (walk.left, walk.right):
-                return False
-        return True
-
-    @property
-    def no_back_pain(self) -> bool:
-        h = self.case.history
-        return (
-            h.pain_regions is not None
-            and "low_back" not in h.pain_regions
-            and h.back_pain_now in (None, 0)
-        )
-
-    @property
-    def cook_items_asked(self) -> bool:
-        """All the history items the Cook cluster reads were recorded (age always is)."""
-        h = self.case.history
-        return None not in (h.side, h.leg_pain_worse_than_back, h.aggravating, h.relieving)
-
-    @property
-    def konno_symptom(self) -> bool:
-        """One of Konno's stenosis-specific items is present: claudication (Suri LR 3.7) or
-        relief bending forward (LR 6.4). Pulses, no diabetes and worse standing are true
-        of many people without stenosis."""
-        return self.claudication is True or self.relieved_by("bending_forward")
-
-    @property
-    def cook_rules_out(self) -> bool:
-        return self.scores.cook_lss.positive == 0 and self.cook_items_asked
-
-    @property
-    def cook_used(self) -> bool:
-        """The Cook cluster is counted (it holds both legs, sitting relief and age)."""
-        cook = self.scores.cook_lss.positive
-        return self.konno_points is None and (cook >= 4 or self.cook_rules_out)
-
-    @property
-    def no_score_holds_age(self) -> bool:
-        return self.konno_points is None and not self.cook_used
-
-    @property
-    def upper_lumbar_root(self) -> bool:
-        """The deficits point to L4 (the L3-4 roots), where the SLR is insensitive."""
-        return self.root.level == "L4"
-
-    @property
     def umn(self) -> bool:
+        """Upper-motor-neuron signs (read only by the two rows that need it)."""
         return upper_motor_neuron_signs(self.case)
+
+
+def neuro_exam_normal(e: Exam) -> bool:
+    """Reflexes and strength examined, and nothing abnormal in any neuro finding."""
+    if not e.reflexes or not e.strength:
+        return False
+    for reflex in e.reflexes.values():
+        if reflex.left not in (None, "normal") or reflex.right not in (None, "normal"):
+            return False
+    for grade in e.strength.values():
+        if grade.left not in (None, 5) or grade.right not in (None, 5):
+            return False
+    for feeling in e.sensation.values():
+        if feeling.left not in (None, "normal") or feeling.right not in (None, "normal"):
+            return False
+    for walk in (e.heel_walk, e.toe_walk):
+        if walk is not None and "difficult" in (walk.left, walk.right):
+            return False
+    return True
+
+
+def no_back_pain(h: History) -> bool:
+    """Pain regions recorded without the low back, and no back pain now (or none given)."""
+    return (
+        h.pain_regions is not None
+        and "low_back" not in h.pain_regions
+        and (h.back_pain_now in (None, 0))
+    )
+
+
+def cook_items_asked(h: History) -> bool:
+    """All the history items the Cook cluster reads were recorded (age always is)."""
+    return None not in (h.side, h.leg_pain_worse_than_back, h.aggravating, h.relieving)
+
+
+def konno_symptom(h: History) -> bool:
+    """One of Konno's stenosis-specific items is present: claudication (Suri LR 3.7) or
+    relief bending forward (LR 6.4). Pulses, no diabetes and worse standing are true
+    of many people without stenosis."""
+    return h.neurogenic_claudication is True or "bending_forward" in (h.relieving or ())
 
 
 def findings_of(case: Case, scores: Scores, root: Root) -> Findings:
@@ -289,14 +275,29 @@ def findings_of(case: Case, scores: Scores, root: Root) -> Findings:
             positive.add(test)
         elif "negative" in results:
             negative.add(test)
+    h = case.history
     konno = scores.konno_lss
+    konno_points = None if konno is None else konno.points
+    cook = scores.cook_lss.positive
+    cook_rules_out = cook == 0 and cook_items_asked(h)
+    cook_used = konno_points is None and (cook >= 4 or cook_rules_out)
     return Findings(
         case,
         scores,
         root,
-        positive_tests=frozenset(positive),
-        negative_tests=frozenset(negative),
-        konno_points=None if konno is None else konno.points,
+        positive_tests=positive,
+        negative_tests=negative,
+        konno_points=konno_points,
+        claudication=h.neurogenic_claudication,
+        leg_worse_than_back=h.leg_pain_worse_than_back,
+        unilateral_root_deficit=root.level is not None and root.side in SIDES,
+        upper_lumbar_root=root.level == "L4",
+        neuro_exam_normal=neuro_exam_normal(case.exam),
+        no_back_pain=no_back_pain(h),
+        cook_rules_out=cook_rules_out,
+        cook_used=cook_used,
+        no_score_holds_age=konno_points is None and not cook_used,
+        konno_symptom=konno_symptom(h),
     )
 
 
@@ -479,8 +480,6 @@ CAUSE_RULES: tuple[Rule, ...] = (
          "(Meyerding grade 1 or more)", PROJECT,
          lambda f: (f.case.imaging.listhesis_grade or 0) >= 1),
 )  # fmt: skip
-#: Each cause's rows, in table order: the order its evidence is cited in.
-RULES_OF = {cause: tuple(r for r in CAUSE_RULES if r.cause == cause) for cause in CAUSES}
 #: The rows that read palpation only: a cause resting on them alone says so.
 PALPATION_FINDINGS = frozenset({"exam.step_off", "exam.midline_sill"})
 
@@ -519,13 +518,27 @@ def likelihood(points: int) -> str:
     return "unlikely"
 
 
+#: Each cause's rows as (test, citation), in table order: the order its evidence is cited in.
+_ROWS_OF = {
+    cause: tuple((r.applies, r.evidence) for r in CAUSE_RULES if r.cause == cause)
+    for cause in CAUSES
+}
+
+
 def rank_causes(case: Case, scores: Scores, root: Root) -> tuple[CauseScore, ...]:
     """All four causes, best first; equal points keep the order of `CAUSES`."""
     findings = findings_of(case, scores, root)
     ranked = []
     for cause in CAUSES:
-        evidence = tuple([rule.evidence for rule in RULES_OF[cause] if rule.applies(findings)])
-        points = sum([e.effect for e in evidence])
-        ranked.append(CauseScore(cause, likelihood(points), points, evidence))
-    # sorted() is stable, and `ranked` is in the fixed order: ties never depend on chance.
-    return tuple(sorted(ranked, key=lambda c: -c.points))
+        evidence, points = [], 0
+        for applies, cited in _ROWS_OF[cause]:
+            if applies(findings):
+                evidence.append(cited)
+                points += cited.effect
+        ranked.append(CauseScore(cause, likelihood(points), points, tuple(evidence)))
+    # sorted() is stable, also in reverse, and `ranked` is in the fixed order: ties never
+    # depend on chance.
+    return tuple(sorted(ranked, key=_POINTS, reverse=True))
+
+
+_POINTS = attrgetter("points")

@@ -352,6 +352,8 @@ class Screen:
     @property
     def urgency(self) -> str | None:
         """The most urgent red flag's urgency; `None` without a red flag."""
+        if not self.red_flags:
+            return None
         found = [f.urgency for f in self.red_flags if f.urgency is not None]
         return min(found, key=URGENCY_RANK.__getitem__) if found else None
 
@@ -372,22 +374,30 @@ def _collect(rules: tuple[FlagRule, ...], case: Case) -> tuple[Flag, ...]:
         found.setdefault(rule.code, []).append(rule)
     flags = []
     for code, rows in found.items():
-        levels = [r.urgency for r in rows if r.urgency is not None]
+        evidence, levels = [], []
+        for r in rows:
+            evidence.append(r.evidence)
+            if r.urgency is not None:
+                levels.append(r.urgency)
         urgency = min(levels, key=URGENCY_RANK.__getitem__) if levels else None
-        flags.append(Flag(code, tuple([r.evidence for r in rows]), urgency))
+        flags.append(Flag(code, tuple(evidence), urgency))
     return tuple(flags)
+
+
+def _red_flag_rank(flag: Flag) -> int:
+    return _RED_FLAG_RANK[flag.code]
 
 
 def screen(case: Case) -> Screen:
     """Red, amber and GP flags of one case, and the disposition they set."""
     red = _collect(RED_FLAG_RULES, case)
-    red = tuple(sorted(red, key=lambda f: _RED_FLAG_RANK[f.code]))
+    if len(red) > 1:
+        red = tuple(sorted(red, key=_red_flag_rank))
     amber = _collect(AMBER_FLAG_RULES, case)
     gp = _collect(GP_FLAG_RULES, case)
-    if any(f.urgency == EMERGENCY for f in red):
-        disposition = "refer_emergency"
-    elif red:
-        disposition = "refer_urgent"
+    if red:
+        emergency = any(f.urgency == EMERGENCY for f in red)
+        disposition = "refer_emergency" if emergency else "refer_urgent"
     elif gp:
         disposition = "refer_gp"
     else:

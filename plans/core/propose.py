@@ -390,7 +390,8 @@ def plan_problems(
 # --- exercises, advice, referrals ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@slot_init
+@dataclass(frozen=True, slots=True)
 class Context:
     assessment: Findings
     case: Case
@@ -633,6 +634,10 @@ REFERRAL_ORDER = vocabulary.REFERRAL_TARGETS.codes
 _REFERRAL_RANK = {to: rank for rank, to in enumerate(REFERRAL_ORDER)}
 
 
+def _referral_rank(referral: Referral) -> int:
+    return _REFERRAL_RANK[referral.to]
+
+
 # --- the proposal ------------------------------------------------------------------------
 
 
@@ -754,27 +759,35 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
     if case.history.conditions is None:
         excluded += EXCLUDED_UNTIL_ASKED
     barred = {e.modality for e in excluded}
-    modalities = tuple([m for m in wanted if m not in barred])
+    modalities = tuple([m for m in wanted if m not in barred]) if barred else wanted
     if not modalities:  # e.g. needle phobia: offer what is left, case by case
         modalities = tuple([m for m in SKIN if m not in barred])
     offered = set(modalities)
-    precautions = [p for p in precautions if not offered.isdisjoint(p.modalities)]
+    if precautions:
+        precautions = [p for p in precautions if not offered.isdisjoint(p.modalities)]
 
     avoid = forbidden_points(case)
     suggested = POINTS_BY_CAUSE[cause]
     if assessment.root.level is not None and assessment.root.side in SIDES:
         suggested += POINTS_BY_ROOT[assessment.root.level]
-    needling = not offered.isdisjoint(NEEDLING)
-    points = tuple([p for p in dict.fromkeys(suggested) if p not in avoid]) if needling else ()
+    points: tuple[str, ...] = ()
+    if not offered.isdisjoint(NEEDLING):
+        points = tuple([p for p in dict.fromkeys(suggested) if p not in avoid])
 
     ctx = Context(assessment, case, cause)
-    care = [row for row in SELF_CARE if row.applies(ctx)]
+    exercises, advice = [], []
+    for row in SELF_CARE:
+        if row.applies(ctx):
+            if row.kind == "exercise":
+                exercises.append(row.text)
+            elif row.kind == "advice":
+                advice.append(row.text)
     referrals = [r.referral for r in REFERRAL_ROWS if r.applies(ctx)]
     if not modalities:
         referrals.append(Referral("physiotherapy", NO_MODALITY_WHY, "clinic practice [I]"))
     if case.history.conditions is None:
         precautions.append(CONDITIONS_NOT_ASKED)
-    referrals.sort(key=lambda r: _REFERRAL_RANK[r.to])  # stable: table order within
+    referrals.sort(key=_referral_rank)  # stable: table order within
 
     d = dose(assessment, case)
     return PlanProposal(
@@ -788,7 +801,7 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
         reassess_at_visit=d.reassess_at_visit,
         points=points,
         avoid_points=avoid,
-        exercises=tuple([r.text for r in care if r.kind == "exercise"]),
-        advice=tuple([r.text for r in care if r.kind == "advice"]),
+        exercises=tuple(exercises),
+        advice=tuple(advice),
         referrals=tuple(referrals),
     )
