@@ -17,6 +17,7 @@ from typing import Any
 
 from intake.core.case import SCHEMA_DIR, Case
 from intake.core.classify import POSSIBLE_FROM, CauseScore, Root, chronicity, find_root, rank_causes
+from intake.core.frozen import slot_init
 from intake.core.instruments import Scores, score_case
 from intake.core.redflags import Flag, screen
 
@@ -24,6 +25,7 @@ ASSESSMENT_FORMAT = "sciatica-assessment/1"
 ASSESSMENT_SCHEMA_PATH = SCHEMA_DIR / "sciatica-assessment-1.json"
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Findings:
     disposition: str  # treat, refer_emergency, refer_urgent, refer_gp
@@ -69,9 +71,22 @@ def _flag(flag: Flag) -> dict[str, Any]:
     out: dict[str, Any] = {"code": flag.code}
     if flag.urgency is not None:
         out["urgency"] = flag.urgency
-    out["evidence"] = [f"{e.finding}: {e.why}" for e in flag.evidence]
-    out["sources"] = list(dict.fromkeys(e.source for e in flag.evidence))
+    evidence, sources = [], []
+    for e in flag.evidence:
+        evidence.append(f"{e.finding}: {e.why}")
+        sources.append(e.source)
+    out["evidence"] = evidence
+    out["sources"] = list(dict.fromkeys(sources))
     return out
+
+
+def _cause(c: CauseScore) -> dict[str, Any]:
+    evidence = []
+    for e in c.evidence:
+        evidence.append(
+            {"finding": e.finding, "effect": e.effect, "why": e.why, "source": e.source}
+        )
+    return {"code": c.code, "likelihood": c.likelihood, "points": c.points, "evidence": evidence}
 
 
 def scores_to_dict(s: Scores) -> dict[str, Any]:
@@ -115,23 +130,12 @@ def findings_to_dict(findings: Findings) -> dict[str, Any]:
         "format": ASSESSMENT_FORMAT,
         "disposition": a.disposition,
         **referral,
-        "red_flags": [_flag(f) for f in a.red_flags],
-        "amber_flags": [_flag(f) for f in a.amber_flags],
-        "gp_flags": [_flag(f) for f in a.gp_flags],
+        "red_flags": list(map(_flag, a.red_flags)),
+        "amber_flags": list(map(_flag, a.amber_flags)),
+        "gp_flags": list(map(_flag, a.gp_flags)),
         "chronicity": a.chronicity,
         "scores": scores_to_dict(a.scores),
-        "causes": [
-            {
-                "code": c.code,
-                "likelihood": c.likelihood,
-                "points": c.points,
-                "evidence": [
-                    {"finding": e.finding, "effect": e.effect, "why": e.why, "source": e.source}
-                    for e in c.evidence
-                ],
-            }
-            for c in a.causes
-        ],
+        "causes": list(map(_cause, a.causes)),
         "root": {"level": a.root.level, "side": a.root.side, "evidence": list(a.root.evidence)},
     }
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -25,6 +26,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from intake.core import vocabulary
+from intake.core.frozen import slot_init
 
 CASE_FORMAT = "sciatica-case/1"
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
@@ -59,6 +61,13 @@ class CaseError(ValueError):
 # --- the dataclasses -------------------------------------------------------------------
 
 
+def on_sides(left: bool, right: bool) -> tuple[str, ...]:
+    """The sides, left first, on which a finding is true: ("left", "right"), ("left",), ...."""
+    if left:
+        return ("left", "right") if right else ("left",)
+    return ("right",) if right else ()
+
+
 @dataclass(frozen=True, slots=True)
 class Sided(Generic[T]):
     """One finding recorded per side; `None` on a side that was not examined."""
@@ -87,6 +96,7 @@ class Patient:
     gestation_weeks: float | None = None
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class RedFlagAnswers:
     """Answers to the explicit red-flag questions (NICE CKS: ask, do not wait to be told)."""
@@ -116,7 +126,14 @@ class RedFlagAnswers:
         return self._questions_answered(None)
 
     def _questions_answered(self, answer: bool | None) -> tuple[str, ...]:
-        return tuple(q for q in RED_FLAG_QUESTIONS if getattr(self, q) is answer)
+        answers = _RED_FLAG_ANSWERS(self)
+        if answer not in answers:  # the usual case, asked for every assessment: no walk
+            return ()
+        return tuple(q for q, a in zip(RED_FLAG_QUESTIONS, answers, strict=True) if a is answer)
+
+
+#: All fifteen answers of a `RedFlagAnswers` at once, in the order of `RED_FLAG_QUESTIONS`.
+_RED_FLAG_ANSWERS = attrgetter(*RED_FLAG_QUESTIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +205,9 @@ class Exam:
         found = self.tests.get(test)
         if found is None:
             return ()
-        return tuple(s for s in SIDES if (r := found.get(s)) is not None and r.result == result)
+        left, right = found.left, found.right
+        return on_sides(left is not None and left.result == result,
+                     right is not None and right.result == result)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

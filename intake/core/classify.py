@@ -17,12 +17,15 @@ and heel/toe walking (Harrison's, Engstrom & Deyo, "Lumbosacral radiculopathy").
 from __future__ import annotations
 
 from collections.abc import Callable, Container
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 from intake.core import vocabulary
-from intake.core.case import SIDES, Case, Sided
+from intake.core.case import SIDES, Case, Exam, History, Sided, on_sides
+from intake.core.frozen import slot_init
 from intake.core.instruments import KONNO_CUTOFF, Scores
 from intake.core.redflags import upper_motor_neuron_signs
 
@@ -74,10 +77,7 @@ def _on(found: Sided[Any] | None, present: Container[Any]) -> tuple[str, ...]:
     """The sides, left first, on which `found` was recorded with a value in `present`."""
     if found is None:
         return ()
-    left, right = found.left in present, found.right in present
-    if left and right:
-        return ("left", "right")
-    return ("left",) if left else ("right",) if right else ()
+    return on_sides(found.left in present, found.right in present)
 
 
 def _reflex_lost(reflex: str) -> Callable[[Case], tuple[str, ...]]:
@@ -137,6 +137,7 @@ ROOT_RULES: tuple[RootRule, ...] = (
 ROOT_LEVELS = vocabulary.DERMATOMES.codes
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Root:
     level: str | None  # None when the findings do not point to one root
@@ -148,13 +149,17 @@ def find_root(case: Case) -> Root:
     """The one root the deficits point to; `None` when none do, two tie, or the same
     deficits are found on both sides."""
     hits: dict[str, list[tuple[str, RootRule]]] = {level: [] for level in ROOT_LEVELS}
+    found = False
     for rule in ROOT_RULES:
         for side in rule.sides(case):
             hits[rule.level].append((side, rule))
-    best = max(len(h) for h in hits.values())
-    leaders = [level for level in ROOT_LEVELS if len(hits[level]) == best]
+            found = True
     history_side = case.history.side if case.history.side in ("left", "right", "both") else None
-    if best == 0 or len(leaders) > 1:
+    if not found:
+        return Root(None, history_side, ())
+    best = max(map(len, hits.values()))
+    leaders = [level for level in ROOT_LEVELS if len(hits[level]) == best]
+    if len(leaders) > 1:
         return Root(None, history_side, ())
     level = leaders[0]
     by_side = {side: {rule.finding for s, rule in hits[level] if s == side} for side in SIDES}
@@ -164,23 +169,38 @@ def find_root(case: Case) -> Root:
         return Root(None, "both", ())
     sides = {side for side, _ in hits[level]}
     side = sides.pop() if len(sides) == 1 else "both"
-    evidence = tuple(f"{rule.finding}.{side}: {rule.why}" for side, rule in hits[level])
+    evidence = tuple([f"{rule.finding}.{side}: {rule.why}" for side, rule in hits[level]])
     return Root(level, side, evidence)
 
 
 # --- the findings the cause rules read ---------------------------------------------------
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Findings:
-    """Derived facts of one case, named as a clinician would say them (`findings_of`)."""
+    """Derived facts of one case, named as a clinician would say them, each worked out once
+    per case by `findings_of` (the rules read them as attributes)."""
 
     case: Case
     scores: Scores
     root: Root
-    positive_tests: frozenset[str]  # positive on at least one side
-    negative_tests: frozenset[str]  # tested, and negative on every side tested
+    positive_tests: AbstractSet[str]  # positive on at least one side
+    negative_tests: AbstractSet[str]  # tested, and negative on every side tested
     konno_points: int | None  # the Konno support tool's points; None when not scored
+    claudication: bool | None  # history.neurogenic_claudication
+    leg_worse_than_back: bool | None  # history.leg_pain_worse_than_back
+    unilateral_root_deficit: bool  # the deficits point to one root, on one side
+    #: The deficits point to L4 (the L3-4 roots), where the SLR is insensitive.
+    upper_lumbar_root: bool
+    neuro_exam_normal: bool  # see `neuro_exam_normal()`
+    no_back_pain: bool  # see `no_back_pain()`
+    cook_rules_out: bool  # Cook 0 of 5, with every item it reads asked
+    #: The Cook cluster is counted (it holds both legs, sitting relief and age): the Konno
+    #: tool could not be scored, and the cluster rules in (4 or more) or out.
+    cook_used: bool
+    no_score_holds_age: bool  # neither the Konno tool nor the Cook cluster counts age
+    konno_symptom: bool  # see `konno_symptom()`
 
     def positive(self, test: str) -> bool:
         return test in self.positive_tests
@@ -191,7 +211,7 @@ class Findings:
 
     def pain_in(self, *regions: str) -> bool:
         found = self.case.history.pain_regions
-        return found is not None and bool(found.intersection(regions))
+        return found is not None and not found.isdisjoint(regions)
 
     def aggravated_by(self, activity: str) -> bool:
         return activity in (self.case.history.aggravating or ())
@@ -200,95 +220,84 @@ class Findings:
         return activity in (self.case.history.relieving or ())
 
     @property
-    def claudication(self) -> bool | None:
-        return self.case.history.neurogenic_claudication
-
-    @property
-    def leg_worse_than_back(self) -> bool | None:
-        return self.case.history.leg_pain_worse_than_back
-
-    @property
-    def unilateral_root_deficit(self) -> bool:
-        return self.root.level is not None and self.root.side in SIDES
-
-    @property
-    def neuro_exam_normal(self) -> bool:
-        """Reflexes and strength examined, and nothing abnormal in any neuro finding."""
-        e = self.case.exam
-        if not e.reflexes or not e.strength:
-            return False
-        if any(v not in (None, "normal") for s in e.reflexes.values() for v in (s.left, s.right)):
-            return False
-        if any(v not in (None, 5) for s in e.strength.values() for v in (s.left, s.right)):
-            return False
-        if any(v not in (None, "normal") for s in e.sensation.values() for v in (s.left, s.right)):
-            return False
-        walks = (w for w in (e.heel_walk, e.toe_walk) if w is not None)
-        return not any("difficult" in (w.left, w.right) for w in walks)
-
-    @property
-    def no_back_pain(self) -> bool:
-        h = self.case.history
-        return (
-            h.pain_regions is not None
-            and "low_back" not in h.pain_regions
-            and h.back_pain_now in (None, 0)
-        )
-
-    @property
-    def cook_items_asked(self) -> bool:
-        """All the history items the Cook cluster reads were recorded (age always is)."""
-        h = self.case.history
-        return None not in (h.side, h.leg_pain_worse_than_back, h.aggravating, h.relieving)
-
-    @property
-    def konno_symptom(self) -> bool:
-        """One of Konno's stenosis-specific items is present: claudication (Suri LR 3.7) or
-        relief bending forward (LR 6.4). Pulses, no diabetes and worse standing are true
-        of many people without stenosis."""
-        return self.claudication is True or self.relieved_by("bending_forward")
-
-    @property
-    def cook_rules_out(self) -> bool:
-        return self.scores.cook_lss.positive == 0 and self.cook_items_asked
-
-    @property
-    def cook_used(self) -> bool:
-        """The Cook cluster is counted (it holds both legs, sitting relief and age)."""
-        cook = self.scores.cook_lss.positive
-        return self.konno_points is None and (cook >= 4 or self.cook_rules_out)
-
-    @property
-    def no_score_holds_age(self) -> bool:
-        return self.konno_points is None and not self.cook_used
-
-    @property
-    def upper_lumbar_root(self) -> bool:
-        """The deficits point to L4 (the L3-4 roots), where the SLR is insensitive."""
-        return self.root.level == "L4"
-
-    @property
     def umn(self) -> bool:
+        """Upper-motor-neuron signs (read only by the two rows that need it)."""
         return upper_motor_neuron_signs(self.case)
+
+
+def neuro_exam_normal(e: Exam) -> bool:
+    """Reflexes and strength examined, and nothing abnormal in any neuro finding."""
+    if not e.reflexes or not e.strength:
+        return False
+    for reflex in e.reflexes.values():
+        if reflex.left not in (None, "normal") or reflex.right not in (None, "normal"):
+            return False
+    for grade in e.strength.values():
+        if grade.left not in (None, 5) or grade.right not in (None, 5):
+            return False
+    for feeling in e.sensation.values():
+        if feeling.left not in (None, "normal") or feeling.right not in (None, "normal"):
+            return False
+    for walk in (e.heel_walk, e.toe_walk):
+        if walk is not None and "difficult" in (walk.left, walk.right):
+            return False
+    return True
+
+
+def no_back_pain(h: History) -> bool:
+    """Pain regions recorded without the low back, and no back pain now (or none given)."""
+    return (
+        h.pain_regions is not None
+        and "low_back" not in h.pain_regions
+        and (h.back_pain_now in (None, 0))
+    )
+
+
+def cook_items_asked(h: History) -> bool:
+    """All the history items the Cook cluster reads were recorded (age always is)."""
+    return None not in (h.side, h.leg_pain_worse_than_back, h.aggravating, h.relieving)
+
+
+def konno_symptom(h: History) -> bool:
+    """One of Konno's stenosis-specific items is present: claudication (Suri LR 3.7) or
+    relief bending forward (LR 6.4). Pulses, no diabetes and worse standing are true
+    of many people without stenosis."""
+    return h.neurogenic_claudication is True or "bending_forward" in (h.relieving or ())
 
 
 def findings_of(case: Case, scores: Scores, root: Root) -> Findings:
     """The findings of one case, each side test's results read once for all the rules."""
     positive, negative = set(), set()
     for test, sided in case.exam.tests.items():
-        results = {r.result for r in (sided.left, sided.right) if r is not None}
+        left, right = sided.left, sided.right
+        results = (None if left is None else left.result, None if right is None else right.result)
         if "positive" in results:
             positive.add(test)
         elif "negative" in results:
             negative.add(test)
+    h = case.history
     konno = scores.konno_lss
+    konno_points = None if konno is None else konno.points
+    cook = scores.cook_lss.positive
+    cook_rules_out = cook == 0 and cook_items_asked(h)
+    cook_used = konno_points is None and (cook >= 4 or cook_rules_out)
     return Findings(
         case,
         scores,
         root,
-        positive_tests=frozenset(positive),
-        negative_tests=frozenset(negative),
-        konno_points=None if konno is None else konno.points,
+        positive_tests=positive,
+        negative_tests=negative,
+        konno_points=konno_points,
+        claudication=h.neurogenic_claudication,
+        leg_worse_than_back=h.leg_pain_worse_than_back,
+        unilateral_root_deficit=root.level is not None and root.side in SIDES,
+        upper_lumbar_root=root.level == "L4",
+        neuro_exam_normal=neuro_exam_normal(case.exam),
+        no_back_pain=no_back_pain(h),
+        cook_rules_out=cook_rules_out,
+        cook_used=cook_used,
+        no_score_holds_age=konno_points is None and not cook_used,
+        konno_symptom=konno_symptom(h),
     )
 
 
@@ -483,6 +492,7 @@ class Evidence:
     source: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class CauseScore:
     code: str
@@ -508,18 +518,27 @@ def likelihood(points: int) -> str:
     return "unlikely"
 
 
+#: Each cause's rows as (test, citation), in table order: the order its evidence is cited in.
+_ROWS_OF = {
+    cause: tuple((r.applies, r.evidence) for r in CAUSE_RULES if r.cause == cause)
+    for cause in CAUSES
+}
+
+
 def rank_causes(case: Case, scores: Scores, root: Root) -> tuple[CauseScore, ...]:
     """All four causes, best first; equal points keep the order of `CAUSES`."""
     findings = findings_of(case, scores, root)
-    evidence: dict[str, list[Evidence]] = {cause: [] for cause in CAUSES}
-    points = dict.fromkeys(CAUSES, 0)
-    for rule in CAUSE_RULES:
-        if rule.applies(findings):
-            evidence[rule.cause].append(rule.evidence)
-            points[rule.cause] += rule.effect
-    ranked = [
-        CauseScore(cause, likelihood(points[cause]), points[cause], tuple(evidence[cause]))
-        for cause in CAUSES
-    ]
-    # sorted() is stable, and `ranked` is in the fixed order: ties never depend on chance.
-    return tuple(sorted(ranked, key=lambda c: -c.points))
+    ranked = []
+    for cause in CAUSES:
+        evidence, points = [], 0
+        for applies, cited in _ROWS_OF[cause]:
+            if applies(findings):
+                evidence.append(cited)
+                points += cited.effect
+        ranked.append(CauseScore(cause, likelihood(points), points, tuple(evidence)))
+    # sorted() is stable, also in reverse, and `ranked` is in the fixed order: ties never
+    # depend on chance.
+    return tuple(sorted(ranked, key=_POINTS, reverse=True))
+
+
+_POINTS = attrgetter("points")

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from intake.core import vocabulary
-from intake.core.case import ODI_SECTIONS, SBI_ITEMS, SIDES, Case
+from intake.core.case import ODI_SECTIONS, SBI_ITEMS, Case
+from intake.core.frozen import slot_init
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ ODI_BAND_LIMITS = (20, 40, 60, 80, 100)
 ODI_BANDS = tuple(zip(ODI_BAND_LIMITS, vocabulary.ODI_BANDS.codes, strict=True))
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class OdiScore:
     sections_answered: int
@@ -147,7 +149,7 @@ def score_odi(
     scores = []
     for section in ODI_SECTIONS:
         value = answers.get(section)
-        if isinstance(value, Sequence):
+        if not isinstance(value, int) and isinstance(value, Sequence):  # int: the usual, quick
             value = max(value) if value else None
         if value is None:
             continue
@@ -179,6 +181,7 @@ START_BACK_BOTHERSOME = ("very_much", "extremely")  # item 9 positive only for t
 START_BACK_PSYCHOSOCIAL = (5, 6, 7, 8, 9)
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class StartBackScore:
     total: int
@@ -234,6 +237,7 @@ MIC_SOURCE = (
 )
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class ChangeScore:
     measure: str
@@ -267,6 +271,7 @@ def change_score(measure: str, baseline: float, followup: float) -> ChangeScore:
 KONNO_CUTOFF = 7
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class KonnoInputs:
     age: int
@@ -281,6 +286,7 @@ class KonnoInputs:
     slr_pos: bool
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class KonnoScore:
     points: int
@@ -315,7 +321,8 @@ def konno_inputs(case: Case) -> KonnoInputs | None:
     # ABI >= 0.9 when measured; otherwise palpable foot pulses stand in for it [I].
     abi_ok = e.abi >= 0.9 if e.abi is not None else e.pedal_pulses == "present"
     achilles = e.reflexes.get("achilles")
-    atr = achilles is not None and any(achilles.get(s) in ("reduced", "absent") for s in SIDES)
+    lost = ("reduced", "absent")
+    atr = achilles is not None and (achilles.left in lost or achilles.right in lost)
     return KonnoInputs(
         age=case.patient.age,
         diabetes="diabetes" in h.conditions,
@@ -333,6 +340,7 @@ def konno_inputs(case: Case) -> KonnoInputs | None:
 # --- Cook LSS cluster ------------------------------------------------------------------
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class CookInputs:
     bilateral_symptoms: bool
@@ -342,6 +350,7 @@ class CookInputs:
     age: int
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class CookScore:
     positive: int
@@ -373,7 +382,7 @@ def cook_inputs(case: Case) -> CookInputs:
     return CookInputs(
         bilateral_symptoms=h.side == "both",
         leg_pain_more_than_back=h.leg_pain_worse_than_back is True,
-        pain_walking_standing=bool({"walking", "standing"} & aggravating),
+        pain_walking_standing=not aggravating.isdisjoint(("walking", "standing")),
         relief_sitting="sitting" in (h.relieving or frozenset()),
         age=case.patient.age,
     )
@@ -382,6 +391,7 @@ def cook_inputs(case: Case) -> CookInputs:
 # --- all scores of one case ------------------------------------------------------------
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Nprs:
     leg_now: int | None
@@ -390,6 +400,7 @@ class Nprs:
     back_now: int | None
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Scores:
     odi: OdiScore | None

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from intake.core import vocabulary
-from intake.core.case import Case
+from intake.core.case import Case, on_sides
+from intake.core.frozen import slot_init
 
 EMERGENCY = "emergency"  # now: the emergency department (cauda equina)
 SAME_DAY = "same_day"  # seen by a doctor today
@@ -87,10 +88,11 @@ def unasked_questions(c: Case) -> tuple[str, ...]:
 
 def _weak_key_muscles(c: Case) -> tuple[str, ...]:
     """Sides with a key muscle graded at or below 3/5."""
-    strength = c.exam.strength.values()
-    left = any(s.left is not None and s.left <= KEY_MUSCLE_MAX for s in strength)
-    right = any(s.right is not None and s.right <= KEY_MUSCLE_MAX for s in strength)
-    return tuple(side for side, weak in (("left", left), ("right", right)) if weak)
+    left = right = False
+    for s in c.exam.strength.values():
+        left = left or (s.left is not None and s.left <= KEY_MUSCLE_MAX)
+        right = right or (s.right is not None and s.right <= KEY_MUSCLE_MAX)
+    return on_sides(left, right)
 
 
 def _older_for_fracture(c: Case) -> bool:
@@ -115,8 +117,11 @@ def _neuro_signs(c: Case) -> bool:
 
 
 def _brisk_both_legs(c: Case) -> bool:
-    reflexes = c.exam.reflexes.values()
-    return any(r.left == "brisk" for r in reflexes) and any(r.right == "brisk" for r in reflexes)
+    left = right = False
+    for r in c.exam.reflexes.values():
+        left = left or r.left == "brisk"
+        right = right or r.right == "brisk"
+    return left and right
 
 
 def _extensor_plantar(c: Case) -> bool:
@@ -328,6 +333,7 @@ class FlagEvidence:
     source: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Flag:
     code: str
@@ -335,6 +341,7 @@ class Flag:
     urgency: str | None = None  # red flags only
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Screen:
     disposition: str  # treat, refer_emergency, refer_urgent, refer_gp
@@ -345,6 +352,8 @@ class Screen:
     @property
     def urgency(self) -> str | None:
         """The most urgent red flag's urgency; `None` without a red flag."""
+        if not self.red_flags:
+            return None
         found = [f.urgency for f in self.red_flags if f.urgency is not None]
         return min(found, key=URGENCY_RANK.__getitem__) if found else None
 
@@ -357,28 +366,38 @@ class Screen:
 
 
 def _collect(rules: tuple[FlagRule, ...], case: Case) -> tuple[Flag, ...]:
+    hits = [rule for rule in rules if rule.applies(case)]  # table order: deterministic
+    if not hits:
+        return ()
     found: dict[str, list[FlagRule]] = {}
-    for rule in rules:  # table order: the output is deterministic
-        if rule.applies(case):
-            found.setdefault(rule.code, []).append(rule)
+    for rule in hits:
+        found.setdefault(rule.code, []).append(rule)
     flags = []
     for code, rows in found.items():
-        levels = [r.urgency for r in rows if r.urgency is not None]
+        evidence, levels = [], []
+        for r in rows:
+            evidence.append(r.evidence)
+            if r.urgency is not None:
+                levels.append(r.urgency)
         urgency = min(levels, key=URGENCY_RANK.__getitem__) if levels else None
-        flags.append(Flag(code, tuple(r.evidence for r in rows), urgency))
+        flags.append(Flag(code, tuple(evidence), urgency))
     return tuple(flags)
+
+
+def _red_flag_rank(flag: Flag) -> int:
+    return _RED_FLAG_RANK[flag.code]
 
 
 def screen(case: Case) -> Screen:
     """Red, amber and GP flags of one case, and the disposition they set."""
     red = _collect(RED_FLAG_RULES, case)
-    red = tuple(sorted(red, key=lambda f: _RED_FLAG_RANK[f.code]))
+    if len(red) > 1:
+        red = tuple(sorted(red, key=_red_flag_rank))
     amber = _collect(AMBER_FLAG_RULES, case)
     gp = _collect(GP_FLAG_RULES, case)
-    if any(f.urgency == EMERGENCY for f in red):
-        disposition = "refer_emergency"
-    elif red:
-        disposition = "refer_urgent"
+    if red:
+        emergency = any(f.urgency == EMERGENCY for f in red)
+        disposition = "refer_emergency" if emergency else "refer_urgent"
     elif gp:
         disposition = "refer_gp"
     else:

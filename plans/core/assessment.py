@@ -18,10 +18,12 @@ from typing import Any
 
 from intake.core.assessment import Findings, assess_findings, findings_to_dict
 from intake.core.case import Case, RedFlagAnswers
+from intake.core.frozen import slot_init
 from plans.core.propose import PlanProposal, propose_plan
 from plans.core.review import DEFAULT_THRESHOLDS, Review, Thresholds, new_red_flags, review
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Assessment(Findings):
     plan: PlanProposal | None = None  # None unless the disposition is "treat"

@@ -25,6 +25,7 @@ from typing import Any
 from intake.core import vocabulary
 from intake.core.assessment import Findings
 from intake.core.case import SIDES, Case
+from intake.core.frozen import slot_init
 from intake.core.redflags import URGENCIES, URGENT_ADVICE, WHERE_TO_GO, unasked_questions
 
 MODALITIES = vocabulary.MODALITIES.codes
@@ -293,6 +294,7 @@ def severity(a: Findings, case: Case) -> str:
     return "usual"
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Dose:
     session_minutes: int
@@ -312,11 +314,12 @@ def dose(a: Findings, case: Case) -> Dose:
     row = _DOSE[a.chronicity]
     level = severity(a, case)
     per_week = row.visits_per_week_severe if level == "severe" else row.visits_per_week
-    total = {
-        "severe": row.total_visits_severe,
-        "mild": row.total_visits_mild,
-        "usual": row.total_visits,
-    }[level]
+    if level == "severe":
+        total = row.total_visits_severe
+    elif level == "mild":
+        total = row.total_visits_mild
+    else:
+        total = row.total_visits
     return Dose(row.session_minutes, per_week, total, reassess_at(total))
 
 
@@ -387,7 +390,8 @@ def plan_problems(
 # --- exercises, advice, referrals ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@slot_init
+@dataclass(frozen=True, slots=True)
 class Context:
     assessment: Findings
     case: Case
@@ -402,8 +406,10 @@ class Context:
     @property
     def manipulation_safe(self) -> bool:
         """No condition that rules out spinal manipulation (bleeding, thinners, bone)."""
-        barred = ("bleeding_disorder", "anticoagulants", "osteoporosis")
-        return not any(self.case.history.has_condition(c) for c in barred)
+        conditions = self.case.history.conditions
+        return conditions is None or conditions.isdisjoint(
+            ("bleeding_disorder", "anticoagulants", "osteoporosis")
+        )
 
 
 @dataclass(frozen=True)
@@ -628,6 +634,10 @@ REFERRAL_ORDER = vocabulary.REFERRAL_TARGETS.codes
 _REFERRAL_RANK = {to: rank for rank, to in enumerate(REFERRAL_ORDER)}
 
 
+def _referral_rank(referral: Referral) -> int:
+    return _REFERRAL_RANK[referral.to]
+
+
 # --- the proposal ------------------------------------------------------------------------
 
 
@@ -647,6 +657,7 @@ class Precaution:
     source: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Referral:
     to: str
@@ -654,6 +665,7 @@ class Referral:
     source: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class PlanProposal:
     cause: str | None  # the cause the plan follows; None when indeterminate
@@ -695,7 +707,7 @@ class PlanProposal:
             "avoid_points": list(self.avoid_points),
             "exercises": list(self.exercises),
             "advice": list(self.advice),
-            "referrals": list(dict.fromkeys(r.to for r in self.referrals)),
+            "referrals": list(dict.fromkeys([r.to for r in self.referrals])),
             "referral_reasons": [
                 {"to": r.to, "why": r.why, "source": r.source} for r in self.referrals
             ],
@@ -747,27 +759,35 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
     if case.history.conditions is None:
         excluded += EXCLUDED_UNTIL_ASKED
     barred = {e.modality for e in excluded}
-    modalities = tuple(m for m in wanted if m not in barred)
+    modalities = tuple([m for m in wanted if m not in barred]) if barred else wanted
     if not modalities:  # e.g. needle phobia: offer what is left, case by case
-        modalities = tuple(m for m in SKIN if m not in barred)
+        modalities = tuple([m for m in SKIN if m not in barred])
     offered = set(modalities)
-    precautions = [p for p in precautions if offered.intersection(p.modalities)]
+    if precautions:
+        precautions = [p for p in precautions if not offered.isdisjoint(p.modalities)]
 
     avoid = forbidden_points(case)
     suggested = POINTS_BY_CAUSE[cause]
     if assessment.root.level is not None and assessment.root.side in SIDES:
         suggested += POINTS_BY_ROOT[assessment.root.level]
-    needling = bool(offered.intersection(NEEDLING))
-    points = tuple(p for p in dict.fromkeys(suggested) if p not in avoid) if needling else ()
+    points: tuple[str, ...] = ()
+    if not offered.isdisjoint(NEEDLING):
+        points = tuple([p for p in dict.fromkeys(suggested) if p not in avoid])
 
     ctx = Context(assessment, case, cause)
-    care = [row for row in SELF_CARE if row.applies(ctx)]
+    exercises, advice = [], []
+    for row in SELF_CARE:
+        if row.applies(ctx):
+            if row.kind == "exercise":
+                exercises.append(row.text)
+            elif row.kind == "advice":
+                advice.append(row.text)
     referrals = [r.referral for r in REFERRAL_ROWS if r.applies(ctx)]
     if not modalities:
         referrals.append(Referral("physiotherapy", NO_MODALITY_WHY, "clinic practice [I]"))
     if case.history.conditions is None:
         precautions.append(CONDITIONS_NOT_ASKED)
-    referrals.sort(key=lambda r: _REFERRAL_RANK[r.to])  # stable: table order within
+    referrals.sort(key=_referral_rank)  # stable: table order within
 
     d = dose(assessment, case)
     return PlanProposal(
@@ -781,7 +801,7 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
         reassess_at_visit=d.reassess_at_visit,
         points=points,
         avoid_points=avoid,
-        exercises=tuple(r.text for r in care if r.kind == "exercise"),
-        advice=tuple(r.text for r in care if r.kind == "advice"),
+        exercises=tuple(exercises),
+        advice=tuple(advice),
         referrals=tuple(referrals),
     )

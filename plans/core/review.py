@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake.core.case import RED_FLAG_QUESTIONS, Case, Course
+from intake.core.frozen import slot_init
 from intake.core.instruments import MIC_SOURCE, score_odi, score_sbi
 
 OSTELO = MIC_SOURCE
@@ -58,6 +59,7 @@ MEASURES = (
 DECIDING = ("leg_pain", "odi")
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Change:
     measure: str
@@ -78,12 +80,14 @@ class Change:
         }
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Reason:
     why: str
     source: str
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Review:
     at_visit: int
