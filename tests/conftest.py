@@ -2,12 +2,21 @@ import time
 
 import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.db import connection
 from django.test import Client
 
 from clinic import auth
 from clinic.middleware import RENEWED_AT
 from clinic.roles import ADMINISTRATOR, FRONT_DESK, PRACTITIONER
 from tests.builders import make_user
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with what the connection asks the database once (whether SQLite
+    has its JSON functions) asked before any test counts its queries."""
+    with django_db_blocker.unblock():
+        assert connection.features.has_json_object_function
 
 
 @pytest.fixture
