@@ -69,7 +69,7 @@ SEND_REFERRAL = "plans.send_referral"
 def _episode(pk: int, *read_with: Callable[[QuerySet[Episode]], QuerySet[Episode]]) -> Episode:
     """The episode with everything the case is built from, in one query (with what
     `read_with` adds to it: `with_working_diagnosis`, `with_latest_decision`)."""
-    related = ("patient", "practitioner", "questionnaire", "exam", "exam__updated_by")
+    related = ("patient", "questionnaire", "exam", "exam__updated_by")
     episodes = Episode.objects.select_related(*related)
     for add in read_with:
         episodes = add(episodes)
