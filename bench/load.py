@@ -14,8 +14,9 @@ patient's questionnaire link and confirms the date of birth, as a patient does, 
 asks in turn for the patient list, an episode and a questionnaire step for `--seconds`:
 first alone, then while one more client prints plan PDFs in a loop. By default
 (`--pdfs current`) it prints the current version of every approved plan in the demo, each
-variant on each paper in turn, as the front desk does: rendered once (when the plan is
-approved in the builder, or on the first print), then served from the copy kept. The worst
+variant on each paper in turn, as the front desk does: served from the copies kept, which
+are rendered before the run as approving a plan in the builder renders them (the demo's
+plans are approved outside it), so that none is rendered while the run measures. The worst
 case, `--pdfs superseded`, prints a superseded version, which is rendered on every request
 (marked superseded), so that each print is the full cost of WeasyPrint in a worker.
 
@@ -104,7 +105,7 @@ def prepare(workdir: Path, database_url: str) -> tuple[dict[str, str], Demo]:
     from clinic.models import Episode
     from intake.models import create_invitation
     from plans.models import PlanPdf, TreatmentPlan, approve_plan, revise_plan
-    from plans.pdf import variants_for
+    from plans.pdf import keep_printed_copies, variants_for
 
     quiet = open(os.devnull, "w")  # noqa: SIM115  (closed below)
     call_command("migrate", verbosity=0)
@@ -126,6 +127,10 @@ def prepare(workdir: Path, database_url: str) -> tuple[dict[str, str], Demo]:
         "questionnaire step": reverse("questionnaire_step", args=["pain"]),
     }
     current = TreatmentPlan.objects.filter(status=TreatmentPlan.Status.APPROVED).order_by("pk")
+    # The demo's plans are approved outside the builder: keep their copies as approving one
+    # in the builder does (plans.pdf.print_ahead), so that no print of them renders.
+    for plan in current:
+        keep_printed_copies(plan.pk)
     pdfs = {
         "superseded": (reverse("plan_print", args=[old.pk, "patient", "a4"]),),
         "current": tuple(
@@ -374,7 +379,7 @@ def main() -> None:
         port = free_port()
         server = start_server(env, port, log)
         browsers = [sign_in(port, demo) for _ in range(args.clients + 1)]
-        # Warm up: each worker imports, fills its caches and renders a PDF once.
+        # Warm up: each worker imports and fills its caches (superseded: renders a PDF).
         pdfs = itertools.cycle(demo.pdfs[args.pdfs])
         run(browsers, demo, 3, pdfs=pdfs, readings=Readings())
         database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
