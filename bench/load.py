@@ -284,15 +284,13 @@ class Readings:
         return sum(n for (on, _), n in self.errors.items() if on == page)
 
 
-def timed(
-    browser: Browser,
-    page: str,
-    path: str,
-    readings: Readings,
-    expect: str,
-    due: float | None = None,
-) -> None:
+#: One request a client makes: (page, path, the content type expected).
+Ask = tuple[str, str, str]
+
+
+def timed(browser: Browser, ask: Ask, readings: Readings, due: float | None = None) -> None:
     """One request, timed from when it was `due` (by default, now) to its last byte."""
+    page, path, expect = ask
     start = time.perf_counter() if due is None else due
     error = ""
     try:
@@ -315,33 +313,24 @@ class Pace:
     seed: int = 0
 
 
-def staff_and_patient(
-    browser: Browser, demo: Demo, until: float, readings: Readings, pace: Pace, client: int
+def client(
+    browser: Browser, asks: Iterator[Ask], until: float, readings: Readings, pace: Pace, name: str
 ) -> None:
-    """One client asking for PAGES in turn until `until`. Without pause (rate 0), each asks
-    as soon as the last answer is in (a closed loop). At a rate, each request is due at a
-    random time (exponential gaps: a Poisson stream, as people who do not wait on one
-    another) and is timed from when it was due, so that one held up behind a slow answer
-    counts its wait too."""
-    pages = itertools.cycle(PAGES)
+    """One client's requests, in turn, until `until`. Without pause (rate 0), each as soon as
+    the last answer is in (a closed loop). At a rate, each request is due at a random time
+    (exponential gaps: a Poisson stream, as people who do not wait on one another) and is
+    timed from when it was due, so that one held up behind a slow answer counts its wait."""
     if not pace.rate:
         while time.perf_counter() < until:
-            page = next(pages)
-            timed(browser, page, demo.urls[page], readings, "text/html")
+            timed(browser, next(asks), readings)
         return
-    arrivals = random.Random(f"{client}:{pace.seed}")  # noqa: S311 - a schedule, not a secret
+    arrivals = random.Random(f"{name}:{pace.seed}")  # noqa: S311 - a schedule, not a secret
     due = time.perf_counter() + arrivals.expovariate(pace.rate)
     while due < until:
         if (wait := due - time.perf_counter()) > 0:
             time.sleep(wait)
-        page = next(pages)
-        timed(browser, page, demo.urls[page], readings, "text/html", due)
+        timed(browser, next(asks), readings, due)
         due += arrivals.expovariate(pace.rate)
-
-
-def printer(browser: Browser, paths: Iterator[str], until: float, readings: Readings) -> None:
-    while time.perf_counter() < until:
-        timed(browser, PDF, next(paths), readings, "application/pdf")
 
 
 def run(
@@ -352,19 +341,27 @@ def run(
     pdfs: Iterator[str] | None,
     readings: Readings,
     pace: Pace,
+    printing: Pace = Pace(0),
 ) -> None:
-    """The clients for `seconds` at `pace`, each in its own thread; with `pdfs`, one more
-    printing them in turn, without pause."""
+    """The clients for `seconds` at `pace`, each in its own thread asking for PAGES in turn;
+    with `pdfs`, one more printing them in turn at `printing` (by default without pause)."""
     started = time.perf_counter()
     until = started + seconds
-    threads = [
-        threading.Thread(
-            target=staff_and_patient, args=(browser, demo, until, readings, pace, client)
+    threads = []
+    for number, browser in enumerate(browsers[:-1]):
+        pages = ((page, demo.urls[page], "text/html") for page in itertools.cycle(PAGES))
+        threads.append(
+            threading.Thread(
+                target=client, args=(browser, pages, until, readings, pace, str(number))
+            )
         )
-        for client, browser in enumerate(browsers[:-1])
-    ]
     if pdfs is not None:
-        threads.append(threading.Thread(target=printer, args=(browsers[-1], pdfs, until, readings)))
+        prints = ((PDF, path, "application/pdf") for path in pdfs)
+        threads.append(
+            threading.Thread(
+                target=client, args=(browsers[-1], prints, until, readings, printing, "printer")
+            )
+        )
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -434,6 +431,12 @@ def main() -> None:
         default=RATE,
         help="requests a second per client, on average; 0: each without pause (saturated)",
     )
+    parser.add_argument(
+        "--pdf-rate",
+        type=float,
+        default=0.0,
+        help="PDFs a second the printing client asks for, on average; 0: without pause",
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="sciatica-load-"))
     database_url = os.environ.get("LOAD_DATABASE_URL") or f"sqlite:///{workdir / 'db.sqlite3'}"
@@ -466,20 +469,30 @@ def main() -> None:
             f"asking for {', '.join(PAGES)} in turn, {pace_text}; {args.seconds:g} s without "
             f"PDFs and {args.seconds:g} s with, in alternating slices of {SLICE_SECONDS:g} s; "
             f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs before the run; "
-            f"PDFs printed without pause by one more client: {PRINTED[args.pdfs]} "
-            f"({len(demo.pdfs[args.pdfs])} in turn)"
+            f"PDFs printed {asking(Pace(args.pdf_rate))} by one more client: "
+            f"{PRINTED[args.pdfs]} ({len(demo.pdfs[args.pdfs])} in turn)"
         )
         alone, with_pdfs = Readings(), Readings()
         # Alternating, so that a neighbour busy on the machine for a while slows both alike;
         # a slice without PDFs and the one with them draw the same arrivals.
         slices = max(1, round(args.seconds / SLICE_SECONDS))
         for number in range(slices):
-            pace = Pace(args.rate, seed=number)
+            pace, printing = Pace(args.rate, seed=number), Pace(args.pdf_rate, seed=number)
             run(browsers, demo, args.seconds / slices, pdfs=None, readings=alone, pace=pace)
-            run(browsers, demo, args.seconds / slices, pdfs=pdfs, readings=with_pdfs, pace=pace)
+            run(
+                browsers,
+                demo,
+                args.seconds / slices,
+                pdfs=pdfs,
+                readings=with_pdfs,
+                pace=pace,
+                printing=printing,
+            )
         clients = f"{args.clients} clients {asking(pace)}"
         print_run(clients, alone)
-        print_run(f"{clients}, and one printing plan PDFs ({args.pdfs})", with_pdfs)
+        print_run(
+            f"{clients}, and one printing plan PDFs ({args.pdfs}) {asking(printing)}", with_pdfs
+        )
         print(f"\n{'p95 while PDFs print / alone':32}")
         for page in PAGES:
             print(f"{page:32}{p95(with_pdfs.ms[page]) / p95(alone.ms[page]):8.2f}x")
