@@ -17,12 +17,14 @@ first alone, then while one more client prints plan PDFs in a loop, without paus
 
 The clients are a bounded load, as a clinic's people are: each asks at `--rate` requests a
 second on average (4; 16 a second in all, about a quarter of what the server answers them
-without pause, which the run measures first and prints), each request due at a random
-time (exponential gaps) and timed from when it was due, so that a request held up behind
-a slow answer counts its wait. `--rate 0` is the closed loop, each client asking again the
-moment its answer is in: the server saturated, its capacity measured; there a page waits
-behind every other client's request, so the fifth client's requests add to each page's
-time whatever they cost, and the ratio measures the loop more than the printing.
+without pause on a quiet 2-core machine: the run measures it first and prints the share),
+each request due at a random time (exponential gaps) and timed from when it was due, so
+that a request held up behind a slow answer counts its wait. `--rate 0` is the closed
+loop, each client asking again the moment its answer is in: the server saturated, its
+capacity measured; there a page waits behind every other client's request, so the fifth
+client's requests add to each page's time whatever they cost, and the ratio measures the
+loop more than the printing. The printing client asks without pause unless `--pdf-rate`
+paces it: against paced clients it keeps one of the 2 workers busy all the time.
 
 By default (`--pdfs current`) it prints the current version of every approved plan in the
 demo, each variant on each paper in turn, as the front desk does: served from the copies
