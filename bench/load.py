@@ -2,7 +2,8 @@
 
     python bench/load.py                                   # a temporary SQLite file
     LOAD_DATABASE_URL=postgres://.../scratch python bench/load.py   # a scratch PostgreSQL
-    python bench/load.py --seconds 20 --clients 4 --pdfs superseded
+    python bench/load.py --seconds 20 --clients 4 --rate 4 --pdfs superseded
+    python bench/load.py --rate 0                          # without pause: saturated
 
 It migrates a scratch database and loads the demo clinic into it (`migrate`, `load_demo`;
 on PostgreSQL the database must exist and be a scratch one: the demo logins are added to
@@ -12,16 +13,31 @@ client signs in as the demo practitioner with the password (the demo accounts ha
 second factor and the demo clinic does not require one: nothing is bypassed), opens the
 patient's questionnaire link and confirms the date of birth, as a patient does, and then
 asks in turn for the patient list, an episode and a questionnaire step for `--seconds`:
-first alone, then while one more client prints plan PDFs in a loop. By default
-(`--pdfs current`) it prints the current version of every approved plan in the demo, each
-variant on each paper in turn, as the front desk does: rendered once (when the plan is
-approved in the builder, or on the first print), then served from the copy kept. The worst
-case, `--pdfs superseded`, prints a superseded version, which is rendered on every request
-(marked superseded), so that each print is the full cost of WeasyPrint in a worker.
+first alone, then while one more client prints plan PDFs in a loop, without pause.
 
-Prints, per page and for each run, requests per second, p50, p95 and errors, and the ratio
-of p95 with the PDFs printing to p95 without; the goals (p95 <= 100 ms on the list and
-episode pages, no errors, <= 1.3x while PDFs print) are reported through bench/table.py.
+The clients are a bounded load, as a clinic's people are: each asks at `--rate` requests a
+second on average (4; 16 a second in all, about a quarter of what the server answers them
+without pause on a quiet 2-core machine: the run measures it first and prints the share),
+each request due at a random time (exponential gaps) and timed from when it was due, so
+that a request held up behind a slow answer counts its wait. `--rate 0` is the closed
+loop, each client asking again the moment its answer is in: the server saturated, its
+capacity measured; there a page waits behind every other client's request, so the fifth
+client's requests add to each page's time whatever they cost, and the ratio measures the
+loop more than the printing. The printing client asks without pause unless `--pdf-rate`
+paces it: against paced clients it keeps one of the 2 workers busy all the time.
+
+By default (`--pdfs current`) it prints the current version of every approved plan in the
+demo, each variant on each paper in turn, as the front desk does: served from the copies
+kept, which are rendered before the run as approving a plan in the builder renders them
+(the demo's plans are approved outside it), so that none is rendered while the run
+measures. The worst case, `--pdfs superseded`, prints a superseded version, which is
+rendered on every request (marked superseded), so that each print is the full cost of
+WeasyPrint in a worker.
+
+Prints the pace, then per page and for each run requests per second, p50, p95 and errors,
+and the ratio of p95 with the PDFs printing to p95 without; the goals (p95 <= 100 ms on
+the list and episode pages, no errors, <= 1.3x while PDFs print) are reported through
+bench/table.py.
 Not part of `make bench`: it takes about a minute.
 """
 
@@ -31,6 +47,7 @@ import argparse
 import http.client
 import itertools
 import os
+import random
 import re
 import secrets
 import shutil
@@ -59,6 +76,11 @@ PDF = "plan PDF"
 GOAL_P95_MS = 100.0  # the list and episode pages, from the speed issue
 GOAL_RATIO = 1.3  # p95 while PDFs print, to p95 without
 SLICE_SECONDS = 5.0
+#: Requests a second each client asks for, on average, by default: with 4 clients, 16 a
+#: second, about a quarter of what 2 workers answer here when the clients ask without pause
+#: (the run measures that first and prints it), and more than a clinic's staff click.
+RATE = 4.0
+CAPACITY_SECONDS = 5.0
 PRINTED = {
     "superseded": "a superseded version's, rendered on every request",
     "current": "the current versions', each variant and paper",
@@ -104,7 +126,7 @@ def prepare(workdir: Path, database_url: str) -> tuple[dict[str, str], Demo]:
     from clinic.models import Episode
     from intake.models import create_invitation
     from plans.models import PlanPdf, TreatmentPlan, approve_plan, revise_plan
-    from plans.pdf import variants_for
+    from plans.pdf import keep_printed_copies, variants_for
 
     quiet = open(os.devnull, "w")  # noqa: SIM115  (closed below)
     call_command("migrate", verbosity=0)
@@ -126,6 +148,10 @@ def prepare(workdir: Path, database_url: str) -> tuple[dict[str, str], Demo]:
         "questionnaire step": reverse("questionnaire_step", args=["pain"]),
     }
     current = TreatmentPlan.objects.filter(status=TreatmentPlan.Status.APPROVED).order_by("pk")
+    # The demo's plans are approved outside the builder: keep their copies as approving one
+    # in the builder does (plans.pdf.print_ahead), so that no print of them renders.
+    for plan in current:
+        keep_printed_copies(plan.pk)
     pdfs = {
         "superseded": (reverse("plan_print", args=[old.pk, "patient", "a4"]),),
         "current": tuple(
@@ -260,8 +286,14 @@ class Readings:
         return sum(n for (on, _), n in self.errors.items() if on == page)
 
 
-def timed(browser: Browser, page: str, path: str, readings: Readings, expect: str) -> None:
-    start = time.perf_counter()
+#: One request a client makes: (page, path, the content type expected).
+Ask = tuple[str, str, str]
+
+
+def timed(browser: Browser, ask: Ask, readings: Readings, due: float | None = None) -> None:
+    """One request, timed from when it was `due` (by default, now) to its last byte."""
+    page, path, expect = ask
+    start = time.perf_counter() if due is None else due
     error = ""
     try:
         status, headers, _ = browser.get(path)
@@ -274,17 +306,33 @@ def timed(browser: Browser, page: str, path: str, readings: Readings, expect: st
     readings.add(page, (time.perf_counter() - start) * 1000, error)
 
 
-def staff_and_patient(browser: Browser, demo: Demo, until: float, readings: Readings) -> None:
-    while time.perf_counter() < until:
-        for page in PAGES:
-            if time.perf_counter() >= until:
-                return
-            timed(browser, page, demo.urls[page], readings, "text/html")
+@dataclass(frozen=True)
+class Pace:
+    """How often the clients ask: `rate` requests a second each, on average, or without
+    pause when 0. `seed` draws the same arrivals for the slices with and without PDFs."""
+
+    rate: float
+    seed: int = 0
 
 
-def printer(browser: Browser, paths: Iterator[str], until: float, readings: Readings) -> None:
-    while time.perf_counter() < until:
-        timed(browser, PDF, next(paths), readings, "application/pdf")
+def client(
+    browser: Browser, asks: Iterator[Ask], until: float, readings: Readings, pace: Pace, name: str
+) -> None:
+    """One client's requests, in turn, until `until`. Without pause (rate 0), each as soon as
+    the last answer is in (a closed loop). At a rate, each request is due at a random time
+    (exponential gaps: a Poisson stream, as people who do not wait on one another) and is
+    timed from when it was due, so that one held up behind a slow answer counts its wait."""
+    if not pace.rate:
+        while time.perf_counter() < until:
+            timed(browser, next(asks), readings)
+        return
+    arrivals = random.Random(f"{name}:{pace.seed}")  # noqa: S311 - a schedule, not a secret
+    due = time.perf_counter() + arrivals.expovariate(pace.rate)
+    while due < until:
+        if (wait := due - time.perf_counter()) > 0:
+            time.sleep(wait)
+        timed(browser, next(asks), readings, due)
+        due += arrivals.expovariate(pace.rate)
 
 
 def run(
@@ -294,17 +342,28 @@ def run(
     *,
     pdfs: Iterator[str] | None,
     readings: Readings,
+    pace: Pace,
+    printing: Pace = Pace(0),
 ) -> None:
-    """The clients for `seconds`, each in its own thread; with `pdfs`, one more printing
-    them in turn."""
+    """The clients for `seconds` at `pace`, each in its own thread asking for PAGES in turn;
+    with `pdfs`, one more printing them in turn at `printing` (by default without pause)."""
     started = time.perf_counter()
     until = started + seconds
-    threads = [
-        threading.Thread(target=staff_and_patient, args=(browser, demo, until, readings))
-        for browser in browsers[:-1]
-    ]
+    threads = []
+    for number, browser in enumerate(browsers[:-1]):
+        pages = ((page, demo.urls[page], "text/html") for page in itertools.cycle(PAGES))
+        threads.append(
+            threading.Thread(
+                target=client, args=(browser, pages, until, readings, pace, str(number))
+            )
+        )
     if pdfs is not None:
-        threads.append(threading.Thread(target=printer, args=(browsers[-1], pdfs, until, readings)))
+        prints = ((PDF, path, "application/pdf") for path in pdfs)
+        threads.append(
+            threading.Thread(
+                target=client, args=(browsers[-1], prints, until, readings, printing, "printer")
+            )
+        )
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -330,13 +389,17 @@ def print_run(title: str, readings: Readings) -> None:
         print(f"  error on {page}: {what} ({times}x)")
 
 
-def figures(alone: Readings, with_pdfs: Readings, clients: int) -> list[Figure]:
+def asking(pace: Pace) -> str:
+    return f"at {pace.rate:g}/s" if pace.rate else "without pause"
+
+
+def figures(alone: Readings, with_pdfs: Readings, clients: int, pace: Pace) -> list[Figure]:
     found = []
     for page in ("patient list", "episode"):
         found.append(
             Figure(
                 "load",
-                f"{page}, {clients} clients + PDFs, p95",
+                f"{page}, {clients} clients {asking(pace)} + PDFs, p95",
                 p95(with_pdfs.ms[page]),
                 GOAL_P95_MS,
                 "ms",
@@ -364,6 +427,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--pdfs", choices=("current", "superseded"), default="current")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=RATE,
+        help="requests a second per client, on average; 0: each without pause (saturated)",
+    )
+    parser.add_argument(
+        "--pdf-rate",
+        type=float,
+        default=0.0,
+        help="PDFs a second the printing client asks for, on average; 0: without pause",
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="sciatica-load-"))
     database_url = os.environ.get("LOAD_DATABASE_URL") or f"sqlite:///{workdir / 'db.sqlite3'}"
@@ -374,30 +449,57 @@ def main() -> None:
         port = free_port()
         server = start_server(env, port, log)
         browsers = [sign_in(port, demo) for _ in range(args.clients + 1)]
-        # Warm up: each worker imports, fills its caches and renders a PDF once.
+        # Warm up: each worker imports and fills its caches (superseded: renders a PDF).
         pdfs = itertools.cycle(demo.pdfs[args.pdfs])
-        run(browsers, demo, 3, pdfs=pdfs, readings=Readings())
+        run(browsers, demo, 3, pdfs=pdfs, readings=Readings(), pace=Pace(0))
         database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+        if args.rate:
+            # What the server answers when the same clients ask without pause, alone.
+            flat_out = Readings()
+            run(browsers, demo, CAPACITY_SECONDS, pdfs=None, readings=flat_out, pace=Pace(0))
+            capacity = sum(map(len, flat_out.ms.values())) / flat_out.seconds
+            total = args.rate * args.clients
+            pace_text = (
+                f"each at {args.rate:g} requests/s on average (Poisson arrivals; each request "
+                f"timed from when it was due), {total:g}/s in all: {total / capacity:.0%} of "
+                f"the {capacity:.0f}/s the server answered them without pause"
+            )
+        else:
+            pace_text = "each without pause (a closed loop: the server saturated)"
         print(
-            f"gunicorn, {WORKERS} workers, DEBUG off, {database}; {args.clients} clients, "
-            f"each asking for {', '.join(PAGES)} in turn; {args.seconds:g} s without PDFs "
-            f"and {args.seconds:g} s with, in alternating slices of {SLICE_SECONDS:g} s; "
+            f"gunicorn, {WORKERS} workers, DEBUG off, {database}; {args.clients} clients "
+            f"asking for {', '.join(PAGES)} in turn, {pace_text}; {args.seconds:g} s without "
+            f"PDFs and {args.seconds:g} s with, in alternating slices of {SLICE_SECONDS:g} s; "
             f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs before the run; "
-            f"PDFs printed: {PRINTED[args.pdfs]} ({len(demo.pdfs[args.pdfs])} in turn)"
+            f"PDFs printed {asking(Pace(args.pdf_rate))} by one more client: "
+            f"{PRINTED[args.pdfs]} ({len(demo.pdfs[args.pdfs])} in turn)"
         )
         alone, with_pdfs = Readings(), Readings()
-        # Alternating, so that a neighbour busy on the machine for a while slows both alike.
+        # Alternating, so that a neighbour busy on the machine for a while slows both alike;
+        # a slice without PDFs and the one with them draw the same arrivals.
         slices = max(1, round(args.seconds / SLICE_SECONDS))
-        for _ in range(slices):
-            run(browsers, demo, args.seconds / slices, pdfs=None, readings=alone)
-            run(browsers, demo, args.seconds / slices, pdfs=pdfs, readings=with_pdfs)
-        print_run(f"{args.clients} clients", alone)
-        print_run(f"{args.clients} clients, and one printing plan PDFs ({args.pdfs})", with_pdfs)
+        for number in range(slices):
+            pace, printing = Pace(args.rate, seed=number), Pace(args.pdf_rate, seed=number)
+            run(browsers, demo, args.seconds / slices, pdfs=None, readings=alone, pace=pace)
+            run(
+                browsers,
+                demo,
+                args.seconds / slices,
+                pdfs=pdfs,
+                readings=with_pdfs,
+                pace=pace,
+                printing=printing,
+            )
+        clients = f"{args.clients} clients {asking(pace)}"
+        print_run(clients, alone)
+        print_run(
+            f"{clients}, and one printing plan PDFs ({args.pdfs}) {asking(printing)}", with_pdfs
+        )
         print(f"\n{'p95 while PDFs print / alone':32}")
         for page in PAGES:
             print(f"{page:32}{p95(with_pdfs.ms[page]) / p95(alone.ms[page]):8.2f}x")
         print()
-        report(figures(alone, with_pdfs, args.clients))
+        report(figures(alone, with_pdfs, args.clients, Pace(args.rate)))
     finally:
         if server is not None:
             server.terminate()

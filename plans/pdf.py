@@ -6,6 +6,8 @@
   (each variant on each paper) in a background thread and keeps them, so that printing an
   approved version serves stored bytes. If that has not finished, or failed, `plan_pdf`
   renders on request as before.
+- `stored_copy(plan_pk, variant, paper)` is what the print view serves when a copy is kept:
+  the bytes with what the view and its audit event read of the plan, in one statement.
 - The rendering itself is `plans.render.render_pdf`, imported only when a PDF is made:
   WeasyPrint takes about half a second to import, which no page, worker start or
   `manage.py` command should pay for unless it prints.
@@ -265,6 +267,29 @@ def variants_for(plan: TreatmentPlan) -> tuple[str, ...]:
     if plan.kind == TreatmentPlan.Kind.REFERRAL:
         return (PlanPdf.Variant.REFERRAL, PlanPdf.Variant.CLINICIAN)
     return (PlanPdf.Variant.PATIENT, PlanPdf.Variant.CLINICIAN)
+
+
+def stored_copy(plan_pk: int, variant: str, paper: str) -> PlanPdf | None:
+    """The copy kept of a version in force (approved, not superseded), with what printing
+    it reads of the plan (its version, kind and status, its episode and patient), in one
+    statement; None when none is kept (it is then rendered on request, by `plan_pdf`)."""
+    return (
+        PlanPdf.objects.filter(
+            plan_id=plan_pk,
+            plan__status=TreatmentPlan.Status.APPROVED,
+            variant=variant,
+            paper=paper,
+        )
+        .select_related("plan__episode__patient")
+        .only(
+            "content",
+            "plan__version",
+            "plan__kind",
+            "plan__status",
+            "plan__episode__patient__id",
+        )
+        .first()
+    )
 
 
 def plan_pdf(plan: TreatmentPlan, variant: str, paper: str) -> bytes:

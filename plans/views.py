@@ -51,7 +51,7 @@ from plans.models import (
     with_working_diagnosis,
     working_diagnosis,
 )
-from plans.pdf import plan_html, plan_pdf, print_ahead, variants_for
+from plans.pdf import plan_html, plan_pdf, print_ahead, stored_copy, variants_for
 from plans.visits import (
     Visit,
     case_with_course,
@@ -416,14 +416,16 @@ def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def plan_print(request: HttpRequest, pk: int, variant: str, paper: str) -> HttpResponse:
     """The PDF of an approved version. Front desk may print the patient's copy and letters;
-    the clinician copy, with the evidence and scores, is for practitioners."""
-    plan = _plan(pk)
+    the clinician copy, with the evidence and scores, is for practitioners. A copy kept
+    (printed ahead once approved) is served as kept, read with its plan in one statement."""
+    stored = stored_copy(pk, variant, paper)
+    plan = stored.plan if stored is not None else _plan(pk)
     if plan.is_draft or variant not in variants_for(plan) or paper not in PlanPdf.Paper.values:
         raise Http404("No such printout.")
     clinical = request.user.has_perm(CLINICAL)
     if variant == PlanPdf.Variant.CLINICIAN and not clinical:
         raise PermissionDenied("The clinician copy is for practitioners.")
-    content = plan_pdf(plan, variant, paper)
+    content = bytes(stored.content) if stored is not None else plan_pdf(plan, variant, paper)
     detail = f"v{plan.version} {variant} {paper}"
     if variant == PlanPdf.Variant.REFERRAL and request.user.has_perm(SEND_REFERRAL):
         with transaction.atomic():  # the letter printed is the referral sent

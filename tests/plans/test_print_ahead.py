@@ -4,15 +4,17 @@ that printing serves stored bytes; what is not stored yet prints on request as b
 import pytest
 from django.urls import reverse
 
-from clinic.models import AuditEvent
+from clinic.models import AuditEvent, Episode
 from plans.models import PlanPdf, approve_plan, revise_plan
-from plans.pdf import print_ahead
+from plans.pdf import keep_printed_copies, print_ahead
 from tests.builders import make_episode
 from tests.plans.builders import (
     make_approved_plan,
     make_diagnosed_episode,
 )
 from tests.plans.test_plan_builder import GOOD_PLAN
+from tests.plans.test_printed_plan import pdf_text
+from tests.plans.test_referral_sent import flagged_episode_with_letter
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +71,47 @@ def test_printing_an_approved_plan_then_serves_the_stored_copy_and_is_audited(
     stored = PlanPdf.objects.get(plan=plan, variant="patient", paper="a4")
     assert response.content == bytes(stored.content)
     assert AuditEvent.objects.get(action="print").detail == "v1 patient a4"
+
+
+def test_the_front_desk_is_refused_the_stored_clinician_copy(
+    episode, practitioner, front_desk, client_for, django_capture_on_commit_callbacks
+):
+    plan, _ = approve_in_the_builder(
+        client_for(practitioner), episode, django_capture_on_commit_callbacks
+    )
+    url = reverse("plan_print", args=[plan.pk, "clinician", "a4"])
+    assert client_for(front_desk).get(url).status_code == 403
+    assert not AuditEvent.objects.filter(action="print").exists()
+
+
+def test_a_superseded_version_is_printed_afresh_marked_not_from_its_stored_copy(
+    episode, practitioner, front_desk, client_for, django_capture_on_commit_callbacks
+):
+    plan, _ = approve_in_the_builder(
+        client_for(practitioner), episode, django_capture_on_commit_callbacks
+    )
+    approve_plan(revise_plan(plan, by=practitioner), by=practitioner)
+    response = client_for(front_desk).get(reverse("plan_print", args=[plan.pk, "patient", "a4"]))
+    stored = PlanPdf.objects.get(plan=plan, variant="patient", paper="a4")
+    assert response.content != bytes(stored.content)
+    assert "Superseded on" in pdf_text(response.content)
+    assert AuditEvent.objects.get(action="print").detail == "v1 patient a4"
+
+
+def test_a_stored_referral_letter_printed_is_the_referral_sent(
+    practitioner, front_desk, client_for, monkeypatch
+):
+    episode, letter, _token = flagged_episode_with_letter(practitioner, client_for)
+    keep_printed_copies(letter.pk)  # as once the approval has committed
+    monkeypatch.setattr("plans.render.render_pdf", must_not_render)
+    url = reverse("plan_print", args=[letter.pk, "referral", "a4"])
+    response = client_for(front_desk).get(url)
+    stored = PlanPdf.objects.get(plan=letter, variant="referral", paper="a4")
+    assert response.content == bytes(stored.content)
+    episode.refresh_from_db()
+    assert (episode.status, episode.referred_by) == (Episode.Status.REFERRED, front_desk)
+    assert AuditEvent.objects.filter(action="print", patient=episode.patient).count() == 1
+    assert AuditEvent.objects.filter(detail="referred: letter printed").count() == 1
 
 
 def test_nothing_is_rendered_before_the_approval_commits(

@@ -172,8 +172,7 @@ def test_printing_a_cached_pdf_does_not_grow_with_the_number_of_visits(
         for plan in (short, long)
     ]
     # 1-2 the session and the user (the session keeps the user's roles: clinic.auth)
-    # 3 the plan with its episode, patient, practitioner, author and approver
-    # 4 the cached PDF
-    # 5 the audit event
-    assert counts[0] == with_audit(5)
+    # 3 the cached PDF with its plan, episode and patient (plans.pdf.stored_copy)
+    # 4 the audit event
+    assert counts[0] == with_audit(4)
     assert counts[0] == counts[1]
