@@ -2,8 +2,8 @@
 
     python bench/load.py                                   # a temporary SQLite file
     LOAD_DATABASE_URL=postgres://.../scratch python bench/load.py   # a scratch PostgreSQL
-    python bench/load.py --seconds 20 --clients 4 --rate 4 --pdfs superseded
-    python bench/load.py --rate 0                          # without pause: saturated
+    python bench/load.py --seconds 20 --clients 4 --pdfs superseded
+    python bench/load.py --rate 4                          # paced clients, 4 requests/s each
 
 It migrates a scratch database and loads the demo clinic into it (`migrate`, `load_demo`;
 on PostgreSQL the database must exist and be a scratch one: the demo logins are added to
@@ -15,16 +15,16 @@ patient's questionnaire link and confirms the date of birth, as a patient does, 
 asks in turn for the patient list, an episode and a questionnaire step for `--seconds`:
 first alone, then while one more client prints plan PDFs in a loop, without pause.
 
-The clients are a bounded load, as a clinic's people are: each asks at `--rate` requests a
-second on average (4; 16 a second in all, about a quarter of what the server answers them
-without pause on a quiet 2-core machine: the run measures it first and prints the share),
-each request due at a random time (exponential gaps) and timed from when it was due, so
-that a request held up behind a slow answer counts its wait. `--rate 0` is the closed
-loop, each client asking again the moment its answer is in: the server saturated, its
-capacity measured; there a page waits behind every other client's request, so the fifth
-client's requests add to each page's time whatever they cost, and the ratio measures the
-loop more than the printing. The printing client asks without pause unless `--pdf-rate`
-paces it: against paced clients it keeps one of the 2 workers busy all the time.
+By default the clients ask without pause, each again the moment its answer is in (the
+speed issue's "4 concurrent clients"): the server is saturated, and a page waits behind
+every other client's request, so the fifth client's requests add to each page's time
+(about a quarter more when they cost what a page does), whatever they are. `--rate N`
+paces the clients instead: each asks at N requests a second on average, each request due
+at a random time (exponential gaps) and timed from when it was due, so that a request held
+up behind a slow answer counts its wait; the run then measures the capacity first and
+prints the pace as a share of it. The printing client asks without pause unless
+`--pdf-rate` paces it: against paced clients it keeps one of the 2 workers busy all the
+time, so that the pages share the other.
 
 By default (`--pdfs current`) it prints the current version of every approved plan in the
 demo, each variant on each paper in turn, as the front desk does: served from the copies
@@ -76,10 +76,10 @@ PDF = "plan PDF"
 GOAL_P95_MS = 100.0  # the list and episode pages, from the speed issue
 GOAL_RATIO = 1.3  # p95 while PDFs print, to p95 without
 SLICE_SECONDS = 5.0
-#: Requests a second each client asks for, on average, by default: with 4 clients, 16 a
-#: second, about a quarter of what 2 workers answer here when the clients ask without pause
-#: (the run measures that first and prints it), and more than a clinic's staff click.
-RATE = 4.0
+#: Requests a second each client asks for, on average, by default: 0, each client asks
+#: again the moment its answer is in (the issue's "4 concurrent clients"). `--rate 4` paces
+#: them: with 4 clients, 16 a second, about a quarter of what 2 workers answer here.
+RATE = 0.0
 CAPACITY_SECONDS = 5.0
 PRINTED = {
     "superseded": "a superseded version's, rendered on every request",
