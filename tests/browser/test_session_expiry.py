@@ -13,6 +13,9 @@ def test_an_exam_sent_after_the_session_ended_is_back_after_signing_in(page: Pag
     episode = make_episode(practitioner=practitioner)
     open_the_exam(page, episode.get_absolute_url())
     record_an_l5_disc_exam(page)
+    # The live assessment beside the form is asked for as the fields change: let it answer
+    # first, as the live server shares this test's SQLite connection.
+    page.wait_for_load_state("networkidle")
     Session.objects.all().delete()  # the idle timeout, as the server sees it
     page.get_by_role("button", name="Save exam").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
