@@ -181,3 +181,15 @@ def test_the_statement_reads_the_tables_the_auth_models_use():
 def test_an_inactive_user_holds_nothing():
     user = make_user(PRACTITIONER, is_active=False)
     assert RoleBackend().get_all_permissions(user) == set()
+
+
+def test_a_role_change_leaves_sessions_of_another_key_alone_without_a_warning(client_for, caplog):
+    client = client_for(make_user(PRACTITIONER))
+    Session.objects.create(
+        session_key="x" * 32, session_data="signed-with-another-key",
+        expire_date=timezone.now() + datetime.timedelta(minutes=5),
+    )  # fmt: skip
+    make_user(FRONT_DESK)  # a role given: every session forgets the roles it keeps
+    assert SESSION_ROLES not in client.session
+    assert Session.objects.get(session_key="x" * 32).session_data == "signed-with-another-key"
+    assert "Session data corrupted" not in caplog.text
