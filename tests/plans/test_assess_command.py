@@ -153,13 +153,14 @@ def test_manage_py_assess_prints_json_for_a_valid_file() -> None:
 
 
 def test_the_pages_and_manage_py_assess_load_without_the_pdf_stack() -> None:
-    """WeasyPrint costs about half a second to import: only printing may pay for it."""
+    """WeasyPrint costs about half a second to import, and fhir.resources a third of one:
+    only printing and exporting may pay for them."""
     script = (
         "import sys, django; django.setup();"
         "from django.core.management import call_command; from io import StringIO;"
         "import clinic.urls;"
         f"call_command('assess', {str(CASES / 'VIG-06.json')!r}, stdout=StringIO());"
-        "print('weasyprint' in sys.modules)"
+        "print('weasyprint' in sys.modules or 'fhir.resources' in sys.modules)"
     )
     env = {**os.environ, "SECRET_KEY": "test-only-not-secret", "DJANGO_SETTINGS_MODULE":
            "clinic.settings"}  # fmt: skip
