@@ -39,14 +39,18 @@ class KeptURLNode(defaulttags.URLNode):
         args = tuple(arg.resolve(context) for arg in self.args)
         if self.kwargs or self.asvar or not all(isinstance(a, int | str) for a in args):
             return super().render(context)
-        request = getattr(context, "request", None)
-        current_app = getattr(request, "current_app", None) or getattr(
-            getattr(request, "resolver_match", None), "namespace", None
-        )
         name = self.view_name.resolve(context)
         address = _reversed(settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), name,
-                            args, current_app)  # fmt: skip
+                            args, _current_app(context))  # fmt: skip
         return conditional_escape(address) if context.autoescape else address
+
+
+def _current_app(context: template.Context) -> str | None:
+    """The application namespace `URLNode.render` reverses in (the admin sets it)."""
+    request = getattr(context, "request", None)
+    if hasattr(request, "current_app"):
+        return request.current_app  # type: ignore[union-attr]
+    return getattr(getattr(request, "resolver_match", None), "namespace", None)
 
 
 @lru_cache(maxsize=4096)
