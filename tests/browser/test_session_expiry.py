@@ -27,6 +27,7 @@ def test_an_exam_sent_after_the_session_ended_is_back_after_signing_in(page: Pag
     expect(page.get_by_label("Duration of this episode (weeks)")).to_have_value("3")
     page.get_by_role("button", name="Save exam").click()
     expect(page.get_by_role("status").first).to_contain_text("The exam is saved (version 1)")
+    page.wait_for_load_state("networkidle")  # the saved page asks for its live assessment
     assert Exam.objects.get(episode=episode).findings  # saved, with what was typed
     page.reload()
     expect(page.get_by_text("What you typed is back")).to_have_count(0)
