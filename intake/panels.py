@@ -13,12 +13,13 @@ from typing import Any
 from django.http import HttpRequest
 
 from clinic.models import Episode, same_name
+from clinic.prepared import Prepared
 from intake import questionnaire as q
 from intake.core import vocabulary
 from intake.core.assessment import assess_findings, scores_to_dict
 from intake.core.case import CaseError
 from intake.core.redflags import FLAG_NAMES
-from intake.models import Questionnaire, episode_case, related_or_none
+from intake.models import Invitation, Questionnaire, Upload, episode_case, related_or_none
 
 ODI_BAND_LABELS = dict(vocabulary.ODI_BANDS.choices())
 # Why a missing field stops the scoring, in the practitioner's words. The history is
@@ -114,6 +115,12 @@ def answer_summary(episode: Episode, questionnaire: Questionnaire) -> dict[str, 
     return summary
 
 
+#: The questionnaire's links and files, as its related managers read them (their models'
+#: own order), compiled once (`clinic.prepared`).
+INVITATIONS = Prepared(lambda pk: Invitation.objects.filter(questionnaire_id=pk))
+UPLOADS = Prepared(lambda pk: Upload.objects.filter(questionnaire_id=pk))
+
+
 def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
     """What `intake/_episode_panel.html` shows; `answers_shown` says whether the page shows
     the patient's answers (the page's one audit event says so)."""
@@ -124,10 +131,12 @@ def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
     clinical = request.user.has_perm("clinic.record_clinical")
     if questionnaire is not None:
         questionnaire.episode = episode
-        invitations = list(questionnaire.invitations.all())
+        invitations = INVITATIONS.all(questionnaire.pk)
+        uploads = UPLOADS.all(questionnaire.pk)
         for invitation in invitations:
             invitation.questionnaire = questionnaire
-        uploads = list(questionnaire.uploads.all())
+        for upload in uploads:
+            upload.questionnaire = questionnaire
         if clinical and questionnaire.last_saved_at is not None:
             summary = answer_summary(episode, questionnaire)
     return {

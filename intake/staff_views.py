@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clinic import audit
 from clinic.models import ClinicSettings, Episode
+from clinic.prepared import Prepared
 from intake.models import (
     Invitation,
     Questionnaire,
@@ -216,24 +217,31 @@ def upload_download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
+# Each list of the dashboard reads only what it shows: who, when, and (for red flags) the
+# answers that say how urgent. The two without an argument are compiled once
+# (`clinic.prepared`); the links' list depends on the time.
+_PATIENT = ("episode__patient__first_name", "episode__patient__last_name")
+FLAGGED = Prepared(
+    lambda: (
+        Questionnaire.objects.flagged_unreferred()
+        .select_related("episode__patient")
+        .only("emergency", "last_saved_at", "answers", *_PATIENT)
+        .order_by("-emergency", "-last_saved_at", "pk")
+    )
+)
+TO_REVIEW = Prepared(
+    lambda: (
+        Questionnaire.objects.awaiting_review()
+        .select_related("episode__patient")
+        .only("submitted_at", "episode__chief_complaint", *_PATIENT)
+        .order_by("submitted_at", "pk")
+    )
+)
+
+
 @permission_required("clinic.view_episode", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What needs attention: red flags, answers to review, links still out."""
-    # Each list reads only what it shows: who, when, and (for red flags) the answers that
-    # say how urgent.
-    patient = ("episode__patient__first_name", "episode__patient__last_name")
-    flagged = (
-        Questionnaire.objects.flagged_unreferred()
-        .select_related("episode__patient")
-        .only("emergency", "last_saved_at", "answers", *patient)
-        .order_by("-emergency", "-last_saved_at", "pk")
-    )
-    to_review = (
-        Questionnaire.objects.awaiting_review()
-        .select_related("episode__patient")
-        .only("submitted_at", "episode__chief_complaint", *patient)
-        .order_by("submitted_at", "pk")
-    )
     links = (
         Invitation.objects.filter(
             revoked_at__isnull=True,
@@ -249,10 +257,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "created_at",
             "questionnaire__submitted_at",
             "questionnaire__last_saved_at",
-            *(f"questionnaire__{name}" for name in patient),
+            *(f"questionnaire__{name}" for name in _PATIENT),
         )  # fmt: skip
         .order_by("-created_at", "-pk")
     )
-    context = {"flagged": list(flagged), "to_review": list(to_review), "links": list(links)}
+    context = {"flagged": FLAGGED.all(), "to_review": TO_REVIEW.all(), "links": list(links)}
     page = render(request, "intake/dashboard.html", context)
     return audit.shown(request, page, detail="questionnaire dashboard")

@@ -7,7 +7,6 @@ the working diagnosis, and intake may not import plans.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clinic import audit
 from clinic.models import Episode
+from clinic.prepared import Prepared
 from intake import panels as intake_panels
 from intake.core import vocabulary
 from intake.core.case import CaseError, load_case
@@ -66,14 +66,19 @@ CLINICAL = "clinic.record_clinical"
 SEND_REFERRAL = "plans.send_referral"
 
 
-def _episode(pk: int, *read_with: Callable[[QuerySet[Episode]], QuerySet[Episode]]) -> Episode:
-    """The episode with everything the case is built from, in one query (with what
-    `read_with` adds to it: `with_working_diagnosis`, `with_latest_decision`)."""
+def _case_read(pk: int) -> QuerySet[Episode]:
+    """The episode with everything the case is built from, in one query."""
     related = ("patient", "questionnaire", "exam", "exam__updated_by")
-    episodes = Episode.objects.select_related(*related)
-    for add in read_with:
-        episodes = add(episodes)
-    return get_object_or_404(episodes, pk=pk)
+    return Episode.objects.select_related(*related).filter(pk=pk)
+
+
+#: The episode as the treatment room's pages read it, compiled once (`clinic.prepared`):
+#: for the live assessment and the diagnosis; with the working diagnosis for the exam
+#: form; with the latest review decision as well for the plan builder.
+CASE_READ = Prepared(_case_read)
+LATEST_PLAN = Prepared(lambda pk: TreatmentPlan.objects.filter(episode_id=pk)[:1])
+EXAM_READ = Prepared(lambda pk: with_working_diagnosis(_case_read(pk)))
+PLAN_READ = Prepared(lambda pk: with_latest_decision(with_working_diagnosis(_case_read(pk))))
 
 
 def _assessment(document: dict[str, Any]) -> dict[str, Any]:
@@ -104,16 +109,24 @@ def _questionnaire_history(episode: Episode) -> dict[str, Any]:
 # --- the episode page ------------------------------------------------------------------------
 
 
+def _episode_read(pk: int) -> QuerySet[Episode]:
+    """The episode page's one query for the episode, its questionnaire and its exam (which
+    both panels read) and its count of visits."""
+    related = ("patient", "practitioner", "referred_by", "questionnaire__reviewed_by")
+    episodes = Episode.objects.select_related(*related, "exam__updated_by")
+    return with_visit_counts(episodes).filter(pk=pk)
+
+
+#: Compiled once (`clinic.prepared`); for the clinical roles, with the working diagnosis.
+EPISODE_READ = Prepared(_episode_read)
+EPISODE_CLINICAL_READ = Prepared(lambda pk: with_working_diagnosis(_episode_read(pk)))
+
+
 @permission_required("clinic.view_episode", raise_exception=True)
 def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Where the three apps meet: the episode, its questionnaire, its exam and plans."""
-    # One query for the episode, its questionnaire and its exam, which both panels read,
-    # its working diagnosis and its count of visits.
-    related = ("patient", "practitioner", "referred_by", "questionnaire__reviewed_by")
-    episodes = with_visit_counts(Episode.objects.select_related(*related, "exam__updated_by"))
-    if request.user.has_perm("clinic.record_clinical"):
-        episodes = with_working_diagnosis(episodes)
-    episode = get_object_or_404(episodes, pk=pk)
+    read = EPISODE_CLINICAL_READ if request.user.has_perm(CLINICAL) else EPISODE_READ
+    episode = read.get_or_404(pk)
     intake_panel = intake_panels.episode_panel(request, episode)
     detail = "with the questionnaire's answers" if intake_panel["answers_shown"] else ""
     context = {
@@ -130,9 +143,7 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(CLINICAL, raise_exception=True)
 def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    # The working diagnosis in a query of its own: within the page's statements, and
-    # cheaper to build than the subquery (the exam form is the slowest page to render).
-    episode = _episode(pk)
+    episode = EXAM_READ.get_or_404(pk)
     exam = related_or_none(episode, "exam")
     said = _questionnaire_history(episode)
     conflict = None
@@ -199,7 +210,7 @@ def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The assessment of the exam form as typed, unsaved: the live panel beside the form."""
-    episode = _episode(pk)
+    episode = CASE_READ.get_or_404(pk)
     form = ExamForm(request.POST, questionnaire_history=_questionnaire_history(episode))
     form.is_valid()  # invalid fields are left out of the preview; the form shows them on save
     form.cleaned_data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
@@ -212,7 +223,7 @@ def assessment_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(CLINICAL, raise_exception=True)
 @require_POST
 def diagnosis_record(request: HttpRequest, pk: int) -> HttpResponse:
-    episode = _episode(pk)
+    episode = CASE_READ.get_or_404(pk)
     assessed = _assessment(case_document(episode))
     if "a" not in assessed:
         messages.error(request, "Record the duration of the episode before the diagnosis.")
@@ -267,11 +278,13 @@ def _save_or_approve(
 @permission_required(CLINICAL, raise_exception=True)
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan builder for the episode's draft (started from the core's proposal)."""
-    episode = _episode(pk, with_working_diagnosis, with_latest_decision)
+    episode = PLAN_READ.get_or_404(pk)
     # The draft, if any, is always the latest version (each new version starts as the
     # episode's one draft), and an approved plan that is the latest is the one in force:
     # one query for the three in the usual case.
-    latest = episode.plans.first()
+    latest = LATEST_PLAN.first(episode.pk)
+    if latest is not None:
+        latest.episode = episode
     draft = latest if latest is not None and latest.is_draft else None
     in_force = latest if latest is not None and latest.is_in_force else plan_in_force(episode)
     assessed = _assessment(case_with_course(episode, in_force))

@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clinic.models import Episode, Patient
+from clinic.prepared import Prepared
 from intake.core import vocabulary
 from intake.models import PatientLink, case_document, hash_token, new_token
 from plans.core.review import Thresholds
@@ -419,12 +420,23 @@ def course_case(episode: Episode) -> dict[str, Any]:
     return case_with_course(episode, plan_in_force(episode))
 
 
+#: The episode's visits and follow-up answers, as its related managers read them (their
+#: models' own order), compiled once (`clinic.prepared`).
+VISITS = Prepared(lambda pk: Visit.objects.filter(episode_id=pk))
+FOLLOW_UPS = Prepared(lambda pk: FollowUp.objects.filter(episode_id=pk))
+
+
 def case_with_course(episode: Episode, plan: TreatmentPlan | None) -> dict[str, Any]:
     """`course_case` for a caller that has read the plan in force already (or knows there
     is none)."""
     document = case_document(episode)
-    visits = list(episode.visits.all()) if plan else []
-    course = course_document(plan, visits, list(episode.follow_ups.all()) if plan else [])
+    visits = VISITS.all(episode.pk) if plan else []
+    follow_ups = FOLLOW_UPS.all(episode.pk) if plan else []
+    for visit in visits:
+        visit.episode = episode
+    for follow_up in follow_ups:
+        follow_up.episode = episode
+    course = course_document(plan, visits, follow_ups)
     if course is not None:
         document["course"] = course
     return document

@@ -94,10 +94,10 @@ PAGES = {
 # roles and permissions (clinic.auth). The session is not written: a request renews it
 # once a minute at most (clinic.middleware.renew_idle_session).
 QUERIES = {
-    # 3 the episode with its patient, practitioner, questionnaire, exam and the exam's author
-    # 4 the working diagnosis with who recorded it
-    # 5 the audit event (last, once the page is rendered: audit.shown)
-    "exam form": 5,
+    # 3 the episode with its patient, questionnaire, exam and the exam's author, and its
+    #   working diagnosis with who recorded it
+    # 4 the audit event (last, once the page is rendered: audit.shown)
+    "exam form": 4,
     # 3 the episode with its patient, practitioner, questionnaire, exam and the exam's author,
     #   its working diagnosis with who recorded it and its latest review decision (to refer?)
     # 4 the latest version: the draft being built, if any (a draft is always the latest),
