@@ -19,6 +19,7 @@ from django.utils import timezone
 
 # Re-exported: forms, plans and the PDF name staff members through the models module.
 from clinic.names import display_name as display_name
+from clinic.prepared import Prepared
 
 
 def fold(text: str) -> str:
@@ -68,8 +69,12 @@ class ClinicSettings(models.Model):
 
     @classmethod
     def load(cls) -> ClinicSettings:
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
+        """The one row of settings, made with the defaults on first use."""
+        return _SETTINGS_ROW.first(1) or cls.objects.get_or_create(pk=1)[0]
+
+
+#: The settings row, read on most pages: compiled once (`clinic.prepared`).
+_SETTINGS_ROW = Prepared(lambda pk: ClinicSettings.objects.filter(pk=pk))
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):

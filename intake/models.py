@@ -21,6 +21,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from clinic.models import Episode
+from clinic.prepared import Prepared
 from intake import questionnaire
 from intake.core.case import CASE_FORMAT, Case, load_case
 from intake.core.redflags import patient_urgency
@@ -51,8 +52,12 @@ class IntakeSettings(models.Model):
 
     @classmethod
     def load(cls) -> IntakeSettings:
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
+        """The one row of settings, made with the defaults on first use."""
+        return _SETTINGS_ROW.first(1) or cls.objects.get_or_create(pk=1)[0]
+
+
+#: The settings row, read on most pages: compiled once (`clinic.prepared`).
+_SETTINGS_ROW = Prepared(lambda pk: IntakeSettings.objects.filter(pk=pk))
 
 
 class QuestionnaireQuerySet(models.QuerySet["Questionnaire"]):

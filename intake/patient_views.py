@@ -18,7 +18,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, rotate_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +30,7 @@ from django.views.decorators.http import require_POST
 
 from clinic import audit
 from clinic.models import ClinicSettings
+from clinic.prepared import Prepared
 from intake import questionnaire as q
 from intake.forms import (
     MAX_UPLOADS,
@@ -101,7 +101,7 @@ class LinkSession:
     """Where one kind of patient link (`PatientLink`) keeps itself in the session that
     opened it, and the pages it opens: the questionnaire's here, the course's in plans."""
 
-    links: QuerySet[Any]  # the links, with what their pages read of them
+    links: Prepared[Any]  # a link by its key, with what its pages read of it
     id_key: str
     hash_key: str
     verified_key: str
@@ -112,11 +112,8 @@ class LinkSession:
         link_id = request.session.get(self.id_key)
         if not isinstance(link_id, int):
             return None
-        try:
-            link = self.links.get(pk=link_id)
-        except self.links.model.DoesNotExist:
-            return None
-        if not link.usable():
+        link = self.links.first(link_id)
+        if link is None or not link.usable():
             return None
         if request.session.get(self.hash_key) != link.token_hash:
             return None
@@ -185,7 +182,11 @@ class LinkSession:
 
 
 QUESTIONNAIRE_LINK = LinkSession(
-    Invitation.objects.select_related("questionnaire__episode__patient"),
+    Prepared(
+        lambda pk: Invitation.objects.select_related("questionnaire__episode__patient").filter(
+            pk=pk
+        )
+    ),
     SESSION_INVITATION,
     SESSION_LINK_HASH,
     SESSION_VERIFIED,

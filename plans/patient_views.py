@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 
 from clinic import audit
 from clinic.models import ClinicSettings
+from clinic.prepared import Prepared
 from intake import questionnaire as q
 from intake.core import vocabulary
 from intake.forms import asked_questionnaires
@@ -45,7 +46,7 @@ View = Callable[..., HttpResponse]
 
 
 COURSE_LINK = LinkSession(
-    CourseLink.objects.select_related("episode__patient"),
+    Prepared(lambda pk: CourseLink.objects.select_related("episode__patient").filter(pk=pk)),
     SESSION_LINK,
     SESSION_LINK_HASH,
     SESSION_VERIFIED,

@@ -9,11 +9,11 @@ from django.db import models
 from django.http import Http404
 from django.utils import timezone
 
-from clinic.models import Episode
+from clinic.models import ClinicSettings, Episode
 from clinic.prepared import Prepared
 from intake import panels as intake_panels
-from intake import staff_views
-from intake.models import Questionnaire, Upload
+from intake import patient_views, staff_views
+from intake.models import IntakeSettings, Questionnaire, Upload
 from plans import panels as plans_panels
 from plans import views as plans_views
 from plans import visits as plans_visits
@@ -182,3 +182,21 @@ def test_a_read_it_cannot_keep_is_refused_when_first_used(practitioner, build):
     episode = make_episode(practitioner=practitioner)
     with pytest.raises(ImproperlyConfigured):
         Prepared(build).all(episode.pk)
+
+
+def test_the_questionnaire_link_read_gives_what_its_queryset_gives(practitioner):
+    invitation, _ = make_invitation(make_episode(practitioner=practitioner))
+    links = patient_views.QUESTIONNAIRE_LINK.links
+    assert read(links.first(invitation.pk)) == read(links.build(invitation.pk).get())
+    assert links.first(invitation.pk + 1000) is None
+
+
+SETTINGS = {"the clinic's": ClinicSettings, "the questionnaire's": IntakeSettings}
+
+
+@pytest.mark.parametrize("model", SETTINGS.values(), ids=SETTINGS.keys())
+def test_the_settings_are_made_on_first_use_and_read_afterwards(model):
+    model.objects.all().delete()
+    made = model.load()
+    assert model.objects.count() == 1
+    assert read(model.load()) == read(made)
