@@ -44,7 +44,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 class CappedPaginator(Paginator):
     """Counts at most `cap` rows: past that many, the front desk searches rather than pages,
-    and counting every row of a large practice would cost more than the page itself.
+    and counting every row of a large practice would cost more than the page itself. The
+    whole list is counted to `CAP` (80 pages, "Page 1 of 80+"): at 100,000 patients on
+    PostgreSQL, counting 10,000 rows took 2.2 ms, counting 2,000 took 0.4 ms.
 
     A search's matches are counted to `SEARCH_CAP` (20 pages): past that, typing more of the
     name finds the patient sooner than paging. Counting is the search's dearest query, one
@@ -52,7 +54,7 @@ class CappedPaginator(Paginator):
     to count them all, 0.7 ms to count 500).
     """
 
-    CAP = 10_000
+    CAP = 2_000
     SEARCH_CAP = 500
 
     def __init__(self, object_list: QuerySet[Patient], per_page: int, *, cap: int) -> None:
