@@ -50,6 +50,7 @@ GOALS = {
     "dashboard": 5,
     "exam form": 10,
     "plan builder": 6,
+    "visit record form": 10,  # as large a form as the exam, the issue says: its goal
     "questionnaire step": 5,
 }
 
@@ -135,6 +136,7 @@ def pages() -> dict[str, tuple[Client, str]]:
     staff.force_login(get_user_model().objects.get(username="practitioner"))
     planned = Episode.objects.get(patient__last_name="Osei")
     flagged = Episode.objects.get(patient__last_name="Solberg")
+    next_visit = planned.visits.count() + 1
     patient = Client()
     invitation, _ = create_invitation(flagged, by=None)
     session = patient.session
@@ -149,6 +151,7 @@ def pages() -> dict[str, tuple[Client, str]]:
         "dashboard": (staff, reverse("questionnaire_dashboard")),
         "exam form": (staff, reverse("exam_edit", args=[planned.pk])),
         "plan builder": (staff, reverse("plan_edit", args=[planned.pk])),
+        "visit record form": (staff, reverse("visit_edit", args=[planned.pk, next_visit])),
         "questionnaire step": (patient, reverse("questionnaire_step", args=["pain"])),
     }
 
@@ -171,23 +174,26 @@ def main() -> None:
         ms, ref = paired_ms(get(client, url), reference, n)
         print(f"{name:22}{ms:8.2f}{ref:9.2f}{ms / ref:11.1f}{GOALS[name]:7}")
         figures.append(ratio("pages", name, ms, ref, GOALS[name], "minimal view"))
+    statements = [
+        Figure("queries", f"SQL statements, {name}", queries(client, url), QUERY_GOAL, "queries")
+        for name, (client, url) in every.items()
+        if client is staff
+    ]
     # The episode before and after its course grows, each beside the minimal view (the
     # two cannot take turns: growing it changes the database), compared as those ratios.
     plain, plain_ref = paired_ms(get(staff, every["episode"][1]), reference, n)
     grow(Episode.objects.get(patient__last_name="Osei"))
     grown, grown_ref = paired_ms(get(staff, every["episode"][1]), reference, n)
-    print(f"episode page with 100 visits and 10 plan versions: {grown:.2f} ms, ok view "
-          f"{grown_ref:.2f} ms (before: {plain:.2f} ms, ok view {plain_ref:.2f} ms)")
+    print(
+        f"episode page with 100 visits and 10 plan versions: {grown:.2f} ms, ok view "
+        f"{grown_ref:.2f} ms (before: {plain:.2f} ms, ok view {plain_ref:.2f} ms)"
+    )
     figures.append(Figure("pages", "episode, 100 visits and 10 plan versions",
                           (grown / grown_ref) / (plain / plain_ref), GROWN_GOAL, "x",
                           "the same page before, each against the minimal view",
                           f"{grown:.1f} ms"))  # fmt: skip
-    for name, (client, url) in every.items():
-        if client is staff:
-            figures.append(Figure("queries", f"SQL statements, {name}", queries(client, url),
-                                  QUERY_GOAL, "queries"))  # fmt: skip
     print()
-    report(figures)
+    report(figures + statements)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from clinic import audit
 from clinic.models import ClinicSettings, Episode
+from clinic.prepared import Prepared
 from intake.core import vocabulary
 from intake.core.case import CaseError, load_case
 from intake.models import case_document
@@ -30,6 +31,7 @@ from plans.core.assessment import assessment_document
 from plans.models import MODALITY_NAMES, TreatmentPlan
 from plans.visit_forms import AddendumForm, DecisionForm, StatusForm, VisitForm
 from plans.visits import (
+    FOLLOW_UPS,
     FollowUp,
     SignedRecordError,
     Visit,
@@ -50,17 +52,28 @@ from plans.visits import (
 CLINICAL = "clinic.record_clinical"
 
 
+#: The course's pages read the episode with what its case is built from, and its visits
+#: with who signed and saved them and the plan each followed; compiled once
+#: (`clinic.prepared`). A signed visit's page reads its addenda itself.
+EPISODE = Prepared(
+    lambda pk: Episode.objects.select_related(
+        "patient", "practitioner", "questionnaire", "exam"
+    ).filter(pk=pk)
+)
+VISITS = Prepared(
+    lambda pk: Visit.objects.select_related("signed_by", "updated_by", "plan").filter(episode_id=pk)
+)
+
+
 def _episode(pk: int) -> Episode:
-    related = ("patient", "practitioner", "questionnaire", "exam")
-    return get_object_or_404(Episode.objects.select_related(*related), pk=pk)
+    return EPISODE.get_or_404(pk)
 
 
 def _visits(episode: Episode) -> list[Visit]:
-    return list(
-        episode.visits.select_related("signed_by", "updated_by", "plan").prefetch_related(
-            "addenda__written_by"
-        )
-    )
+    visits = VISITS.all(episode.pk)
+    for visit in visits:
+        visit.episode = episode
+    return visits
 
 
 def _course(episode: Episode) -> tuple[TreatmentPlan | None, list[Visit], dict[str, Any]]:
@@ -70,7 +83,7 @@ def _course(episode: Episode) -> tuple[TreatmentPlan | None, list[Visit], dict[s
     if plan is None and visits:
         plan = visits[-1].plan
     document = case_document(episode)
-    follow_ups = list(episode.follow_ups.all())
+    follow_ups = FOLLOW_UPS.all(episode.pk)
     course = course_document(plan, visits, follow_ups)
     if course is not None:
         document["course"] = course
@@ -268,6 +281,7 @@ def _signed(request: HttpRequest, episode: Episode, visit: Visit) -> HttpRespons
         "episode": episode,
         "patient": episode.patient,
         "visit": visit,
+        "addenda": visit.addenda.select_related("written_by"),
         "addendum_form": AddendumForm(),
         "names": _names(),
     }

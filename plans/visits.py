@@ -199,9 +199,18 @@ class FollowUp(models.Model):
 
 def plan_in_force(episode: Episode) -> TreatmentPlan | None:
     """The approved treatment plan the visits follow (not a referral letter)."""
-    return episode.plans.filter(
-        status=TreatmentPlan.Status.APPROVED, kind=TreatmentPlan.Kind.PLAN
-    ).first()
+    plan = PLAN_IN_FORCE.first(episode.pk)
+    if plan is not None:
+        plan.episode = episode
+    return plan
+
+
+#: Compiled once (`clinic.prepared`): the newest approved plan (the one approved version).
+PLAN_IN_FORCE = Prepared(
+    lambda pk: TreatmentPlan.objects.filter(
+        episode_id=pk, status=TreatmentPlan.Status.APPROVED, kind=TreatmentPlan.Kind.PLAN
+    ).order_by("-version")[:1]
+)
 
 
 @dataclass(frozen=True)

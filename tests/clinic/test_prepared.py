@@ -16,6 +16,7 @@ from intake import patient_views, staff_views
 from intake.models import IntakeSettings, Questionnaire, Upload
 from plans import panels as plans_panels
 from plans import views as plans_views
+from plans import visit_views
 from plans import visits as plans_visits
 from plans.models import TreatmentPlan, revise_plan
 from tests.builders import make_episode, make_user
@@ -85,6 +86,7 @@ EPISODE_READS = {
     "the live assessment": plans_views.CASE_READ,
     "the exam form": plans_views.EXAM_READ,
     "the plan builder": plans_views.PLAN_READ,
+    "the course's pages": visit_views.EPISODE,
 }
 
 
@@ -106,6 +108,8 @@ LIST_READS = {
     "the latest plan version": (plans_views.LATEST_PLAN, "episode"),
     "the visits": (plans_visits.VISITS, "episode"),
     "the follow-up answers": (plans_visits.FOLLOW_UPS, "episode"),
+    "the plan in force": (plans_visits.PLAN_IN_FORCE, "episode"),
+    "the visits with who signed and saved them": (visit_views.VISITS, "episode"),
 }
 
 

@@ -119,16 +119,17 @@ QUERIES = {
     # 3 the episode with its patient, practitioner, questionnaire and exam
     # 4 the approved plan in force
     # 5 the visits with their plan and who signed and saved them
-    # 6 their addenda with their authors
-    # 7 the follow-ups the patient answered at home
-    # 8 (course page) the latest review decision with who made it
-    # 8/9 the audit event, last
-    "course of care": 9,
-    "the next visit's record": 8,  # the same but for the decision, for the form
-    "a signed visit": 8,  # the same, for the signed record and its addenda
-    # 3-7 as the course page, 8 the clinic's settings (letterhead), 9 the latest decision,
-    # 10 the audit event
-    "progress report": 10,
+    # 6 the follow-ups the patient answered at home
+    # 7 (course page) the latest review decision with who made it
+    # 7/8 the audit event, last
+    "course of care": 8,
+    "the next visit's record": 7,  # the same but for the decision, for the form
+    # 3-6 as the course page, 7 the audit event, 8 the signed visit's addenda with who
+    # wrote them
+    "a signed visit": 8,
+    # 3-6 as the course page, 7 the clinic's settings (letterhead), 8 the latest decision,
+    # 9 the audit event
+    "progress report": 9,
 }
 
 
