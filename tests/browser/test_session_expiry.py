@@ -25,6 +25,7 @@ def test_an_exam_sent_after_the_session_ended_is_back_after_signing_in(page: Pag
     expect(page.get_by_role("status").first).to_contain_text("What you typed is back")
     expect(page.get_by_label("SLR angle, right (degrees)")).to_have_value("40")
     expect(page.get_by_label("Duration of this episode (weeks)")).to_have_value("3")
+    page.wait_for_load_state("networkidle")  # the restored form asks for its assessment
     page.get_by_role("button", name="Save exam").click()
     expect(page.get_by_role("status").first).to_contain_text("The exam is saved (version 1)")
     page.wait_for_load_state("networkidle")  # the saved page asks for its live assessment
@@ -68,12 +69,17 @@ def test_a_patients_unsent_answers_are_sent_when_the_link_is_opened_again(
     open_questionnaire(p, token)
     expect(p.get_by_role("heading", level=1)).to_have_text("About you")
     p.get_by_label("What would you most like to be able to do again?").fill("Walk the dog")
+    # The page's own requests answered before this test reads or writes the database: the
+    # live server shares this test's SQLite connection.
+    p.wait_for_load_state("networkidle")
     Session.objects.all().delete()  # the session ended while the patient was typing
     p.get_by_role("button", name="Save and continue").click()
     expect(p.get_by_role("heading", level=1)).not_to_have_text("Pain")
+    p.wait_for_load_state("networkidle")
     assert "goals" not in Questionnaire.objects.get(episode=episode).extra
     open_questionnaire(p, token)  # later, from the same phone
     expect(p.get_by_label("What would you most like to be able to do again?")).to_have_value(
         "Walk the dog"
     )
+    p.wait_for_load_state("networkidle")
     assert Questionnaire.objects.get(episode=episode).extra["goals"] == "Walk the dog"
