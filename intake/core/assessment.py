@@ -50,17 +50,18 @@ def assess_findings(case: Case) -> Findings:
     flags = screen(case)
     scores = score_case(case)
     root = find_root(case)
+    # Positional, in the order of the fields: a class called with keywords costs a dict.
     return Findings(
-        disposition=flags.disposition,
-        red_flags=flags.red_flags,
-        amber_flags=flags.amber_flags,
-        gp_flags=flags.gp_flags,
-        chronicity=chronicity(case.history.duration_weeks),
-        scores=scores,
-        causes=rank_causes(case, scores, root),
-        root=root,
-        urgency=flags.urgency,
-        referral_to=flags.referral_to,
+        flags.disposition,
+        flags.red_flags,
+        flags.amber_flags,
+        flags.gp_flags,
+        chronicity(case.history.duration_weeks),
+        scores,
+        rank_causes(case, scores, root),
+        root,
+        flags.urgency,
+        flags.referral_to,
     )
 
 
@@ -73,19 +74,25 @@ def _flag(flag: Flag) -> dict[str, Any]:
         out["urgency"] = flag.urgency
     evidence, sources = [], []
     for e in flag.evidence:
-        evidence.append(f"{e.finding}: {e.why}")
-        sources.append(e.source)
+        evidence.append(e.text)
+        if e.source not in sources:  # each source once, first mention first
+            sources.append(e.source)
     out["evidence"] = evidence
-    out["sources"] = list(dict.fromkeys(sources))
+    out["sources"] = sources
+    return out
+
+
+def _flags(flags: tuple[Flag, ...]) -> list[dict[str, Any]]:
+    out = []
+    for flag in flags:
+        out.append(_flag(flag))
     return out
 
 
 def _cause(c: CauseScore) -> dict[str, Any]:
     evidence = []
     for e in c.evidence:
-        evidence.append(
-            {"finding": e.finding, "effect": e.effect, "why": e.why, "source": e.source}
-        )
+        evidence.append(e.document.copy())  # its own copy: a document is the caller's
     return {"code": c.code, "likelihood": c.likelihood, "points": c.points, "evidence": evidence}
 
 
@@ -130,12 +137,12 @@ def findings_to_dict(findings: Findings) -> dict[str, Any]:
         "format": ASSESSMENT_FORMAT,
         "disposition": a.disposition,
         **referral,
-        "red_flags": list(map(_flag, a.red_flags)),
-        "amber_flags": list(map(_flag, a.amber_flags)),
-        "gp_flags": list(map(_flag, a.gp_flags)),
+        "red_flags": _flags(a.red_flags),
+        "amber_flags": _flags(a.amber_flags),
+        "gp_flags": _flags(a.gp_flags),
         "chronicity": a.chronicity,
         "scores": scores_to_dict(a.scores),
-        "causes": list(map(_cause, a.causes)),
+        "causes": [_cause(c) for c in a.causes],
         "root": {"level": a.root.level, "side": a.root.side, "evidence": list(a.root.evidence)},
     }
 

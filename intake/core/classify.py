@@ -484,12 +484,18 @@ CAUSE_RULES: tuple[Rule, ...] = (
 PALPATION_FINDINGS = frozenset({"exam.step_off", "exam.midline_sill"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Evidence:
     finding: str
     effect: int
     why: str
     source: str
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        """As the assessment document cites it: made once per row, copied into each."""
+        return {"finding": self.finding, "effect": self.effect, "why": self.why,
+                "source": self.source}  # fmt: skip
 
 
 @slot_init

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 
 from intake.core import vocabulary
 from intake.core.case import Case, on_sides
@@ -78,7 +79,9 @@ class FlagRule:
 
 
 def _answered_yes(question: str) -> Callable[[Case], bool]:
-    return lambda c: getattr(c.history.red_flags, question) is True
+    # The answer itself, read by a getter in C rather than a lambda (fifteen rows read one
+    # for every case): True applies; False and None (not asked) do not.
+    return attrgetter(f"history.red_flags.{question}")
 
 
 def unasked_questions(c: Case) -> tuple[str, ...]:
@@ -326,11 +329,16 @@ GP_FLAG_RULES: tuple[FlagRule, ...] = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FlagEvidence:
     finding: str
     why: str
     source: str
+
+    @cached_property
+    def text(self) -> str:
+        """As the assessment document lists it: "finding: why" (made once per row)."""
+        return f"{self.finding}: {self.why}"
 
 
 @slot_init
@@ -348,30 +356,24 @@ class Screen:
     red_flags: tuple[Flag, ...]
     amber_flags: tuple[Flag, ...]
     gp_flags: tuple[Flag, ...]
+    urgency: str | None  # the most urgent red flag's; None without a red flag
+    referral_to: str | None  # where the patient is sent; None when treated here
 
-    @property
-    def urgency(self) -> str | None:
-        """The most urgent red flag's urgency; `None` without a red flag."""
-        if not self.red_flags:
-            return None
-        found = [f.urgency for f in self.red_flags if f.urgency is not None]
-        return min(found, key=URGENCY_RANK.__getitem__) if found else None
 
-    @property
-    def referral_to(self) -> str | None:
-        """Where the patient is sent; `None` when treated here."""
-        if self.urgency is not None:
-            return REFERRAL_TO[self.urgency]
-        return "gp" if self.gp_flags else None
+def _most_urgent(urgencies: list[str]) -> str | None:
+    return min(urgencies, key=URGENCY_RANK.__getitem__) if urgencies else None
 
 
 def _collect(rules: tuple[FlagRule, ...], case: Case) -> tuple[Flag, ...]:
-    hits = [rule for rule in rules if rule.applies(case)]  # table order: deterministic
-    if not hits:
-        return ()
     found: dict[str, list[FlagRule]] = {}
-    for rule in hits:
-        found.setdefault(rule.code, []).append(rule)
+    for rule in rules:  # table order: deterministic
+        if rule.applies(case):
+            if rule.code in found:
+                found[rule.code].append(rule)
+            else:
+                found[rule.code] = [rule]
+    if not found:
+        return ()
     flags = []
     for code, rows in found.items():
         evidence, levels = [], []
@@ -379,8 +381,7 @@ def _collect(rules: tuple[FlagRule, ...], case: Case) -> tuple[Flag, ...]:
             evidence.append(r.evidence)
             if r.urgency is not None:
                 levels.append(r.urgency)
-        urgency = min(levels, key=URGENCY_RANK.__getitem__) if levels else None
-        flags.append(Flag(code, tuple(evidence), urgency))
+        flags.append(Flag(code, tuple(evidence), _most_urgent(levels)))
     return tuple(flags)
 
 
@@ -395,14 +396,18 @@ def screen(case: Case) -> Screen:
         red = tuple(sorted(red, key=_red_flag_rank))
     amber = _collect(AMBER_FLAG_RULES, case)
     gp = _collect(GP_FLAG_RULES, case)
+    urgency = _most_urgent([f.urgency for f in red if f.urgency is not None]) if red else None
     if red:
-        emergency = any(f.urgency == EMERGENCY for f in red)
-        disposition = "refer_emergency" if emergency else "refer_urgent"
+        disposition = "refer_emergency" if urgency == EMERGENCY else "refer_urgent"
     elif gp:
         disposition = "refer_gp"
     else:
         disposition = "treat"
-    return Screen(disposition, red, amber, gp)
+    if urgency is not None:
+        referral_to: str | None = REFERRAL_TO[urgency]
+    else:
+        referral_to = "gp" if gp else None
+    return Screen(disposition, red, amber, gp, urgency, referral_to)
 
 
 # --- what the patient is told, sign by sign ---------------------------------------------

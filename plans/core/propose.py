@@ -84,7 +84,8 @@ class ConditionRule:
     excludes: bool  # True: the modality is not offered; False: a precaution
     why: str
     source: str
-    applies: Callable[[Case], bool]
+    #: None: the row applies when the condition `because` is recorded in the history.
+    applies: Callable[[Case], bool] | None = None
 
     @cached_property
     def excluded(self) -> tuple[Excluded, ...]:
@@ -95,10 +96,6 @@ class ConditionRule:
     def precaution(self) -> Precaution:
         """The row as a plan's precaution: made once, shared by every plan it applies to."""
         return Precaution(self.modalities, self.because, self.why, self.source)
-
-
-def _has(condition: str) -> Callable[[Case], bool]:
-    return lambda c: c.history.conditions is not None and condition in c.history.conditions
 
 
 def _pregnant(c: Case) -> bool:
@@ -116,16 +113,15 @@ GUA_SHA_LIST = "practitioner pages [S]"
 CONDITION_RULES: tuple[ConditionRule, ...] = (
     ConditionRule("pacemaker", ("electroacupuncture",), True,
                   "Electrical stimulation can interfere with a pacemaker",
-                  f"{SIERPINA}; Cummings 2011 Acupunct Med 29:83", _has("pacemaker")),
+                  f"{SIERPINA}; Cummings 2011 Acupunct Med 29:83"),
     ConditionRule("implanted_electrical_device", ("electroacupuncture",), True,
                   "No electroacupuncture with an implanted stimulator or pump",
-                  f"{SIERPINA}; Cummings 2011", _has("implanted_electrical_device")),
+                  f"{SIERPINA}; Cummings 2011"),
     ConditionRule("pacemaker", ("acupuncture",), False,
-                  "Do not needle near the device site", f"Project rule [I], after {SIERPINA}",
-                  _has("pacemaker")),
+                  "Do not needle near the device site", f"Project rule [I], after {SIERPINA}"),
     ConditionRule("pacemaker", ("cupping",), False,
                   "One source lists a pacemaker as an absolute contraindication to cupping: "
-                  "keep cups well away from the device", CUPPING_LIST, _has("pacemaker")),
+                  "keep cups well away from the device", CUPPING_LIST),
     ConditionRule("pregnancy", ("electroacupuncture",), True,
                   "No electroacupuncture in pregnancy (strong stimulation to be avoided)",
                   f"{WHO}; AACP 2012 safe practice guidelines", _pregnant),
@@ -143,46 +139,40 @@ CONDITION_RULES: tuple[ConditionRule, ...] = (
                   f"{WHO}; AACP 2012 erratum", _pregnant),
     ConditionRule("anticoagulants", SKIN, True,
                   "Anticoagulant or antiplatelet medicine: bruising and bleeding risk",
-                  f"{CUPPING_LIST}; {GUA_SHA_LIST}; project rule [I]", _has("anticoagulants")),
+                  f"{CUPPING_LIST}; {GUA_SHA_LIST}; project rule [I]"),
     ConditionRule("anticoagulants", NEEDLING, False,
                   "Appears safe with appropriate needling location and depth",
-                  "McCulloch 2015 Perm J 19:68 (1 moderate bleed in 3,974 treatments)",
-                  _has("anticoagulants")),
+                  "McCulloch 2015 Perm J 19:68 (1 moderate bleed in 3,974 treatments)"),
     ConditionRule("bleeding_disorder", MODALITIES, True,
                   "Bleeding disorder: no needling, cupping or gua sha unless the practitioner "
                   "records a reason (for example, the GP has confirmed a mild disorder)",
                   f"{WHO_BLEEDING}; {SIERPINA} (severe bleeding disorders excluded); "
-                  f"{CUPPING_LIST}", _has("bleeding_disorder")),
+                  f"{CUPPING_LIST}"),
     ConditionRule("skin_lesion_treatment_area", SKIN, True,
                   "Broken, infected or inflamed skin where the treatment would go",
-                  f"{SIERPINA}; NZASA Code of Safe Practice",
-                  _has("skin_lesion_treatment_area")),
+                  f"{SIERPINA}; NZASA Code of Safe Practice"),
     ConditionRule("skin_lesion_treatment_area", NEEDLING, False,
                   "Do not needle into or through the lesion; choose points away from it",
-                  f"{SIERPINA}; NZASA Code of Safe Practice",
-                  _has("skin_lesion_treatment_area")),
+                  f"{SIERPINA}; NZASA Code of Safe Practice"),
     ConditionRule("metal_allergy", NEEDLING, False,
                   "Nickel or metal allergy: use alternative needles (for example titanium)",
-                  "Sakamoto 2025 case report; Grimalt 1979 [S]", _has("metal_allergy")),
+                  "Sakamoto 2025 case report; Grimalt 1979 [S]"),
     ConditionRule("needle_phobia", NEEDLING, True,
-                  "Needle phobia: needling is not suitable", SIERPINA, _has("needle_phobia")),
+                  "Needle phobia: needling is not suitable", SIERPINA),
     ConditionRule("needle_phobia", SKIN, False,
-                  "Offer cupping or gua sha case by case", f"Project rule [I], after {SIERPINA}",
-                  _has("needle_phobia")),
+                  "Offer cupping or gua sha case by case", f"Project rule [I], after {SIERPINA}"),
     ConditionRule("epilepsy", MODALITIES, False,
                   "Epilepsy: take care with every modality; uncontrolled epilepsy is listed "
                   "against electroacupuncture",
-                  "practitioner sites [S]; a precaution, not a block: project rule [I]",
-                  _has("epilepsy")),
+                  "practitioner sites [S]; a precaution, not a block: project rule [I]"),
     ConditionRule("diabetes", NEEDLING, False,
                   "Diabetes: take care with needling the feet and lower legs (circulation)",
-                  "AACP-derived guidance [S]", _has("diabetes")),
+                  "AACP-derived guidance [S]"),
     ConditionRule("lymphoedema_leg", MODALITIES, False,
-                  "Do not treat the lymphoedematous leg", "AACP-derived guidance [S]",
-                  _has("lymphoedema_leg")),
+                  "Do not treat the lymphoedematous leg", "AACP-derived guidance [S]"),
     ConditionRule("peripheral_vascular_disease", SKIN, False,
                   "Peripheral vascular disease: a relative contraindication to cupping",
-                  CUPPING_LIST, _has("peripheral_vascular_disease")),
+                  CUPPING_LIST),
     ConditionRule("older_age", ("cupping",), False,
                   "Aged 75 or over: thinner, more fragile skin",
                   "Project rule (elderly: precaution); age 75 [I]",
@@ -235,11 +225,13 @@ PREGNANCY_POINTS_SOURCE = "AACP 2012 erratum; AACP-derived page [S] (LR3, GB21);
 LUMBOSACRAL_POINTS = tuple(p for p, region in POINT_REGIONS.items() if region == "lumbosacral")
 
 
+#: What a pregnant patient must not be needled at: the listed points, then the lumbosacral.
+PREGNANCY_AVOID_POINTS = tuple(dict.fromkeys(PREGNANCY_FORBIDDEN_POINTS + LUMBOSACRAL_POINTS))
+
+
 def forbidden_points(case: Case) -> tuple[str, ...]:
     """Points this patient must not be needled at, with the lumbosacral ones in pregnancy."""
-    if not _pregnant(case):
-        return ()
-    return tuple(dict.fromkeys(PREGNANCY_FORBIDDEN_POINTS + LUMBOSACRAL_POINTS))
+    return PREGNANCY_AVOID_POINTS if _pregnant(case) else ()
 
 
 # --- dose --------------------------------------------------------------------------------
@@ -417,7 +409,8 @@ class SelfCareRow:
     kind: str  # "exercise" or "advice"
     text: str  # plain language, for the patient
     source: str  # what the suggestion rests on
-    applies: Callable[[Context], bool]
+    causes: tuple[str | None, ...]  # the plan's causes it is for (None: no cause stands out)
+    applies: Callable[[Context], bool] | None = None  # None: for every plan of those causes
 
 
 def urgent_care_texts() -> tuple[str, ...]:
@@ -440,8 +433,8 @@ OSULLIVAN = "O'Sullivan 1997 Spine 22:2959 (stabilising exercise in spondylolist
 HOPAYIAN = "Hopayian 2010 Eur Spine J 19:2095"
 
 
-def _cause(*causes: str | None) -> Callable[[Context], bool]:
-    return lambda x: x.cause in causes
+#: The causes a plan can follow: each of the four, or none when no cause stands out.
+EVERY_CAUSE: tuple[str | None, ...] = (*vocabulary.CAUSES.codes, None)
 
 
 SELF_CARE: tuple[SelfCareRow, ...] = (
@@ -450,102 +443,106 @@ SELF_CARE: tuple[SelfCareRow, ...] = (
     SelfCareRow("exercise", "Walk at an easy pace for 10 minutes 2 or 3 times a day, and a "
                 "little further each week. Stop for the day if the pain spreads further down "
                 "the leg.", f"{NG59_ACTIVE}; clinic practice [I]",
-                _cause("disc_herniation", None)),
+                ("disc_herniation", None)),
     SelfCareRow("exercise", "Sciatic nerve sliders: sit tall, straighten the painful knee while "
                 "you look up, then bend it as you look down; 10 slow, easy movements, 2 or 3 "
                 "times a day. Stop if the tingling or pain spreads further down the leg or "
                 "stays worse afterwards.", f"Clinic practice [I]; {SLIDERS}",
-                _cause("disc_herniation")),
+                ("disc_herniation",)),
     SelfCareRow("exercise", "Lying on your back, knees bent, gently tighten your lower tummy "
                 "muscles and hold for 10 seconds while you breathe; 10 times, once or twice a "
                 "day. Stop if it brings on leg pain.", f"Clinic practice [I]; {NG59_ACTIVE}",
-                lambda x: x.cause in ("disc_herniation", None) and not _pregnant(x.case)),
+                ("disc_herniation", None), lambda x: not _pregnant(x.case)),
     SelfCareRow("exercise", "When the leg pain flares, rest on your back with your knees bent "
                 "and supported on a pillow for a few minutes, then get moving again: staying "
                 "in bed slows recovery.", f"Clinic practice [I]; {NG59_ACTIVE}",
-                lambda x: x.cause == "disc_herniation" and not _pregnant(x.case)),
+                ("disc_herniation",), lambda x: not _pregnant(x.case)),
     # Lying flat on the back late in pregnancy can press on the large blood vessels.
     SelfCareRow("exercise", "When the leg pain flares, rest on your side with a pillow "
                 "between your knees for a few minutes, then get moving again: staying in bed "
                 "slows recovery.", f"Clinic practice [I]; side-lying in pregnancy; {NG59_ACTIVE}",
-                lambda x: x.cause == "disc_herniation" and _pregnant(x.case)),
+                ("disc_herniation",), lambda x: _pregnant(x.case)),
     SelfCareRow("exercise", "An exercise bike lets you keep fit while leaning slightly "
                 "forward, which many people whose legs ache on walking find easier than "
                 "walking upright: 10 to 20 minutes, 3 to 5 times a week. Stop and rest if "
                 "your legs go numb or heavy.",
                 "Tomkins-Lane 2016 (relief with a bicycle); Suri 2010 (bending forward)",
-                _cause("spinal_stenosis")),
+                ("spinal_stenosis",)),
     SelfCareRow("exercise", "Knee hugs: lying on your back, bring one knee and then both "
                 "towards your chest and hold for 20 seconds; 5 times, twice a day. Stop if it "
                 "brings on pain or numbness in the legs.",
                 f"Suri 2010 (bending forward relieves, LR 6.4); clinic practice [I]; {WHITMAN}",
-                _cause("spinal_stenosis")),
+                ("spinal_stenosis",)),
     SelfCareRow("exercise", "Walk every day in short stretches, sitting or leaning forward to "
                 "rest before the legs ache badly, and a little further each week. Stop and "
                 "see your doctor if the distance you can walk keeps getting shorter.",
                 f"Tomkins-Lane 2016; {NG59_ACTIVE}; clinic practice [I]",
-                _cause("spinal_stenosis")),
+                ("spinal_stenosis",)),
     SelfCareRow("exercise", "Piriformis stretch, the buttock stretch shown at the clinic: "
                 "lying on your back, cross the ankle of the painful side over the other knee "
                 "and draw that knee gently towards you until "
                 "you feel a stretch deep in the buttock; hold 30 seconds, 3 times, twice a "
                 "day. Never force it into pain, and stop if it sends pain down the leg.",
-                f"Clinic practice [I]; {PIRIFORMIS_STRETCH}", _cause("deep_gluteal")),
+                f"Clinic practice [I]; {PIRIFORMIS_STRETCH}", ("deep_gluteal",)),
     SelfCareRow("exercise", "Hip strengthening: lying on your good side with your knees bent, "
                 "lift the top knee like a clam shell while keeping your feet together; 10 "
                 "slow repeats, once a day, building up to 3 sets. Stop if the buttock pain is "
-                "worse the next day.", f"Clinic practice [I]; {TONLEY}", _cause("deep_gluteal")),
+                "worse the next day.", f"Clinic practice [I]; {TONLEY}", ("deep_gluteal",)),
     SelfCareRow("exercise", "Break up sitting: stand and walk for a minute or two every half "
                 "hour, and avoid sitting on a wallet or a hard edge. Stop a drive or a meeting "
                 "to stand if the buttock pain builds.", f"{HOPAYIAN} (worse on sitting); "
-                "clinic practice [I]", _cause("deep_gluteal")),
+                "clinic practice [I]", ("deep_gluteal",)),
     SelfCareRow("exercise", "Deep tummy muscle training: lying on your back with your knees "
                 "bent, draw your lower tummy gently in and hold 10 seconds while you breathe; "
                 "10 times, twice a day, later while sitting and standing. Stop if it brings on "
                 "back or leg pain.", f"{OSULLIVAN}; clinic practice [I]",
-                _cause("spondylolisthesis")),
+                ("spondylolisthesis",)),
     SelfCareRow("exercise", "Pelvic tilts: lying on your back with your knees bent, flatten "
                 "your lower back gently onto the floor and relax; 10 times, twice a day. Stop "
                 "if it is painful.", f"{OSULLIVAN}; clinic practice [I]",
-                _cause("spondylolisthesis")),
+                ("spondylolisthesis",)),
     SelfCareRow("exercise", "Leave out exercises that arch your back backwards until we "
                 "have checked how your back responds to them.",
                 "Project rule [I]: extension-provoked pain counts for a slip",
-                _cause("spondylolisthesis")),
+                ("spondylolisthesis",)),
     SelfCareRow("exercise", "Walk at an easy pace for 10 to 20 minutes most days, and stop for "
                 "the day if your back or leg pain is worse afterwards.",
-                f"{NG59_ACTIVE}; clinic practice [I]", _cause("spondylolisthesis")),
+                f"{NG59_ACTIVE}; clinic practice [I]", ("spondylolisthesis",)),
     SelfCareRow("advice", "If walking makes your legs ache or tire, sit down or lean forward "
                 "(on a shopping trolley, for example) until it settles, then carry on.",
                 "Suri 2010 (relief bending forward or seated); Tomkins-Lane 2016",
-                _cause("spinal_stenosis")),
+                ("spinal_stenosis",)),
     SelfCareRow("advice", "Sitting makes your pain worse: use a cushion on hard seats and get "
-                "up to move about every half hour.", "Clinic practice [I]",
+                "up to move about every half hour.", "Clinic practice [I]", EVERY_CAUSE,
                 lambda x: x.aggravated_by("sitting")),
     SelfCareRow("advice", "Lift with your knees bent and the load held close, and leave heavy "
                 "lifting to others while your leg pain is high.",
-                "Clinic practice [I]; Fairbank 2000 names advice on lifting",
+                "Clinic practice [I]; Fairbank 2000 names advice on lifting", EVERY_CAUSE,
                 lambda x: x.case.history.trigger == "lifting"
                 or x.contributing("heavy_manual_work")),
     SelfCareRow("advice", "At a desk, stand up and move for a minute or two every half hour.",
-                "Clinic practice [I]; Fairbank 2000 names advice on sitting",
+                "Clinic practice [I]; Fairbank 2000 names advice on sitting", EVERY_CAUSE,
                 lambda x: x.contributing("sedentary_work") or x.contributing("poor_ergonomics")),
     SelfCareRow("advice", "Build running or sport back up gradually, starting below the level "
-                "that brought the pain on.", "Clinic practice [I]",
+                "that brought the pain on.", "Clinic practice [I]", EVERY_CAUSE,
                 lambda x: x.case.history.trigger == "sport"),
     SelfCareRow("advice", "Note your leg pain from 0 to 10 each evening and bring the notes "
                 "to your visits: they show how the treatment is going.",
-                "Childs 2005; Ostelo 2008 (a 2-point change matters)", lambda x: True),
+                "Childs 2005; Ostelo 2008 (a 2-point change matters)", EVERY_CAUSE),
     # The urgent signs in the same words and places as the printed box and the patient's
     # on-screen advice (redflags.URGENT_ADVICE): one text, read from one table.
     *(SelfCareRow("advice", text, "NHS Lothian; NHS Gloucestershire; NICE CKS (red flags)",
-                  lambda x: True) for text in urgent_care_texts()),
+                  EVERY_CAUSE) for text in urgent_care_texts()),
     SelfCareRow("advice", "NICE guidance in England (NG59) does not recommend acupuncture "
                 "for low back pain or sciatica; what trials found for your kind of sciatica "
                 "is under \"About the evidence\". We check your progress at the "
                 "reassessment visit and suggest other care if it is not helping.",
-                "NICE NG59 (2016, 2020); the evidence rows below", lambda x: True),
+                "NICE NG59 (2016, 2020); the evidence rows below", EVERY_CAUSE),
 )  # fmt: skip
+#: Each cause's self-care rows, in table order: a plan walks only those of its cause.
+_SELF_CARE_FOR = {
+    cause: tuple([row for row in SELF_CARE if cause in row.causes]) for cause in EVERY_CAUSE
+}
 
 
 @dataclass(frozen=True)
@@ -641,15 +638,24 @@ def _referral_rank(referral: Referral) -> int:
 # --- the proposal ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+# Excluded, Precaution and Referral are made once per table row and shared by every plan
+# that lists them; so are their documents, which each plan's document copies.
+
+
+@dataclass(frozen=True)
 class Excluded:
     modality: str
     because: str
     why: str
     source: str
 
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        return {"modality": self.modality, "because": self.because, "why": self.why,
+                "source": self.source}  # fmt: skip
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True)
 class Precaution:
     modalities: tuple[str, ...]
     because: str
@@ -657,12 +663,15 @@ class Precaution:
     source: str
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Referral:
     to: str
     why: str
     source: str
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        return {"to": self.to, "why": self.why, "source": self.source}
 
 
 @slot_init
@@ -683,22 +692,23 @@ class PlanProposal:
     referrals: tuple[Referral, ...]
 
     def to_dict(self) -> dict[str, Any]:
+        excluded, precautions, referrals, reasons = [], [], [], []
+        for e in self.excluded:
+            excluded.append(e.document.copy())  # its own copy: a document is the caller's
+        for p in self.precautions:
+            precautions.append(
+                {"modalities": list(p.modalities), "because": p.because, "why": p.why,
+                 "source": p.source}
+            )  # fmt: skip
+        for r in self.referrals:
+            if r.to not in referrals:  # each place once, in the order of the reasons
+                referrals.append(r.to)
+            reasons.append(r.document.copy())
         return {
             "cause": self.cause,
             "modalities": list(self.modalities),
-            "excluded": [
-                {"modality": e.modality, "because": e.because, "why": e.why, "source": e.source}
-                for e in self.excluded
-            ],
-            "precautions": [
-                {
-                    "modalities": list(p.modalities),
-                    "because": p.because,
-                    "why": p.why,
-                    "source": p.source,
-                }
-                for p in self.precautions
-            ],
+            "excluded": excluded,
+            "precautions": precautions,
             "session_minutes": self.session_minutes,
             "visits_per_week": self.visits_per_week,
             "total_visits": self.total_visits,
@@ -707,14 +717,13 @@ class PlanProposal:
             "avoid_points": list(self.avoid_points),
             "exercises": list(self.exercises),
             "advice": list(self.advice),
-            "referrals": list(dict.fromkeys([r.to for r in self.referrals])),
-            "referral_reasons": [
-                {"to": r.to, "why": r.why, "source": r.source} for r in self.referrals
-            ],
+            "referrals": referrals,
+            "referral_reasons": reasons,
         }
 
 
 NO_MODALITY_WHY = "None of the clinic's treatments suits the conditions recorded"
+NO_MODALITY_REFERRAL = Referral("physiotherapy", NO_MODALITY_WHY, "clinic practice [I]")
 #: Until the health questions are answered, the gate fails safe: manual acupuncture only,
 #: and the plan says what must be asked first [I, after WHO 1999 section 2].
 ASK_FIRST = (
@@ -747,21 +756,28 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
     cause = assessment.leading_cause
     wanted = _MODALITIES_BY_CAUSE[cause].modalities
 
+    conditions = case.history.conditions
+    recorded = () if conditions is None else conditions
     excluded: list[Excluded] = []
     precautions: list[Precaution] = []
     for rule in CONDITION_RULES:
-        if not rule.applies(case):
+        if rule.applies is None:
+            if rule.because not in recorded:
+                continue
+        elif not rule.applies(case):
             continue
         if rule.excludes:
             excluded += rule.excluded
         else:
             precautions.append(rule.precaution)
-    if case.history.conditions is None:
+    if conditions is None:
         excluded += EXCLUDED_UNTIL_ASKED
-    barred = {e.modality for e in excluded}
-    modalities = tuple([m for m in wanted if m not in barred]) if barred else wanted
-    if not modalities:  # e.g. needle phobia: offer what is left, case by case
-        modalities = tuple([m for m in SKIN if m not in barred])
+    modalities = wanted
+    if excluded:
+        barred = {e.modality for e in excluded}
+        modalities = tuple([m for m in wanted if m not in barred])
+        if not modalities:  # e.g. needle phobia: offer what is left, case by case
+            modalities = tuple([m for m in SKIN if m not in barred])
     offered = set(modalities)
     if precautions:
         precautions = [p for p in precautions if not offered.isdisjoint(p.modalities)]
@@ -776,32 +792,34 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
 
     ctx = Context(assessment, case, cause)
     exercises, advice = [], []
-    for row in SELF_CARE:
-        if row.applies(ctx):
+    for row in _SELF_CARE_FOR[cause]:
+        if row.applies is None or row.applies(ctx):
             if row.kind == "exercise":
                 exercises.append(row.text)
             elif row.kind == "advice":
                 advice.append(row.text)
     referrals = [r.referral for r in REFERRAL_ROWS if r.applies(ctx)]
     if not modalities:
-        referrals.append(Referral("physiotherapy", NO_MODALITY_WHY, "clinic practice [I]"))
-    if case.history.conditions is None:
+        referrals.append(NO_MODALITY_REFERRAL)
+    if conditions is None:
         precautions.append(CONDITIONS_NOT_ASKED)
-    referrals.sort(key=_referral_rank)  # stable: table order within
+    if len(referrals) > 1:
+        referrals.sort(key=_referral_rank)  # stable: table order within
 
     d = dose(assessment, case)
+    # Positional, in the order of the fields: a class called with keywords costs a dict.
     return PlanProposal(
-        cause=cause,
-        modalities=modalities,
-        excluded=tuple(excluded),
-        precautions=tuple(precautions),
-        session_minutes=d.session_minutes,
-        visits_per_week=d.visits_per_week,
-        total_visits=d.total_visits,
-        reassess_at_visit=d.reassess_at_visit,
-        points=points,
-        avoid_points=avoid,
-        exercises=tuple(exercises),
-        advice=tuple(advice),
-        referrals=tuple(referrals),
+        cause,
+        modalities,
+        tuple(excluded),
+        tuple(precautions),
+        d.session_minutes,
+        d.visits_per_week,
+        d.total_visits,
+        d.reassess_at_visit,
+        points,
+        avoid,
+        tuple(exercises),
+        tuple(advice),
+        tuple(referrals),
     )
