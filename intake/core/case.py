@@ -17,7 +17,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from operator import attrgetter
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -119,21 +118,39 @@ class RedFlagAnswers:
 
     def answered_yes(self) -> tuple[str, ...]:
         """The questions answered yes, in the order of `RED_FLAG_QUESTIONS`."""
-        return self._questions_answered(True)
+        answers = self.answers()
+        if not any(answers):  # the usual case, asked for every assessment: no walk
+            return ()
+        return tuple(q for q, a in zip(RED_FLAG_QUESTIONS, answers, strict=True) if a is True)
 
     def unanswered(self) -> tuple[str, ...]:
         """The questions with no answer yet (absent is not "no"), in the same order."""
-        return self._questions_answered(None)
-
-    def _questions_answered(self, answer: bool | None) -> tuple[str, ...]:
-        answers = _RED_FLAG_ANSWERS(self)
-        if answer not in answers:  # the usual case, asked for every assessment: no walk
+        answers = self.answers()
+        if None not in answers:  # the usual case once the screen is done: no walk
             return ()
-        return tuple(q for q, a in zip(RED_FLAG_QUESTIONS, answers, strict=True) if a is answer)
+        return tuple(q for q, a in zip(RED_FLAG_QUESTIONS, answers, strict=True) if a is None)
 
-
-#: All fifteen answers of a `RedFlagAnswers` at once, in the order of `RED_FLAG_QUESTIONS`.
-_RED_FLAG_ANSWERS = attrgetter(*RED_FLAG_QUESTIONS)
+    def answers(self) -> tuple[bool | None, ...]:
+        """All fifteen answers, in the order of `RED_FLAG_QUESTIONS` (a test holds the two
+        to it). Spelled out: read in Python, the slots cost a fifth of `attrgetter`'s
+        lookups, and every assessment reads them two or three times."""
+        return (
+            self.saddle_anaesthesia,
+            self.bladder_dysfunction,
+            self.bowel_dysfunction,
+            self.sexual_dysfunction_new,
+            self.bilateral_leg_symptoms_new,
+            self.progressive_weakness,
+            self.fever_or_chills,
+            self.unexplained_weight_loss,
+            self.history_of_cancer,
+            self.iv_drug_use,
+            self.immunosuppression,
+            self.long_term_corticosteroids,
+            self.significant_trauma,
+            self.night_pain_unrelieved,
+            self.recent_spinal_procedure,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -185,8 +185,11 @@ class Findings:
     case: Case
     scores: Scores
     root: Root
-    positive_tests: AbstractSet[str]  # positive on at least one side
-    negative_tests: AbstractSet[str]  # tested, and negative on every side tested
+    positive: AbstractSet[str]  # the side tests positive on at least one side
+    negative: AbstractSet[str]  # the side tests done, and negative on every side tested
+    pain_regions: AbstractSet[str]  # history.pain_regions; empty when not recorded
+    aggravating: AbstractSet[str]  # history.aggravating; empty when not recorded
+    relieving: AbstractSet[str]  # history.relieving; empty when not recorded
     konno_points: int | None  # the Konno support tool's points; None when not scored
     claudication: bool | None  # history.neurogenic_claudication
     leg_worse_than_back: bool | None  # history.leg_pain_worse_than_back
@@ -201,23 +204,6 @@ class Findings:
     cook_used: bool
     no_score_holds_age: bool  # neither the Konno tool nor the Cook cluster counts age
     konno_symptom: bool  # see `konno_symptom()`
-
-    def positive(self, test: str) -> bool:
-        return test in self.positive_tests
-
-    def negative(self, test: str) -> bool:
-        """Tested and negative on every side tested."""
-        return test in self.negative_tests
-
-    def pain_in(self, *regions: str) -> bool:
-        found = self.case.history.pain_regions
-        return found is not None and not found.isdisjoint(regions)
-
-    def aggravated_by(self, activity: str) -> bool:
-        return activity in (self.case.history.aggravating or ())
-
-    def relieved_by(self, activity: str) -> bool:
-        return activity in (self.case.history.relieving or ())
 
     @property
     def umn(self) -> bool:
@@ -281,24 +267,31 @@ def findings_of(case: Case, scores: Scores, root: Root) -> Findings:
     cook = scores.cook_lss.positive
     cook_rules_out = cook == 0 and cook_items_asked(h)
     cook_used = konno_points is None and (cook >= 4 or cook_rules_out)
+    # Positional, in the order of the fields: a class called with keywords costs a dict.
     return Findings(
         case,
         scores,
         root,
-        positive_tests=positive,
-        negative_tests=negative,
-        konno_points=konno_points,
-        claudication=h.neurogenic_claudication,
-        leg_worse_than_back=h.leg_pain_worse_than_back,
-        unilateral_root_deficit=root.level is not None and root.side in SIDES,
-        upper_lumbar_root=root.level == "L4",
-        neuro_exam_normal=neuro_exam_normal(case.exam),
-        no_back_pain=no_back_pain(h),
-        cook_rules_out=cook_rules_out,
-        cook_used=cook_used,
-        no_score_holds_age=konno_points is None and not cook_used,
-        konno_symptom=konno_symptom(h),
+        positive,
+        negative,
+        h.pain_regions or NOTHING,
+        h.aggravating or NOTHING,
+        h.relieving or NOTHING,
+        konno_points,
+        h.neurogenic_claudication,
+        h.leg_pain_worse_than_back,
+        root.level is not None and root.side in SIDES,  # unilateral_root_deficit
+        root.level == "L4",  # upper_lumbar_root
+        neuro_exam_normal(case.exam),
+        no_back_pain(h),
+        cook_rules_out,
+        cook_used,
+        konno_points is None and not cook_used,  # no_score_holds_age
+        konno_symptom(h),
     )
+
+
+NOTHING: frozenset[str] = frozenset()
 
 
 # --- the cause rules -------------------------------------------------------------------
@@ -342,29 +335,29 @@ UPPER_LUMBAR = f"{HARRISON} (reverse SLR for L4); {DEVILLE} (series at L4-5 and 
 CAUSE_RULES: tuple[Rule, ...] = (
     # --- disc herniation with radiculopathy ------------------------------------------------
     Rule("disc_herniation", +1, "exam.slr", "Positive straight leg raise (SLR): sensitive, "
-         "not specific", f"{DEVILLE}: sens 0.91, spec 0.26", lambda f: f.positive("slr"),
+         "not specific", f"{DEVILLE}: sens 0.91, spec 0.26", lambda f: "slr" in f.positive,
          "LR+ 1.2"),
     Rule("disc_herniation", -3, "exam.slr", "SLR negative: a sensitive test, so a negative "
          "makes a herniated disc at L4-5 or L5-S1 less likely (not counted for an L4 root)",
          f"{DEVILLE}; van der Windt 2010 Cochrane; {UPPER_LUMBAR}",
-         lambda f: f.negative("slr") and not f.upper_lumbar_root, "LR- 0.35"),
+         lambda f: "slr" in f.negative and not f.upper_lumbar_root, "LR- 0.35"),
     Rule("disc_herniation", +3, "exam.crossed_slr", "Positive crossed SLR: specific",
-         f"{DEVILLE}: sens 0.29, spec 0.88", lambda f: f.positive("crossed_slr"), "LR+ 2.4"),
+         f"{DEVILLE}: sens 0.29, spec 0.88", lambda f: "crossed_slr" in f.positive, "LR+ 2.4"),
     Rule("disc_herniation", +2, "exam.femoral_nerve_stretch + root",
          "Positive femoral nerve stretch with an L4 (or L3) root pattern: an upper lumbar "
          "disc", UPPER_LUMBAR,
-         lambda f: f.positive("femoral_nerve_stretch") and f.upper_lumbar_root),
+         lambda f: "femoral_nerve_stretch" in f.positive and f.upper_lumbar_root),
     Rule("disc_herniation", +2, "exam.slump", "Positive slump test",
          "Majlesi 2008 J Clin Rheumatol 14:87: sens 0.84, spec 0.83 [S]",
-         lambda f: f.positive("slump"), "LR+ 4.9 [S]"),
+         lambda f: "slump" in f.positive, "LR+ 4.9 [S]"),
     Rule("disc_herniation", -1, "exam.slump", "Slump negative",
-         "Majlesi 2008: sens 0.84 [S]", lambda f: f.negative("slump"), "LR- 0.19 [S]"),
+         "Majlesi 2008: sens 0.84 [S]", lambda f: "slump" in f.negative, "LR- 0.19 [S]"),
     Rule("disc_herniation", +2, "history.leg_pain_worse_than_back",
          "Leg pain worse than back pain", PROJECT,
          lambda f: f.leg_worse_than_back is True),
     Rule("disc_herniation", +1, "history.pain_regions", "Pain reaches below the knee "
          "(shin, calf, foot or toes), in a root distribution", f"{HARRISON} [I]",
-         lambda f: f.pain_in(*BELOW_KNEE)),
+         lambda f: not f.pain_regions.isdisjoint(BELOW_KNEE)),
     Rule("disc_herniation", +2, "root", "Deficits point to one nerve root on one side",
          f"{HARRISON}; {PROJECT}", lambda f: f.unilateral_root_deficit,
          "L4 6.3, L5 1.7, S1 1.3 (Iversen 2013, overall clinical evaluation)"),
@@ -404,11 +397,11 @@ CAUSE_RULES: tuple[Rule, ...] = (
     Rule("spinal_stenosis", +3, "history.relieving + history.aggravating",
          "No pain when seated: sitting eases it and does not bring it on (not already in "
          "the Cook cluster)", SURI,
-         lambda f: not f.cook_used and f.relieved_by("sitting")
-         and not f.aggravated_by("sitting"), "LR 7.4"),
+         lambda f: not f.cook_used and "sitting" in f.relieving
+         and "sitting" not in f.aggravating, "LR 7.4"),
     Rule("spinal_stenosis", +3, "history.relieving + exam.flexion_relieves",
          "Relieved by bending forward (not already in the Konno score)", SURI,
-         lambda f: (f.konno_points is None and f.relieved_by("bending_forward"))
+         lambda f: (f.konno_points is None and "bending_forward" in f.relieving)
          or f.case.exam.flexion_relieves is True, "LR 6.4"),
     Rule("spinal_stenosis", +4, "exam.wide_based_gait", "Wide-based gait (not counted with "
          "upper-motor-neuron signs: a cord lesion is then the concern)",
@@ -426,36 +419,37 @@ CAUSE_RULES: tuple[Rule, ...] = (
          lambda f: f.case.imaging.stenosis in ("moderate", "severe")),
     # --- piriformis / deep gluteal syndrome ------------------------------------------------
     Rule("deep_gluteal", +1, "history.pain_regions", "Buttock pain", HOPAYIAN,
-         lambda f: f.pain_in("buttock")),
+         lambda f: "buttock" in f.pain_regions),
     Rule("deep_gluteal", +2, "exam.sciatic_notch_tenderness",
          "Tender over the greater sciatic notch", HOPAYIAN,
-         lambda f: f.positive("sciatic_notch_tenderness")),
+         lambda f: "sciatic_notch_tenderness" in f.positive),
     Rule("deep_gluteal", +1, "exam.piriformis_tenderness", "Tender over piriformis",
-         f"{HOPAYIAN} [I weight]", lambda f: f.positive("piriformis_tenderness")),
+         f"{HOPAYIAN} [I weight]", lambda f: "piriformis_tenderness" in f.positive),
     Rule("deep_gluteal", +1, "history.aggravating", "Worse on sitting", HOPAYIAN,
-         lambda f: f.aggravated_by("sitting")),
+         lambda f: "sitting" in f.aggravating),
     Rule("deep_gluteal", +2, "exam.active_piriformis", "Positive active piriformis test",
-         MARTIN, lambda f: f.positive("active_piriformis"), "LR+ 3.9"),
+         MARTIN, lambda f: "active_piriformis" in f.positive, "LR+ 3.9"),
     Rule("deep_gluteal", +2, "exam.seated_piriformis_stretch",
          "Positive seated piriformis stretch test", MARTIN,
-         lambda f: f.positive("seated_piriformis_stretch"), "LR+ 5.2"),
+         lambda f: "seated_piriformis_stretch" in f.positive, "LR+ 5.2"),
     Rule("deep_gluteal", +1, "exam.fair", "Bedside FAIR manoeuvre reproduces the pain "
          "(supportive only: its published accuracy is for the electrodiagnostic test)",
-         "Fishman 2002 Arch Phys Med Rehabil 83:295 [I]", lambda f: f.positive("fair")),
+         "Fishman 2002 Arch Phys Med Rehabil 83:295 [I]", lambda f: "fair" in f.positive),
     Rule("deep_gluteal", -2, "exam.active_piriformis + exam.seated_piriformis_stretch",
          "Active piriformis and seated stretch tests both negative", f"{MARTIN} [S]",
-         lambda f: f.negative("active_piriformis") and f.negative("seated_piriformis_stretch"),
+         lambda f: "active_piriformis" in f.negative
+         and "seated_piriformis_stretch" in f.negative,
          "LR- 0.11 [S]"),
     Rule("deep_gluteal", -1, "exam.active_piriformis", "Active piriformis test negative",
          MARTIN,
-         lambda f: f.negative("active_piriformis")
-         and not f.negative("seated_piriformis_stretch"), "LR- 0.27"),
+         lambda f: "active_piriformis" in f.negative
+         and "seated_piriformis_stretch" not in f.negative, "LR- 0.27"),
     Rule("deep_gluteal", +1, "exam.reflexes + exam.strength + exam.sensation",
          "Neurological examination normal", DGS_LOGIC,
          lambda f: f.neuro_exam_normal),
     Rule("deep_gluteal", +1, "exam.slr + exam.slump", "SLR and slump negative (a negative "
          "SLR does not exclude it: sens 0.15)", f"{PROJECT}; {MARTIN}: SLR sens 0.15",
-         lambda f: f.negative("slr") and f.negative("slump")),
+         lambda f: "slr" in f.negative and "slump" in f.negative),
     Rule("deep_gluteal", -2, "root", "Deficits point to a nerve root: a spinal cause is "
          "more likely", DGS_LOGIC, lambda f: f.root.level is not None),
     Rule("deep_gluteal", +1, "history.pain_regions + history.back_pain_now",
@@ -472,7 +466,7 @@ CAUSE_RULES: tuple[Rule, ...] = (
     Rule("spondylolisthesis", +1, "exam.extension_provokes + history.aggravating",
          "Back extension brings on the pain", PROJECT,
          lambda f: f.case.exam.extension_provokes is True
-         or f.aggravated_by("bending_backward")),
+         or "bending_backward" in f.aggravating),
     Rule("spondylolisthesis", +1, "history.leg_pain_worse_than_back",
          "Back pain worse than leg pain", PROJECT,
          lambda f: f.leg_worse_than_back is False),

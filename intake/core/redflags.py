@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from operator import attrgetter
 
 from intake.core import vocabulary
 from intake.core.case import Case, on_sides
@@ -71,6 +70,9 @@ class FlagRule:
     source: str
     applies: Callable[[Case], bool]
     urgency: str | None = None  # red flags only: emergency, same_day, within_days
+    #: The red-flag question the row reads (see `answered_yes`): the screen looks it up
+    #: among the questions answered yes, the same answer as `applies` without a call.
+    question: str | None = None
 
     @cached_property
     def evidence(self) -> FlagEvidence:
@@ -79,9 +81,13 @@ class FlagRule:
 
 
 def _answered_yes(question: str) -> Callable[[Case], bool]:
-    # The answer itself, read by a getter in C rather than a lambda (fifteen rows read one
-    # for every case): True applies; False and None (not asked) do not.
-    return attrgetter(f"history.red_flags.{question}")
+    return lambda c: getattr(c.history.red_flags, question) is True
+
+
+def answered_yes(code: str, question: str, why: str, source: str, urgency: str) -> FlagRule:
+    """The row of a red flag that applies when the screen's `question` is answered yes."""
+    finding = f"history.red_flags.{question}"
+    return FlagRule(code, finding, why, source, _answered_yes(question), urgency, question)
 
 
 def unasked_questions(c: Case) -> tuple[str, ...]:
@@ -160,21 +166,21 @@ E, S, W = EMERGENCY, SAME_DAY, WITHIN_DAYS
 
 RED_FLAG_RULES: tuple[FlagRule, ...] = (
     # --- cauda equina syndrome: emergency ----------------------------------------------------
-    FlagRule("cauda_equina", "history.red_flags.saddle_anaesthesia",
-             "Saddle (perianal, perineal, genital) numbness or tingling reported",
-             CES_SOURCES, _answered_yes("saddle_anaesthesia"), E),
-    FlagRule("cauda_equina", "history.red_flags.bladder_dysfunction",
-             "Difficulty passing urine, altered urinary sensation, retention or incontinence",
-             CES_SOURCES, _answered_yes("bladder_dysfunction"), E),
-    FlagRule("cauda_equina", "history.red_flags.bowel_dysfunction",
-             "Loss of the sense of rectal fullness or faecal incontinence",
-             CES_SOURCES, _answered_yes("bowel_dysfunction"), E),
-    FlagRule("cauda_equina", "history.red_flags.sexual_dysfunction_new",
-             "New sexual dysfunction (erection, ejaculation, genital sensation)",
-             CES_SOURCES, _answered_yes("sexual_dysfunction_new"), E),
-    FlagRule("cauda_equina", "history.red_flags.bilateral_leg_symptoms_new",
-             "Sciatica that is new in both legs, or one-sided sciatica that has become "
-             "two-sided", CES_SOURCES, _answered_yes("bilateral_leg_symptoms_new"), E),
+    answered_yes("cauda_equina", "saddle_anaesthesia",
+                 "Saddle (perianal, perineal, genital) numbness or tingling reported",
+                 CES_SOURCES, E),
+    answered_yes("cauda_equina", "bladder_dysfunction",
+                 "Difficulty passing urine, altered urinary sensation, retention or incontinence",
+                 CES_SOURCES, E),
+    answered_yes("cauda_equina", "bowel_dysfunction",
+                 "Loss of the sense of rectal fullness or faecal incontinence",
+                 CES_SOURCES, E),
+    answered_yes("cauda_equina", "sexual_dysfunction_new",
+                 "New sexual dysfunction (erection, ejaculation, genital sensation)",
+                 CES_SOURCES, E),
+    answered_yes("cauda_equina", "bilateral_leg_symptoms_new",
+                 "Sciatica that is new in both legs, or one-sided sciatica that has become "
+                 "two-sided", CES_SOURCES, E),
     FlagRule("cauda_equina", "exam.sensation.saddle",
              "Saddle sensory loss on examination",
              CES_SOURCES, lambda c: c.exam.saddle_sensation in ("reduced", "absent"), E),
@@ -183,9 +189,9 @@ RED_FLAG_RULES: tuple[FlagRule, ...] = (
              f"{L}; {A}: severe or progressive bilateral neurological deficit",
              lambda c: len(_weak_key_muscles(c)) == 2, E),
     # --- progressive neurological deficit: same day ------------------------------------------
-    FlagRule("progressive_deficit", "history.red_flags.progressive_weakness",
-             "Weakness in the leg that is getting worse",
-             f"{L}; {A} (major motor weakness)", _answered_yes("progressive_weakness"), S),
+    answered_yes("progressive_deficit", "progressive_weakness",
+                 "Weakness in the leg that is getting worse",
+                 f"{L}; {A} (major motor weakness)", S),
     FlagRule("progressive_deficit", "exam.strength",
              "A key muscle graded 3/5 or less (foot drop is dorsiflexion 3/5 or less)",
              f"{L}: deteriorating radiculopathy with motor deficit grade 3 or less",
@@ -201,44 +207,35 @@ RED_FLAG_RULES: tuple[FlagRule, ...] = (
              "Wide-based gait and an abnormal Romberg test with brisk reflexes",
              LOTHIAN_UMN, _ataxic_with_brisk, S),
     # --- infection: suspected, same day; risk factors alone, within days --------------------
-    FlagRule("infection", "history.red_flags.fever_or_chills",
-             "Fever, chills or rigors with back pain", f"{G}; {A}; {L}",
-             _answered_yes("fever_or_chills"), S),
+    answered_yes("infection", "fever_or_chills",
+                 "Fever, chills or rigors with back pain", f"{G}; {A}; {L}", S),
     FlagRule("infection", "exam.temperature_c",
              f"Temperature {FEVER_C:.1f} °C or above on examination",
              f"{G}; {A}; threshold {FEVER_C:.1f} °C [I]",
              lambda c: c.exam.temperature_c is not None and c.exam.temperature_c >= FEVER_C, S),
-    FlagRule("infection", "history.red_flags.iv_drug_use",
-             "Intravenous drug use with back pain", f"{G}; {A}; same day: {L}",
-             _answered_yes("iv_drug_use"), S),
-    FlagRule("infection", "history.red_flags.immunosuppression",
-             "Immunosuppression (steroids, transplant, HIV)", f"{G}; {A}",
-             _answered_yes("immunosuppression"), W),
-    FlagRule("infection", "history.red_flags.recent_spinal_procedure",
-             "Recent spinal procedure", f"{G}; {L}",
-             _answered_yes("recent_spinal_procedure"), W),
+    answered_yes("infection", "iv_drug_use",
+                 "Intravenous drug use with back pain", f"{G}; {A}; same day: {L}", S),
+    answered_yes("infection", "immunosuppression",
+                 "Immunosuppression (steroids, transplant, HIV)", f"{G}; {A}", W),
+    answered_yes("infection", "recent_spinal_procedure",
+                 "Recent spinal procedure", f"{G}; {L}", W),
     # --- malignancy: within days; with new neurological signs, same day (MSCC) --------------
-    FlagRule("malignancy", "history.red_flags.history_of_cancer",
-             "Past history of cancer: the one malignancy flag with useful diagnostic value",
-             f"{D}; {G}; {L}; NICE CKS (suspected cancer: within a few days)",
-             _answered_yes("history_of_cancer"), W),
+    answered_yes("malignancy", "history_of_cancer",
+                 "Past history of cancer: the one malignancy flag with useful diagnostic value",
+                 f"{D}; {G}; {L}; NICE CKS (suspected cancer: within a few days)", W),
     FlagRule("malignancy", "history.red_flags.history_of_cancer + exam + history.red_flags",
              "A past cancer with new neurological signs: suspect spinal cord compression",
              MSCC, lambda c: c.history.red_flags.history_of_cancer is True and _neuro_signs(c),
              S),
-    FlagRule("malignancy", "history.red_flags.unexplained_weight_loss",
-             "Unexplained weight loss", f"{G}; {A}",
-             _answered_yes("unexplained_weight_loss"), W),
-    FlagRule("malignancy", "history.red_flags.night_pain_unrelieved",
-             "Persistent night pain not relieved by any position", f"{G}; {L}",
-             _answered_yes("night_pain_unrelieved"), W),
+    answered_yes("malignancy", "unexplained_weight_loss",
+                 "Unexplained weight loss", f"{G}; {A}", W),
+    answered_yes("malignancy", "night_pain_unrelieved",
+                 "Persistent night pain not relieved by any position", f"{G}; {L}", W),
     # --- fracture: after significant trauma, same day; otherwise within days ----------------
-    FlagRule("fracture", "history.red_flags.significant_trauma",
-             "Major trauma", f"{D}; {G}; {A}; same day: {L}",
-             _answered_yes("significant_trauma"), S),
-    FlagRule("fracture", "history.red_flags.long_term_corticosteroids",
-             "Prolonged corticosteroid use", f"{D}; {G}",
-             _answered_yes("long_term_corticosteroids"), W),
+    answered_yes("fracture", "significant_trauma",
+                 "Major trauma", f"{D}; {G}; {A}; same day: {L}", S),
+    answered_yes("fracture", "long_term_corticosteroids",
+                 "Prolonged corticosteroid use", f"{D}; {G}", W),
     FlagRule("fracture", "history.trigger + patient.age/sex + history.conditions",
              "Amber flags combined: pain began with lifting or minor trauma in an older "
              "(men over 65, women over 75) or osteoporotic person",
@@ -364,14 +361,20 @@ def _most_urgent(urgencies: list[str]) -> str | None:
     return min(urgencies, key=URGENCY_RANK.__getitem__) if urgencies else None
 
 
-def _collect(rules: tuple[FlagRule, ...], case: Case) -> tuple[Flag, ...]:
+def _collect(rules: tuple[FlagRule, ...], case: Case, yes: tuple[str, ...]) -> tuple[Flag, ...]:
+    """The flags the rows find, in table order (deterministic); `yes`: the red-flag
+    questions answered yes, which the rows that read one look up."""
     found: dict[str, list[FlagRule]] = {}
-    for rule in rules:  # table order: deterministic
-        if rule.applies(case):
-            if rule.code in found:
-                found[rule.code].append(rule)
-            else:
-                found[rule.code] = [rule]
+    for rule in rules:
+        if rule.question is not None:
+            if rule.question not in yes:
+                continue
+        elif not rule.applies(case):
+            continue
+        if rule.code in found:
+            found[rule.code].append(rule)
+        else:
+            found[rule.code] = [rule]
     if not found:
         return ()
     flags = []
@@ -391,11 +394,12 @@ def _red_flag_rank(flag: Flag) -> int:
 
 def screen(case: Case) -> Screen:
     """Red, amber and GP flags of one case, and the disposition they set."""
-    red = _collect(RED_FLAG_RULES, case)
+    yes = case.history.red_flags.answered_yes()
+    red = _collect(RED_FLAG_RULES, case, yes)
     if len(red) > 1:
         red = tuple(sorted(red, key=_red_flag_rank))
-    amber = _collect(AMBER_FLAG_RULES, case)
-    gp = _collect(GP_FLAG_RULES, case)
+    amber = _collect(AMBER_FLAG_RULES, case, yes)
+    gp = _collect(GP_FLAG_RULES, case, yes)
     urgency = _most_urgent([f.urgency for f in red if f.urgency is not None]) if red else None
     if red:
         disposition = "refer_emergency" if urgency == EMERGENCY else "refer_urgent"

@@ -13,7 +13,7 @@ from intake.core.redflags import (
     GP_FLAG_RULES,
     RED_FLAG_RULES,
 )
-from tests.intake.test_core_builders import SCREENED, assessed, document, sample
+from tests.intake.test_core_builders import SCREENED, assessed, document, make_case, sample
 
 #: Each question answered "yes" on its own: (flag, urgency). Suspected infection, a
 #: worsening deficit and major trauma are same day; risk factors alone within days.
@@ -55,6 +55,21 @@ def test_a_yes_on_the_red_flag_screen_refers_with_its_urgency_and_no_plan(
     assert doc["referral_to"] == REFERRAL_TO[urgency]
     assert doc["plan"] is None
     assert any(question in e for e in doc["red_flags"][0]["evidence"])
+
+
+@pytest.mark.parametrize("question", RED_FLAG_QUESTIONS)
+@pytest.mark.parametrize("answer", [True, False, None])
+def test_a_row_that_reads_a_question_looks_it_up_as_its_lambda_reads_it(
+    question: str, answer: bool | None
+) -> None:
+    answers = {} if answer is None else {question: answer}
+    case = make_case({"history.red_flags": answers})
+    assert case.history.red_flags.answers()[RED_FLAG_QUESTIONS.index(question)] is answer
+    for rule in RED_FLAG_RULES:
+        if rule.question is not None:
+            looked_up = rule.question in case.history.red_flags.answered_yes()
+            expected = rule.question == question and answer is True
+            assert looked_up is rule.applies(case) is expected
 
 
 def test_a_no_on_every_red_flag_question_raises_no_flag() -> None:
