@@ -73,35 +73,54 @@ WEAK = frozenset(range(5))  # MRC grades below 5 (a grade is a whole number, 0-5
 DIFFICULT = ("difficult",)  # heel or toe walking
 
 
-def _on(found: Sided[Any] | None, present: Container[Any]) -> tuple[str, ...]:
+def _on(found: Sided[Any], present: Container[Any]) -> tuple[str, ...]:
     """The sides, left first, on which `found` was recorded with a value in `present`."""
-    if found is None:
-        return ()
     return on_sides(found.left in present, found.right in present)
 
 
+# Each reads its finding and tests for None itself: most findings are not recorded in a
+# given case, and a row then costs one call.
+
+
 def _reflex_lost(reflex: str) -> Callable[[Case], tuple[str, ...]]:
-    return lambda c: _on(c.exam.reflexes.get(reflex), LOST)
+    def sides(c: Case) -> tuple[str, ...]:
+        found = c.exam.reflexes.get(reflex)
+        return () if found is None else _on(found, LOST)
+
+    return sides
 
 
 def _weak(muscle: str) -> Callable[[Case], tuple[str, ...]]:
-    return lambda c: _on(c.exam.strength.get(muscle), WEAK)
+    def sides(c: Case) -> tuple[str, ...]:
+        found = c.exam.strength.get(muscle)
+        return () if found is None else _on(found, WEAK)
+
+    return sides
 
 
 def _numb(dermatome: str) -> Callable[[Case], tuple[str, ...]]:
-    return lambda c: _on(c.exam.sensation.get(dermatome), LOST)
+    def sides(c: Case) -> tuple[str, ...]:
+        found = c.exam.sensation.get(dermatome)
+        return () if found is None else _on(found, LOST)
+
+    return sides
 
 
 def _positive(test: str) -> Callable[[Case], tuple[str, ...]]:
-    return lambda c: c.exam.test_sides(test, "positive")
+    def sides(c: Case) -> tuple[str, ...]:
+        return c.exam.test_sides(test, "positive") if test in c.exam.tests else ()
+
+    return sides
 
 
 def _heel_walk(c: Case) -> tuple[str, ...]:
-    return _on(c.exam.heel_walk, DIFFICULT)
+    found = c.exam.heel_walk
+    return () if found is None else _on(found, DIFFICULT)
 
 
 def _toe_walk(c: Case) -> tuple[str, ...]:
-    return _on(c.exam.toe_walk, DIFFICULT)
+    found = c.exam.toe_walk
+    return () if found is None else _on(found, DIFFICULT)
 
 
 SCREENS = "AccessEmergencyMedicine functional screens [S]"
@@ -145,31 +164,38 @@ class Root:
     evidence: tuple[str, ...]  # "exam.reflexes.achilles.right: Ankle reflex reduced ..."
 
 
+#: The answer when the deficits point to no one root, by the history's side: the same
+#: frozen answer for every such case.
+_NO_ROOT = {side: Root(None, side, ()) for side in (None, "left", "right", "both")}
+
+
 def find_root(case: Case) -> Root:
     """The one root the deficits point to; `None` when none do, two tie, or the same
     deficits are found on both sides."""
-    hits: dict[str, list[tuple[str, RootRule]]] = {level: [] for level in ROOT_LEVELS}
-    found = False
+    hits: list[tuple[RootRule, str]] = []  # table order, then left before right
     for rule in ROOT_RULES:
         for side in rule.sides(case):
-            hits[rule.level].append((side, rule))
-            found = True
+            hits.append((rule, side))
     history_side = case.history.side if case.history.side in ("left", "right", "both") else None
-    if not found:
-        return Root(None, history_side, ())
-    best = max(map(len, hits.values()))
-    leaders = [level for level in ROOT_LEVELS if len(hits[level]) == best]
+    if not hits:
+        return _NO_ROOT[history_side]
+    count = dict.fromkeys(ROOT_LEVELS, 0)
+    for rule, _ in hits:
+        count[rule.level] += 1
+    best = max(count.values())
+    leaders = [level for level in ROOT_LEVELS if count[level] == best]
     if len(leaders) > 1:
-        return Root(None, history_side, ())
+        return _NO_ROOT[history_side]
     level = leaders[0]
-    by_side = {side: {rule.finding for s, rule in hits[level] if s == side} for side in SIDES}
-    if by_side["left"] and by_side["left"] == by_side["right"]:
+    found = [(rule, side) for rule, side in hits if rule.level == level]
+    left = {rule.finding for rule, side in found if side == "left"}
+    if left and left == {rule.finding for rule, side in found if side == "right"}:
         # The same deficits on both sides (e.g. both ankle reflexes reduced, common with
         # age and in stenosis) do not point to one compressed root [I].
-        return Root(None, "both", ())
-    sides = {side for side, _ in hits[level]}
+        return _NO_ROOT["both"]
+    sides = {side for _, side in found}
     side = sides.pop() if len(sides) == 1 else "both"
-    evidence = tuple([f"{rule.finding}.{side}: {rule.why}" for side, rule in hits[level]])
+    evidence = tuple([f"{rule.finding}.{side}: {rule.why}" for rule, side in found])
     return Root(level, side, evidence)
 
 

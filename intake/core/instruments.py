@@ -319,21 +319,22 @@ def konno_inputs(case: Case) -> KonnoInputs | None:
     ):
         return None
     # ABI >= 0.9 when measured; otherwise palpable foot pulses stand in for it [I].
-    abi_ok = e.abi >= 0.9 if e.abi is not None else e.pedal_pulses == "present"
+    abi_ge_09 = e.abi >= 0.9 if e.abi is not None else e.pedal_pulses == "present"
     achilles = e.reflexes.get("achilles")
     lost = ("reduced", "absent")
-    atr = achilles is not None and (achilles.left in lost or achilles.right in lost)
+    atr_reduced = achilles is not None and (achilles.left in lost or achilles.right in lost)
+    # Positional, in the order of the fields: a class called with keywords costs a dict.
     return KonnoInputs(
-        age=case.patient.age,
-        diabetes="diabetes" in h.conditions,
-        ic=h.neurogenic_claudication,
-        worse_standing="standing" in h.aggravating,
-        better_forward="bending_forward" in h.relieving,
-        induced_forward="bending_forward" in h.aggravating,
-        induced_backward="bending_backward" in h.aggravating or e.extension_provokes is True,
-        abi_ge_09=abi_ok,
-        atr_reduced=atr,
-        slr_pos=bool(e.test_sides("slr", "positive")),
+        case.patient.age,
+        "diabetes" in h.conditions,  # diabetes
+        h.neurogenic_claudication,  # ic
+        "standing" in h.aggravating,  # worse_standing
+        "bending_forward" in h.relieving,  # better_forward
+        "bending_forward" in h.aggravating,  # induced_forward
+        "bending_backward" in h.aggravating or e.extension_provokes is True,  # induced_backward
+        abi_ge_09,
+        atr_reduced,
+        bool(e.test_sides("slr", "positive")),  # slr_pos
     )
 
 
@@ -380,11 +381,11 @@ def cook_inputs(case: Case) -> CookInputs:
     h = case.history
     aggravating = h.aggravating or frozenset()
     return CookInputs(
-        bilateral_symptoms=h.side == "both",
-        leg_pain_more_than_back=h.leg_pain_worse_than_back is True,
-        pain_walking_standing=not aggravating.isdisjoint(("walking", "standing")),
-        relief_sitting="sitting" in (h.relieving or frozenset()),
-        age=case.patient.age,
+        h.side == "both",  # bilateral_symptoms
+        h.leg_pain_worse_than_back is True,  # leg_pain_more_than_back
+        not aggravating.isdisjoint(("walking", "standing")),  # pain_walking_standing
+        "sitting" in (h.relieving or frozenset()),  # relief_sitting
+        case.patient.age,
     )
 
 
@@ -415,16 +416,15 @@ class Scores:
 def score_case(case: Case) -> Scores:
     q, h = case.questionnaires, case.history
     konno = konno_inputs(case)
+    start_back = q.start_back
     return Scores(
-        odi=None if q.odi is None else score_odi(q.odi),
-        rmdq=None if q.rmdq is None else score_rmdq(q.rmdq),
-        start_back=(
-            None
-            if q.start_back is None
-            else score_start_back(q.start_back.items, q.start_back.bothersomeness)
-        ),
-        sbi=None if q.sbi is None else score_sbi(q.sbi),
-        nprs=Nprs(h.leg_pain_now, h.leg_pain_worst, h.leg_pain_best, h.back_pain_now),
-        konno_lss=None if konno is None else score_konno(konno),
-        cook_lss=score_cook(cook_inputs(case)),
+        None if q.odi is None else score_odi(q.odi),
+        None if q.rmdq is None else score_rmdq(q.rmdq),
+        None
+        if start_back is None
+        else score_start_back(start_back.items, start_back.bothersomeness),
+        None if q.sbi is None else score_sbi(q.sbi),
+        Nprs(h.leg_pain_now, h.leg_pain_worst, h.leg_pain_best, h.back_pain_now),
+        None if konno is None else score_konno(konno),
+        score_cook(cook_inputs(case)),
     )

@@ -79,6 +79,11 @@ class FlagRule:
         """The row as a flag cites it: made once, shared by every case it applies to."""
         return FlagEvidence(self.finding, self.why, self.source)
 
+    @cached_property
+    def flag(self) -> Flag:
+        """The flag when this row is the only one of its code that applies: made once."""
+        return Flag(self.code, (self.evidence,), self.urgency)
+
 
 def _answered_yes(question: str) -> Callable[[Case], bool]:
     return lambda c: getattr(c.history.red_flags, question) is True
@@ -379,6 +384,9 @@ def _collect(rules: tuple[FlagRule, ...], case: Case, yes: tuple[str, ...]) -> t
         return ()
     flags = []
     for code, rows in found.items():
+        if len(rows) == 1:
+            flags.append(rows[0].flag)
+            continue
         evidence, levels = [], []
         for r in rows:
             evidence.append(r.evidence)

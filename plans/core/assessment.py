@@ -44,19 +44,20 @@ def with_visit_red_flags(case: Case) -> Case:
 def assess(case: Case, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Assessment:
     screened = with_visit_red_flags(case)
     f = assess_findings(screened)
+    # Positional, in the order of the fields: a class called with keywords costs a dict.
     return Assessment(
-        disposition=f.disposition,
-        red_flags=f.red_flags,
-        amber_flags=f.amber_flags,
-        gp_flags=f.gp_flags,
-        chronicity=f.chronicity,
-        scores=f.scores,
-        causes=f.causes,
-        root=f.root,
-        urgency=f.urgency,
-        referral_to=f.referral_to,
-        plan=propose_plan(f, screened),
-        review=review(case, thresholds),
+        f.disposition,
+        f.red_flags,
+        f.amber_flags,
+        f.gp_flags,
+        f.chronicity,
+        f.scores,
+        f.causes,
+        f.root,
+        f.urgency,
+        f.referral_to,
+        propose_plan(f, screened),  # plan
+        review(case, thresholds),
     )
 
 
