@@ -57,6 +57,8 @@ MEASURES = (
 )
 #: The measures the verdict turns on (the case format: leg pain or ODI).
 DECIDING = ("leg_pain", "odi")
+#: Each measure's row of MEASURES by its code.
+_MEASURE = {row[0]: row for row in MEASURES}
 
 
 @slot_init
@@ -118,20 +120,21 @@ def compare(
     measure: str, baseline: float, latest: float, thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> Change:
     """One measure then and now, against its absolute MIC and 30 % of the baseline."""
-    field = next(m[2] for m in MEASURES if m[0] == measure)
+    field = _MEASURE[measure][2]
     mic = getattr(thresholds, field) if field else None
     change = round(latest - baseline, 1)
     percent = None if baseline == 0 else 100 * change / baseline
     by_percent = percent is not None and abs(percent) >= thresholds.percent
     by_points = mic is not None and abs(change) >= mic
+    # Positional, in the order of the fields: a class called with keywords costs a dict.
     return Change(
-        measure=measure,
-        baseline=baseline,
-        latest=latest,
-        change=change,
-        percent=percent,
-        meaningful=change < 0 and (by_points or by_percent),
-        meaningfully_worse=change > 0 and (by_points or by_percent),
+        measure,
+        baseline,
+        latest,
+        change,
+        percent,
+        change < 0 and (by_points or by_percent),  # meaningful
+        change > 0 and (by_points or by_percent),  # meaningfully_worse
     )
 
 
@@ -147,7 +150,7 @@ def _sbi_total(answers: Any) -> float | None:
 
 def _latest(course: Course) -> dict[str, float | None]:
     """The newest value of each measure: a re-measurement, else a visit's pain before."""
-    latest: dict[str, float | None] = dict.fromkeys(m[0] for m in MEASURES)
+    latest: dict[str, float | None] = dict.fromkeys(_MEASURE)
     for visit in course.visits:
         if visit.leg_pain_before is not None:
             latest["leg_pain"] = visit.leg_pain_before
@@ -190,19 +193,23 @@ def changes_from_baseline(
 
 def new_red_flags(course: Course) -> tuple[str, ...]:
     """The red-flag questions answered yes at any visit, in the vocabulary's order."""
-    yes = {question for v in course.visits for question in v.new_red_flags.answered_yes()}
+    yes: set[str] = set()
+    for visit in course.visits:
+        yes.update(visit.new_red_flags.answered_yes())
+    if not yes:  # the usual case
+        return ()
     return tuple(question for question in RED_FLAG_QUESTIONS if question in yes)
 
 
 def _words(change: Change) -> str:
-    name = next(m[1] for m in MEASURES if m[0] == change.measure)
+    name = _MEASURE[change.measure][1]
     percent = "" if change.percent is None else f", {change.percent:+.0f} %"
     return f"{name}: {change.baseline:g} to {change.latest:g} ({change.change:+g}{percent})"
 
 
 def _verdict(changes: dict[str, Change]) -> tuple[str, list[Reason]]:
     deciding = [changes[code] for code in DECIDING if code in changes]
-    source = {c.measure: next(m[3] for m in MEASURES if m[0] == c.measure) for c in deciding}
+    source = {c.measure: _MEASURE[c.measure][3] for c in deciding}
     worse = [c for c in deciding if c.meaningfully_worse]
     if worse:
         return "worse", [Reason(f"Meaningfully worse: {_words(c)}", source[c.measure])
@@ -226,6 +233,7 @@ def _verdict(changes: dict[str, Change]) -> tuple[str, list[Reason]]:
     return "no_change", [Reason(f"No improvement: {_words(c)}", OSTELO) for c in changes.values()]
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Situation:
     """What the recommendation turns on."""
@@ -279,10 +287,10 @@ def review(case: Case, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Review | 
     flags = new_red_flags(course)
     rule = _recommendation(
         Situation(
-            verdict=verdict,
-            red_flags=bool(flags),
-            course_done=max(at_visit, done) >= course.planned_visits,
-            at_or_after_review=at_visit >= course.review_at_visit,
+            verdict,
+            bool(flags),  # red_flags
+            max(at_visit, done) >= course.planned_visits,  # course_done
+            at_visit >= course.review_at_visit,  # at_or_after_review
         )
     )
     events: dict[str, list[int]] = {}
@@ -290,13 +298,13 @@ def review(case: Case, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Review | 
         for code in visit.adverse_events:
             events.setdefault(code, []).append(visit.number)
     return Review(
-        at_visit=at_visit,
-        visits_done=done,
-        visits_left=max(course.planned_visits - done, 0),
-        changes=changes,
-        verdict=verdict,
-        recommendation=rule.recommendation,
-        why=(*why, Reason(rule.why, rule.source)),
-        adverse_events=tuple({"code": c, "at_visits": n} for c, n in events.items()),
-        new_red_flags=flags,
+        at_visit,
+        done,  # visits_done
+        max(course.planned_visits - done, 0),  # visits_left
+        changes,
+        verdict,
+        rule.recommendation,
+        (*why, Reason(rule.why, rule.source)),
+        tuple([{"code": c, "at_visits": n} for c, n in events.items()]),  # adverse_events
+        flags,  # new_red_flags
     )
