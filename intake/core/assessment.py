@@ -89,11 +89,16 @@ def _flags(flags: tuple[Flag, ...]) -> list[dict[str, Any]]:
     return out
 
 
-def _cause(c: CauseScore) -> dict[str, Any]:
-    evidence = []
-    for e in c.evidence:
-        evidence.append(e.document.copy())  # its own copy: a document is the caller's
-    return {"code": c.code, "likelihood": c.likelihood, "points": c.points, "evidence": evidence}
+def _causes(causes: tuple[CauseScore, ...]) -> list[dict[str, Any]]:
+    out = []
+    for c in causes:
+        evidence = []
+        for e in c.evidence:
+            evidence.append(e.document.copy())  # its own copy: a document is the caller's
+        out.append(
+            {"code": c.code, "likelihood": c.likelihood, "points": c.points, "evidence": evidence}
+        )
+    return out
 
 
 def scores_to_dict(s: Scores) -> dict[str, Any]:
@@ -142,7 +147,7 @@ def findings_to_dict(findings: Findings) -> dict[str, Any]:
         "gp_flags": _flags(a.gp_flags),
         "chronicity": a.chronicity,
         "scores": scores_to_dict(a.scores),
-        "causes": [_cause(c) for c in a.causes],
+        "causes": _causes(a.causes),
         "root": {"level": a.root.level, "side": a.root.side, "evidence": list(a.root.evidence)},
     }
 

@@ -202,11 +202,12 @@ def find_root(case: Case) -> Root:
 # --- the findings the cause rules read ---------------------------------------------------
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+# Not frozen: made and read inside `rank_causes` only, and a frozen class sets each of
+# its nineteen fields through a descriptor call (plain slot stores are a tenth of that).
+@dataclass(slots=True)
 class Findings:
     """Derived facts of one case, named as a clinician would say them, each worked out once
-    per case by `findings_of` (the rules read them as attributes)."""
+    per case by `findings_of` (the rules read them as attributes, never set them)."""
 
     case: Case
     scores: Scores

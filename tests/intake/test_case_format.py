@@ -55,6 +55,24 @@ def test_the_same_case_always_gives_the_same_document() -> None:
     assert all(json.dumps(assessment_document(parse_case(text))) == first for _ in range(5))
 
 
+def _containers(node: Any) -> list[Any]:
+    if isinstance(node, dict):
+        return [node, *(c for v in node.values() for c in _containers(v))]
+    if isinstance(node, list):
+        return [node, *(c for v in node for c in _containers(v))]
+    return []
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_two_documents_of_one_case_share_no_dict_or_list_so_either_can_be_changed(
+    name: str,
+) -> None:
+    case = load_case(sample(name))
+    first, second = assessment_document(case), assessment_document(case)
+    assert first == second
+    assert not {id(c) for c in _containers(first)} & {id(c) for c in _containers(second)}
+
+
 def test_an_absent_finding_stays_none_and_differs_from_a_negative_one() -> None:
     absent = load_case(MINIMAL)
     negative = load_case(
