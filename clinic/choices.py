@@ -26,12 +26,14 @@ class FixedChoices(BaseChoiceIterator):
 
     def __init__(self, choices: Iterable[tuple[Any, Any]]) -> None:
         self.choices = tuple((value, label) for value, label in choices)
-        #: Each option as a select writes it: its value as text, then value and label
-        #: escaped for HTML (escaped once here rather than on every page).
-        self.escaped = tuple(
-            ("" if value is None else str(value), escape(_text(value)), escape(_text(label)))
+        #: Each option as Django's select template writes it: (its value as text, the
+        #: option, the option selected), escaped once here rather than on every page.
+        self.options = tuple(
+            (_text(value), f'\n  <option value="{v}">{t}</option>\n',
+             f'\n  <option value="{v}" selected>{t}</option>\n')
             for value, label in self.choices
-        )
+            for v, t in [(escape(_text(value)), escape(_text(label)))]
+        )  # fmt: skip
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         return iter(self.choices)

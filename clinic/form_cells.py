@@ -18,23 +18,25 @@ from typing import Any
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.forms.utils import ErrorList
+from django.forms.widgets import Input
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
 from clinic.choices import FixedChoices
-from clinic.form_renderer import attributes, shown
+from clinic.form_renderer import BUILDERS, WIDGETS, FormRenderer, attributes, shown
 
 #: Widgets that carry form-select rather than form-control.
 SELECT = (forms.Select,)
 #: Lists of options: each option a checkbox or a radio button with its own label.
 CHOICES = (forms.CheckboxSelectMultiple, forms.RadioSelect)
+TEXTAREA = WIDGETS + "textarea.html"
 
 
 def _classes(*names: str) -> str:
     return " ".join(name for name in names if name)
 
 
-def bootstrap_widget(field: forms.BoundField, invalid: bool) -> str:
+def bootstrap_widget(field: forms.BoundField, ident: str, errors: ErrorList) -> str:
     """The widget with the classes crispy's `{% crispy_field %}` adds: its kind, then
     the Bootstrap class (form-select, form-control or form-check-input), then is-invalid
     when the field has errors."""
@@ -44,34 +46,104 @@ def bootstrap_widget(field: forms.BoundField, invalid: bool) -> str:
     else:
         bootstrap = "form-select" if isinstance(widget, SELECT) else "form-control"
     classes = widget.attrs.get("class", "").split()
-    for name in (type(widget).__name__.lower(), bootstrap, "is-invalid" if invalid else ""):
+    for name in (type(widget).__name__.lower(), bootstrap, "is-invalid" if errors else ""):
         if name and name not in classes:
             classes.append(name)
     widget.attrs["class"] = " ".join(classes)
-    if type(widget) is forms.Select and isinstance(widget.choices, FixedChoices):
-        return fixed_select(field, widget, widget.choices)
-    return str(field)
+    return widget_html(field, ident, errors)
 
 
-def fixed_select(field: forms.BoundField, widget: forms.Select, choices: FixedChoices) -> str:
-    """`str(field)` for a plain select of fixed choices, without Django's widget context:
-    the same attributes (`BoundField.build_widget_attrs`, `Widget.build_attrs`), the same
-    rule for the option selected (the first whose value is the field's) and the markup of
-    Django's select template, with the options escaped once (`FixedChoices.escaped`). A
-    test compares every select of the exam with Django's own, byte for byte."""
-    extra = field.build_widget_attrs({}, widget)
-    if field.auto_id and "id" not in widget.attrs:
-        extra.setdefault("id", field.auto_id)
-    values = widget.format_value(field.value())
+def widget_attrs(
+    field: forms.BoundField, widget: forms.Widget, ident: str, errors: ErrorList, attrs: dict
+) -> dict[str, Any]:
+    """The widget's attributes as `BoundField.as_widget` gives them to the widget
+    (`BoundField.build_widget_attrs`, then `Widget.build_attrs`), from what the cell has
+    already read once: the field's id and its errors."""
+    extra = dict(attrs)
+    f = field.field
+    if f.required and field.form.use_required_attribute:
+        if widget.use_required_attribute(field.initial):
+            extra["required"] = True
+    if f.disabled:
+        extra["disabled"] = True
+    hidden = widget.is_hidden
+    if not hidden and errors:
+        extra["aria-invalid"] = "true"
+    if not extra.get("aria-describedby") and not widget.use_fieldset:
+        described = _described_by(field, widget, ident, errors)
+        if described:
+            extra["aria-describedby"] = described
+    return {**widget.attrs, **extra}
+
+
+def _described_by(
+    field: forms.BoundField, widget: forms.Widget, ident: str, errors: ErrorList
+) -> str | None:
+    """`BoundField.aria_describedby`."""
+    if widget.attrs.get("aria-describedby"):
+        return None
+    if not ident or widget.is_hidden:
+        return ""
+    ids = [f"{ident}_helptext"] if field.help_text else []
+    if errors:
+        ids.append(f"{ident}_error")
+    return " ".join(ids)
+
+
+def _plain(kind: type[forms.Widget], base: type[forms.Widget]) -> bool:
+    """Whether the widget class renders as `base` does: same context, same render."""
+    return kind.get_context is base.get_context and kind.render is forms.Widget.render
+
+
+def _lean(widget: forms.Widget) -> str:
+    """Which of the lean ways writes this widget: "select", "input", "textarea" or ""."""
+    kind = type(widget)
+    if kind is forms.Select and isinstance(widget.choices, FixedChoices):
+        return "select"
+    if issubclass(kind, Input) and _plain(kind, Input):
+        return "input" if widget.template_name in BUILDERS else ""
+    if issubclass(kind, forms.Textarea) and _plain(kind, forms.Widget):
+        return "textarea" if widget.template_name == TEXTAREA else ""
+    return ""
+
+
+def widget_html(field: forms.BoundField, ident: str, errors: ErrorList) -> str:
+    """`str(field)`, for a select of fixed choices, an input or a text area, without
+    Django's widget context: the same attributes (`widget_attrs`), value
+    (`Widget.format_value`) and markup (clinic.form_renderer), the options of a select
+    written from `FixedChoices.options`. Any other widget, or a form with another
+    renderer, is Django's own `str(field)`. A test compares every widget of every page
+    with Django's, byte for byte, with and without errors."""
+    widget = field.field.widget
+    lean = _lean(widget) if isinstance(field.form.renderer, FormRenderer) else ""
+    if not lean:
+        return str(field)
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = widget_attrs(field, widget, ident, errors, {})
+    if ident and "id" not in widget.attrs:
+        attrs.setdefault("id", ident)
+    value = widget.format_value(field.value())
+    name = field.html_name
+    if lean == "select":
+        return fixed_select(name, attrs, value, widget.choices)
+    if lean == "input":
+        context = {"type": widget.input_type, "name": name, "value": value, "attrs": attrs}
+        return SafeString(BUILDERS[widget.template_name](context))
+    return SafeString(BUILDERS[TEXTAREA]({"name": name, "value": value, "attrs": attrs}))
+
+
+def fixed_select(name: str, attrs: dict[str, Any], values: list[str], choices: FixedChoices) -> str:
+    """Django's select template, the first option whose value is the field's selected."""
     options, chosen = [], False
-    for text, value, label in choices.escaped:
-        selected = not chosen and text in values
-        chosen = chosen or selected
-        mark = " selected" if selected else ""
-        options.append(f'\n  <option value="{value}"{mark}>{label}</option>\n')
-    attrs = attributes(widget.build_attrs(widget.attrs, extra))
+    for text, plain, selected in choices.options:
+        if not chosen and text in values:
+            chosen = True
+            options.append(selected)
+        else:
+            options.append(plain)
     return SafeString(
-        f'<select name="{shown(field.html_name)}"{attrs}>{"".join(options)}\n</select>'
+        f'<select name="{shown(name)}"{attributes(attrs)}>{"".join(options)}\n</select>'
     )
 
 
@@ -85,22 +157,28 @@ def _required(field: forms.BoundField) -> str:
     return " requiredField" if field.field.required else ""
 
 
-def _errors(field: forms.BoundField, errors: ErrorList, show: bool = True) -> str:
+def _for_label(field: forms.BoundField, ident: str) -> str:
+    """`BoundField.id_for_label`."""
+    widget = field.field.widget
+    return widget.id_for_label(widget.attrs.get("id") or ident)
+
+
+def _errors(ident: str, errors: ErrorList, show: bool = True) -> str:
     if not (show and errors):
         return ""
     lines = "".join(
-        f'<p id="error_{n}_{field.auto_id}"><strong>{shown(error)}</strong></p>'
+        f'<p id="error_{n}_{ident}"><strong>{shown(error)}</strong></p>'
         for n, error in enumerate(errors, 1)
     )
-    ident = getattr(errors, "field_id", field.auto_id)  # Django 5.2 sets it on the list
+    ident = getattr(errors, "field_id", ident)  # Django 5.2 sets it on the list
     return f'<div id="{ident}_error" class="invalid-feedback">{lines}</div>'
 
 
-def _help(field: forms.BoundField) -> str:
+def _help(field: forms.BoundField, ident: str) -> str:
     if not field.help_text:
         return ""
-    ident = f'id="{field.auto_id}_helptext" ' if field.auto_id else ""
-    return f'<div {ident}class="form-text">{field.help_text}</div>'  # help text is HTML
+    target = f'id="{ident}_helptext" ' if ident else ""
+    return f'<div {target}class="form-text">{field.help_text}</div>'  # help text is HTML
 
 
 def _wrapper(field: forms.BoundField, first: str, wrapper_class: str) -> str:
@@ -110,29 +188,37 @@ def _wrapper(field: forms.BoundField, first: str, wrapper_class: str) -> str:
 
 
 def _input(
-    field: forms.BoundField, errors: ErrorList, show_labels: bool, show_errors: bool, wrapper: str
+    field: forms.BoundField,
+    ident: str,
+    errors: ErrorList,
+    show_labels: bool,
+    show_errors: bool,
+    wrapper: str,
 ) -> str:
     label = ""
     if field.label and show_labels:
-        target = f'for="{field.id_for_label}" ' if field.id_for_label else ""
+        for_label = _for_label(field, ident)
+        target = f'for="{for_label}" ' if for_label else ""
         label = f'<label {target}class="form-label{_required(field)}">{_label(field)}</label>'
     return (
-        f'<div id="div_{field.auto_id}" class="{_wrapper(field, "mb-3", wrapper)}">{label}'
-        f"{bootstrap_widget(field, bool(errors))}{_errors(field, errors, show_errors)}"
-        f"{_help(field)}</div>"
+        f'<div id="div_{ident}" class="{_wrapper(field, "mb-3", wrapper)}">{label}'
+        f"{bootstrap_widget(field, ident, errors)}{_errors(ident, errors, show_errors)}"
+        f"{_help(field, ident)}</div>"
     )
 
 
-def _checkbox(field: forms.BoundField, errors: ErrorList, show_errors: bool, wrapper: str) -> str:
+def _checkbox(
+    field: forms.BoundField, ident: str, errors: ErrorList, show_errors: bool, wrapper: str
+) -> str:
     label = (
-        f'<label for="{field.id_for_label}" class="form-check-label{_required(field)}">'
+        f'<label for="{_for_label(field, ident)}" class="form-check-label{_required(field)}">'
         f"{_label(field)}</label>"
     )
     return (
-        f'<div class="mb-3"><div id="div_{field.auto_id}" '
+        f'<div class="mb-3"><div id="div_{ident}" '
         f'class="{_wrapper(field, "form-check", wrapper)}">'
-        f"{bootstrap_widget(field, bool(errors))}{label}"
-        f"{_errors(field, errors, show_errors)}{_help(field)}</div></div>"
+        f"{bootstrap_widget(field, ident, errors)}{label}"
+        f"{_errors(ident, errors, show_errors)}{_help(field, ident)}</div></div>"
     )
 
 
@@ -146,34 +232,90 @@ def optgroups(field: forms.BoundField) -> list[tuple[Any, list[dict[str, Any]], 
     return widget.optgroups(field.html_name, widget.format_value(field.value()), attrs)
 
 
-def _options(field: forms.BoundField, errors: ErrorList, show_errors: bool, inline: bool) -> str:
+def _option_inputs(field: forms.BoundField, ident: str, errors: ErrorList) -> list[str] | None:
+    """Each option's `<input>` of a list of fixed choices, as Django's `optgroups` and
+    `create_option` describe it (the list's attributes on every option, its id numbered,
+    checked when chosen), without a dictionary per option; None for any other list."""
+    widget = field.field.widget
+    ident = widget.attrs.get("id") or ident
+    if not (
+        ident
+        and isinstance(widget.choices, FixedChoices)
+        and type(widget) in (forms.CheckboxSelectMultiple, forms.RadioSelect)
+    ):
+        return None
+    attrs = widget_attrs(field, widget, ident, errors, {"id": ident})
+    if "checked" in attrs:
+        return None
+    names = list(attrs)
+    at = names.index("id")
+    before = attributes({k: attrs[k] for k in names[:at]})
+    after = attributes({k: attrs[k] for k in names[at + 1 :]})
+    values = widget.format_value(field.value())
+    several = widget.allow_multiple_selected
+    invalid = " is-invalid" if errors else ""
+    start = f'<input type="{widget.input_type}" class="form-check-input{invalid}" '
+    start += f'name="{field.html_name}" value="'
+    inputs, chosen = [], False
+    for index, (value, label) in enumerate(widget.choices):
+        text = "" if value is None else str(value)
+        selected = (several or not chosen) and text in values
+        chosen = chosen or selected
+        number = f"{ident}_{index}"
+        inputs.append(
+            f'{start}{shown("" if value is None else value)}"{before} id="{shown(number)}"'
+            f'{after}{" checked" if selected else ""}>'
+            f'<label for="{number}" class="form-check-label">{shown(label)}</label>'
+        )
+    return inputs
+
+
+def _options(
+    field: forms.BoundField, ident: str, errors: ErrorList, show_errors: bool, inline: bool
+) -> str:
     """crispy's radio_checkbox_select.html: every option a form-check with its label."""
+    check = "form-check form-check-inline" if inline else "form-check"
+    below = _errors(ident, errors, show_errors) if not inline else ""
+    inputs = _option_inputs(field, ident, errors)
+    out = ["<div>"]
+    if inputs is not None:
+        out += [f'<div class="{check}">{html}</div>' for html in inputs]
+        if below and inputs:
+            out[-1] = f'<div class="{check}">{inputs[-1]}{below}</div>'
+    else:
+        out += _django_options(field, check, errors, below)
+    out.append("</div>")
+    if inline:
+        out.append(_errors(ident, errors))  # crispy shows these whatever form_show_errors says
+    out.append(_help(field, ident))
+    return "".join(out)
+
+
+def _django_options(
+    field: forms.BoundField, check: str, errors: ErrorList, below: str
+) -> list[str]:
+    """The options of any list (groups, choices made per form) from Django's `optgroups`."""
     groups = optgroups(field)
     invalid = " is-invalid" if errors else ""
-    check = "form-check form-check-inline" if inline else "form-check"
-    out = ["<div>"]
+    out = []
     for g, (group, options, _index) in enumerate(groups):
         if group:
             out.append(f"<strong>{shown(group)}</strong>")
         for n, option in enumerate(options):
             last = g == len(groups) - 1 and n == len(options) - 1
-            below = _errors(field, errors, show_errors) if last and not inline else ""
             out.append(
                 f'<div class="{check}"><input type="{option["type"]}" '
                 f'class="form-check-input{invalid}" name="{field.html_name}" '
                 f'value="{shown(option["value"])}"{attributes(option["attrs"])}>'
                 f'<label for="{option["attrs"]["id"]}" class="form-check-label">'
-                f"{shown(option['label'])}</label>{below}</div>"
+                f"{shown(option['label'])}</label>{below if last else ''}</div>"
             )
-    out.append("</div>")
-    if inline:
-        out.append(_errors(field, errors))  # crispy shows these whatever form_show_errors says
-    out.append(_help(field))
-    return "".join(out)
+    return out
 
 
 def _choices(
     field: forms.BoundField,
+    ident: str,
     errors: ErrorList,
     show_labels: bool,
     show_errors: bool,
@@ -182,20 +324,22 @@ def _choices(
 ) -> str:
     legend, end = "", ""
     if field.label and (show_labels or inline):
-        described = field.aria_describedby
+        widget = field.field.widget
+        described = _described_by(field, widget, ident, errors)
         described = f' aria-describedby="{described}"' if described else ""
-        use_fieldset = inline or field.use_fieldset
+        use_fieldset = inline or widget.use_fieldset
         tag = "legend" if use_fieldset else "label"
         size = " fs-6" if use_fieldset else ""
-        target = f'for="{field.id_for_label}" ' if inline or field.id_for_label else ""
+        for_label = _for_label(field, ident)
+        target = f'for="{for_label}" ' if inline or for_label else ""
         legend = (
             f'<{tag} {target}class="form-label{_required(field)}{size}">{_label(field)}</{tag}>'
         )
         if use_fieldset:
             legend, end = f"<fieldset{described}>{legend}", "</fieldset>"
     return (
-        f'<div id="div_{field.auto_id}" class="{_wrapper(field, "mb-3", wrapper)}">{legend}'
-        f"{_options(field, errors, show_errors, inline)}{end}</div>"
+        f'<div id="div_{ident}" class="{_wrapper(field, "mb-3", wrapper)}">{legend}'
+        f"{_options(field, ident, errors, show_errors, inline)}{end}</div>"
     )
 
 
@@ -210,17 +354,18 @@ def cell(
     """The field as crispy's Bootstrap 5 `field.html` renders it (with `inline`, as
     `InlineCheckboxes` does), in the default layout: labels above, no grid classes."""
     widget = field.field.widget
+    ident = field.auto_id  # read once: each reading formats it anew
     errors = field.errors  # a new list on each reading when there are none: read it once
     if widget.is_hidden:
-        html = str(field)
+        html = widget_html(field, ident, errors)
     elif isinstance(widget, CHOICES):
-        html = _choices(field, errors, show_labels, show_errors, wrapper_class, inline)
+        html = _choices(field, ident, errors, show_labels, show_errors, wrapper_class, inline)
     elif isinstance(widget, forms.CheckboxInput) and show_labels:
-        html = _checkbox(field, errors, show_errors, wrapper_class)
+        html = _checkbox(field, ident, errors, show_errors, wrapper_class)
     elif isinstance(widget, forms.CheckboxInput | forms.FileInput):
         html = crispy_cell(field, show_labels, show_errors, wrapper_class)
     else:
-        html = _input(field, errors, show_labels, show_errors, wrapper_class)
+        html = _input(field, ident, errors, show_labels, show_errors, wrapper_class)
     return SafeString(html)
 
 

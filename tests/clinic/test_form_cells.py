@@ -186,17 +186,47 @@ def test_a_form_error_of_no_one_field_is_shown_as_crispy_shows_it():
     assert parse_html(cells(form)) == parse_html(as_crispy_form(form))
 
 
-def test_a_select_of_fixed_choices_is_written_byte_for_byte_as_django_writes_it():
-    from clinic.choices import FixedChoices
-    from clinic.form_cells import fixed_select
-    from intake.exam_forms import ExamForm
+def test_each_widget_written_without_djangos_context_is_byte_for_byte_djangos(settings, client):
+    """Selects of fixed choices, inputs and text areas (`widget_html`), on every page, as
+    they come and with an error on each field."""
+    from clinic.form_cells import _lean, widget_html
 
-    data = {"slr_left": "positive", "side": "nowhere", "rf_fever_or_chills": "yes"}
-    for form in (ExamForm(), ExamForm(data)):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    client.force_login(get_user_model().objects.get(username="practitioner"))
+    every = staff_forms(client) + questionnaire_forms()
+    lean = 0
+    for form in every + [with_an_error_on_every_field(form) for form in every]:
+        for field in form:
+            lean += bool(_lean(field.field.widget))
+            assert widget_html(field, field.auto_id, field.errors) == str(field), field.name
+    assert lean > 2 * 100
+
+
+def test_a_list_of_fixed_choices_is_written_as_djangos_options_are():
+    """Checkboxes and radio buttons of fixed choices, ticked or not, with an error or not,
+    written without Django's options match the same list written from them."""
+    from clinic.choices import FixedChoices
+    from clinic.form_cells import _django_options, _option_inputs
+
+    choices = FixedChoices([("", "None"), ("a<b", 'Says "<b>"'), ("c", "C")])
+
+    class Lists(forms.Form):
+        several = forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, required=False
+        )
+        one = forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
+        marked = forms.MultipleChoiceField(
+            choices=choices,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "x", "data-y": "1"}),
+            help_text="Tick any.",
+        )
+
+    for data in (None, {"several": ["a<b", "c"], "one": "c", "marked": ["x"]}):
+        form = Lists(data)
         form.is_bound and form.is_valid()
-        selects = [f for f in form if type(f.field.widget) is forms.Select
-                   and isinstance(f.field.widget.choices, FixedChoices)]  # fmt: skip
-        assert len(selects) > 60
-        for field in selects:
-            widget = field.field.widget
-            assert fixed_select(field, widget, widget.choices) == str(field), field.name
+        for field in form:
+            inputs = _option_inputs(field, field.auto_id, field.errors)
+            assert inputs is not None
+            ours = [f'<div class="form-check">{html}</div>' for html in inputs]
+            assert ours == _django_options(field, "form-check", field.errors, ""), field.name
