@@ -41,5 +41,8 @@ class FixedChoices(BaseChoiceIterator):
     def __len__(self) -> int:
         return len(self.choices)
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> FixedChoices:
+    def __copy__(self) -> FixedChoices:
         return self  # immutable: a form's copy may share it
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FixedChoices:
+        return self

@@ -61,9 +61,10 @@ def widget_attrs(
     already read once: the field's id and its errors."""
     extra = dict(attrs)
     f = field.field
-    if f.required and field.form.use_required_attribute:
-        if widget.use_required_attribute(field.initial):
-            extra["required"] = True
+    # Django asks the widget first; the field and the form are cheaper to ask.
+    required = f.required and field.form.use_required_attribute
+    if required and widget.use_required_attribute(field.initial):
+        extra["required"] = True
     if f.disabled:
         extra["disabled"] = True
     hidden = widget.is_hidden
@@ -264,7 +265,7 @@ def _option_inputs(field: forms.BoundField, ident: str, errors: ErrorList) -> li
         number = f"{ident}_{index}"
         inputs.append(
             f'{start}{shown("" if value is None else value)}"{before} id="{shown(number)}"'
-            f'{after}{" checked" if selected else ""}>'
+            f"{after}{' checked' if selected else ''}>"
             f'<label for="{number}" class="form-check-label">{shown(label)}</label>'
         )
     return inputs

@@ -18,6 +18,7 @@ from django import forms
 from django.utils.safestring import mark_safe
 
 from clinic.choices import FixedChoices
+from clinic.form_fields import Fields
 from clinic.form_layout import FIELD_TEMPLATE, Cells, Choices, Row, Section, SideBySide, row
 from intake.core import vocabulary as vocab
 from intake.core.paths import MISSING, get_path, set_path
@@ -326,7 +327,9 @@ def _pair(*names: str) -> Cells:
 
 
 class ExamForm(forms.Form):
-    """All of the exam, the history taken in the room and TCM notes, with a version check."""
+    """All of the exam, the history taken in the room and TCM notes, with a version check.
+
+    The fields of `SPECS` are made once, below the class, and copied for each form."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
 
@@ -335,95 +338,16 @@ class ExamForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         patient_said = questionnaire_history or {}
-        for spec in SPECS:
-            field = spec.field()
-            if spec.path[0] == "history":
-                answer = _get({"history": patient_said}, spec.path)
-                if answer is not None:
-                    field.help_text = f"Questionnaire: {_words(answer)}"
-            self.fields[spec.name] = field
+        for spec in HISTORY_SPECS:
+            answer = _get({"history": patient_said}, spec.path)
+            if answer is not None:
+                self.fields[spec.name].help_text = f"Questionnaire: {_words(answer)}"
         self.helper = FormHelper()
         self.helper.include_media = False  # none of its widgets has media to include
         self.helper.form_id = "exam-form"
         self.helper.field_template = FIELD_TEMPLATE
         self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = self._layout()
-
-    def _layout(self) -> Layout:
-        neural = []
-        for test, label in vocab.NEURAL_TENSION_TESTS.choices():
-            neural.append(_sides(test, label))
-            if test == "slr":
-                neural.append(row("SLR angle (degrees)", "slr_left_angle", "slr_right_angle"))
-        return Layout(
-            "version",
-            Section("Neural tension tests", SideBySide(*neural, headings=("Left", "Right"))),
-            Section(
-                "Gluteal tests",
-                SideBySide(*(_sides(t, label) for t, label in vocab.GLUTEAL_TESTS.choices())),
-            ),
-            Section(
-                "Lumbar spine",
-                _pair("step_off", "midline_sill"),
-                _pair("extension_provokes", "flexion_relieves"),
-                SideBySide(*(_sides(t, label) for t, label in vocab.LUMBAR_TESTS.choices())),
-            ),
-            Section(
-                "Neurology",
-                SideBySide(
-                    *(_sides(f"reflex_{r}", name) for r, name in vocab.REFLEXES.choices()),
-                    *(_sides(f"strength_{m}", name) for m, name in vocab.MUSCLES.choices()),
-                    *(_sides(f"sensation_{d}", f"Sensation {d}") for d in vocab.DERMATOMES.codes),
-                ),
-                _pair("sensation_saddle", "romberg"),
-                SideBySide(
-                    _sides("heel_walk", "Heel walking"),
-                    _sides("toe_walk", "Toe walking"),
-                    _sides("plantar_response", "Plantar response (Babinski)"),
-                    _sides("ankle_clonus", "Ankle clonus (sustained, > 3 beats)"),
-                ),
-                _pair("wide_based_gait"),
-            ),
-            Section(
-                "Circulation and temperature", _pair("pedal_pulses", "abi"), _pair("temperature_c")
-            ),
-            Section(
-                "Imaging",
-                _pair("imaging_modality", "imaging_disc_level"),
-                _pair("imaging_stenosis", "imaging_listhesis"),
-            ),
-            Section(
-                "History taken in the room",
-                mark_safe(  # noqa: S308 (our own text)
-                    '<p class="form-text">Leave a question blank to keep the patient\'s own '
-                    "questionnaire answer (shown under each field).</p>"
-                ),
-                _pair("duration_weeks", "side"),
-                _pair("onset", "trigger"),
-                Choices("pain_regions"),
-                _pair("leg_pain_worse_than_back", "neurogenic_claudication"),
-                Choices("symptoms"),
-                Choices("aggravating"),
-                Choices("relieving"),
-                _pair("leg_pain_now", "leg_pain_worst"),
-                _pair("leg_pain_best", "back_pain_now"),
-            ),
-            Section(
-                "Red-flag questions",
-                *(
-                    _pair(*pair)
-                    for pair in _pairs([f"rf_{q}" for q in vocab.RED_FLAG_QUESTIONS.codes])
-                ),
-            ),
-            Section(
-                "Conditions and contributing factors",
-                Choices("conditions"),
-                _pair("pregnant", "gestation_weeks"),
-                Choices("contributing"),
-            ),
-            Section("TCM notes (optional)", _pair("tcm_tongue", "tcm_pulse"), "tcm_pattern"),
-            Submit("save", "Save exam"),
-        )
+        self.helper.layout = LAYOUT
 
     def parts(self) -> dict[str, dict[str, Any]]:
         """The cleaned form as the exam's case-format parts (blank fields left out)."""
@@ -451,12 +375,86 @@ class ExamForm(forms.Form):
         return cleaned
 
 
+def _layout() -> Layout:
+    neural = []
+    for test, label in vocab.NEURAL_TENSION_TESTS.choices():
+        neural.append(_sides(test, label))
+        if test == "slr":
+            neural.append(row("SLR angle (degrees)", "slr_left_angle", "slr_right_angle"))
+    return Layout(
+        "version",
+        Section("Neural tension tests", SideBySide(*neural, headings=("Left", "Right"))),
+        Section(
+            "Gluteal tests",
+            SideBySide(*(_sides(t, label) for t, label in vocab.GLUTEAL_TESTS.choices())),
+        ),
+        Section(
+            "Lumbar spine",
+            _pair("step_off", "midline_sill"),
+            _pair("extension_provokes", "flexion_relieves"),
+            SideBySide(*(_sides(t, label) for t, label in vocab.LUMBAR_TESTS.choices())),
+        ),
+        Section(
+            "Neurology",
+            SideBySide(
+                *(_sides(f"reflex_{r}", name) for r, name in vocab.REFLEXES.choices()),
+                *(_sides(f"strength_{m}", name) for m, name in vocab.MUSCLES.choices()),
+                *(_sides(f"sensation_{d}", f"Sensation {d}") for d in vocab.DERMATOMES.codes),
+            ),
+            _pair("sensation_saddle", "romberg"),
+            SideBySide(
+                _sides("heel_walk", "Heel walking"),
+                _sides("toe_walk", "Toe walking"),
+                _sides("plantar_response", "Plantar response (Babinski)"),
+                _sides("ankle_clonus", "Ankle clonus (sustained, > 3 beats)"),
+            ),
+            _pair("wide_based_gait"),
+        ),
+        Section(
+            "Circulation and temperature", _pair("pedal_pulses", "abi"), _pair("temperature_c")
+        ),
+        Section(
+            "Imaging",
+            _pair("imaging_modality", "imaging_disc_level"),
+            _pair("imaging_stenosis", "imaging_listhesis"),
+        ),
+        Section(
+            "History taken in the room",
+            mark_safe(  # noqa: S308 (our own text)
+                '<p class="form-text">Leave a question blank to keep the patient\'s own '
+                "questionnaire answer (shown under each field).</p>"
+            ),
+            _pair("duration_weeks", "side"),
+            _pair("onset", "trigger"),
+            Choices("pain_regions"),
+            _pair("leg_pain_worse_than_back", "neurogenic_claudication"),
+            Choices("symptoms"),
+            Choices("aggravating"),
+            Choices("relieving"),
+            _pair("leg_pain_now", "leg_pain_worst"),
+            _pair("leg_pain_best", "back_pain_now"),
+        ),
+        Section(
+            "Red-flag questions",
+            *(_pair(*pair) for pair in _pairs([f"rf_{q}" for q in vocab.RED_FLAG_QUESTIONS.codes])),
+        ),
+        Section(
+            "Conditions and contributing factors",
+            Choices("conditions"),
+            _pair("pregnant", "gestation_weeks"),
+            Choices("contributing"),
+        ),
+        Section("TCM notes (optional)", _pair("tcm_tongue", "tcm_pulse"), "tcm_pattern"),
+        Submit("save", "Save exam"),
+    )
+
+
 def _pairs(names: list[str]) -> list[tuple[str, ...]]:
     return [tuple(names[i : i + 2]) for i in range(0, len(names), 2)]
 
 
 def _order(name: str) -> Callable[[str], int]:
-    field = SPECS_BY_NAME[name].field()
+    field = ExamForm.base_fields[name]
     assert isinstance(field, forms.ChoiceField)  # only choice fields hold lists
     # Built from (code, words) pairs above; the stubs allow any kind of choices.
     choices = [value for value, _ in cast(list[tuple[str, str]], field.choices)]
@@ -504,3 +502,14 @@ def merge(
 
 def _shown(value: Any) -> str:
     return "not recorded" if value is None else _words(value)
+
+
+#: The fields of SPECS, made once: each form copies them (`Fields`), as Django copies
+#: declared fields.
+ExamForm.base_fields = ExamForm.declared_fields = Fields(
+    {**ExamForm.base_fields, **{spec.name: spec.field() for spec in SPECS}}
+)
+#: The fields whose help text tells the patient's own questionnaire answer.
+HISTORY_SPECS = [spec for spec in SPECS if spec.path[0] == "history"]
+#: The layout, made once: its objects keep nothing of the form they render.
+LAYOUT = _layout()
