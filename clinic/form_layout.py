@@ -9,7 +9,12 @@ their fields with `form_cells.cell()`, the same markup in one Python call:
 - `Choices`: a list of checkboxes laid out inline;
 - `Section`: a fieldset with its legend around fields, markup and the objects above
   (crispy's `Fieldset` renders a template and compiles its legend as a template, on every
-  request).
+  request);
+- `Block`: a `<div>` with classes around the same (crispy's `Div` renders a template;
+  its `HTML` compiles its markup as a template, on every request);
+- `Markup`: markup as it is, in a layout (where crispy's `HTML` would compile it);
+- `submit()`: crispy's `Submit` button as markup (crispy compiles its value as a template
+  and renders its own with the page's whole context flattened, on every request).
 
 `FIELD_TEMPLATE` (`FormHelper.field_template`) does the same for any field crispy places
 itself.
@@ -27,6 +32,7 @@ from django import forms
 from django.template import Context
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString
+from django.utils.text import slugify
 
 from clinic.form_cells import cell, flags, from_context
 
@@ -124,6 +130,29 @@ class Choices(LayoutObject):
         return from_context(form[self.fields[0]], context, inline=True)
 
 
+def _children(
+    children: Sequence[str | LayoutObject],
+    form: forms.Form,
+    context: Context,
+    template_pack: str,
+) -> str:
+    """Field names as cells, marked-safe strings as they are, layout objects rendered."""
+    given = flags(context)
+    parts = []
+    for child in children:
+        if isinstance(child, SafeData):
+            parts.append(str(child))
+        elif isinstance(child, str):
+            parts.append(cell(form[child], **given))
+        else:
+            parts.append(child.render(form, context, template_pack=template_pack))
+    return "".join(parts)
+
+
+def _names(children: Sequence[str | LayoutObject]) -> list[str]:
+    return [c for c in children if isinstance(c, str) and not isinstance(c, SafeData)]
+
+
 class Section(LayoutObject):
     """A fieldset under its legend: field names become cells, marked-safe strings are
     written as they are, layout objects render themselves."""
@@ -131,20 +160,51 @@ class Section(LayoutObject):
     def __init__(self, legend: str, *children: str | LayoutObject) -> None:
         self.legend = legend
         self.children = children
-        self.fields = [c for c in children if isinstance(c, str) and not isinstance(c, SafeData)]
+        self.fields = _names(children)
 
     def render(
         self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
     ) -> SafeString:
         claim(form, self.fields)
-        given = flags(context)
-        parts = []
-        for child in self.children:
-            if isinstance(child, SafeData):
-                parts.append(str(child))
-            elif isinstance(child, str):
-                parts.append(cell(form[child], **given))
-            else:
-                parts.append(child.render(form, context, template_pack=template_pack))
+        parts = _children(self.children, form, context, template_pack)
         legend = f"<legend>{conditional_escape(self.legend)}</legend>" if self.legend else ""
-        return SafeString(f"<fieldset>{legend}{''.join(parts)}</fieldset>")
+        return SafeString(f"<fieldset>{legend}{parts}</fieldset>")
+
+
+class Block(LayoutObject):
+    """A `<div>` of the given classes around its children, as `Section` writes them."""
+
+    def __init__(self, css_class: str, *children: str | LayoutObject) -> None:
+        self.css_class = css_class
+        self.children = children
+        self.fields = _names(children)
+
+    def render(
+        self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
+    ) -> SafeString:
+        claim(form, self.fields)
+        parts = _children(self.children, form, context, template_pack)
+        return SafeString(f'<div class="{conditional_escape(self.css_class)}">{parts}</div>')
+
+
+class Markup(LayoutObject):
+    """Markup written as it is, where a layout takes only layout objects and field names."""
+
+    def __init__(self, html: SafeString) -> None:
+        self.html = html
+        self.fields: list[str] = []
+
+    def render(
+        self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
+    ) -> SafeString:
+        return self.html
+
+
+def submit(name: str, value: str) -> SafeString:
+    """crispy's `Submit(name, value)`: a primary button named, valued and identified as
+    crispy's own (`submit-id-<name>`)."""
+    return SafeString(
+        f'<input type="submit" name="{conditional_escape(name)}" '
+        f'value="{conditional_escape(value)}" class="btn btn-primary" '
+        f'id="submit-id-{slugify(name)}">'
+    )

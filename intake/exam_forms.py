@@ -13,13 +13,23 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout, Submit
+from crispy_forms.layout import Layout
 from django import forms
 from django.utils.safestring import mark_safe
 
 from clinic.choices import FixedChoices
 from clinic.form_fields import Fields
-from clinic.form_layout import FIELD_TEMPLATE, Cells, Choices, Row, Section, SideBySide, row
+from clinic.form_layout import (
+    FIELD_TEMPLATE,
+    Cells,
+    Choices,
+    Markup,
+    Row,
+    Section,
+    SideBySide,
+    row,
+    submit,
+)
 from intake.core import vocabulary as vocab
 from intake.core.paths import MISSING, get_path, set_path
 from intake.models import EXAM_PARTS
@@ -445,7 +455,7 @@ def _layout() -> Layout:
             Choices("contributing"),
         ),
         Section("TCM notes (optional)", _pair("tcm_tongue", "tcm_pulse"), "tcm_pattern"),
-        Submit("save", "Save exam"),
+        Markup(submit("save", "Save exam")),
     )
 
 

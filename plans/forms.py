@@ -6,11 +6,12 @@ import datetime
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Layout, Submit
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
-from clinic.form_layout import FIELD_TEMPLATE, Cells, Section
+from clinic.form_layout import FIELD_TEMPLATE, Block, Cells, Section, submit
 from intake.core import vocabulary
 from plans.core.propose import EA_DEFAULT_HZ, MODALITIES, plan_problems
 from plans.core.propose import SESSION_RANGE as MINUTES
@@ -22,7 +23,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CUPPING_METHODS = vocabulary.CUPPING_METHODS.choices()
 CUPPING_METHOD_NAMES = dict(CUPPING_METHODS)
 # A plain button: crispy's Submit always adds btn-primary, which would hide the outline.
-SAVE_DRAFT = HTML(
+SAVE_DRAFT = SafeString(
     '<button type="submit" name="save" value="1" class="btn btn-outline-primary">'
     "Save draft</button>"
 )
@@ -202,8 +203,10 @@ class PlanForm(DraftForm):
         self.helper.include_media = False  # none of its widgets has media to include
         self.helper.field_template = FIELD_TEMPLATE
         self.helper.layout = Layout(
-            Div(
-                Div(
+            Block(
+                "row",
+                Block(
+                    "col-lg-6",
                     Section(
                         "Modalities",
                         "modalities",
@@ -213,9 +216,9 @@ class PlanForm(DraftForm):
                         "gua_sha_area",
                         "points",
                     ),
-                    css_class="col-lg-6",
                 ),
-                Div(
+                Block(
+                    "col-lg-6",
                     Section(
                         "Dose and schedule",
                         Cells(
@@ -229,15 +232,10 @@ class PlanForm(DraftForm):
                         *(["confirm_past_start"] if self._past_start_posted() else []),
                     ),
                     Section("Home care", "exercises", "advice", "referrals", "patient_note"),
-                    css_class="col-lg-6",
                 ),
-                css_class="row",
             ),
             "revision",
-            HTML('<div class="d-flex flex-wrap gap-2 mt-2">'),
-            SAVE_DRAFT,
-            Submit("approve", "Approve plan"),
-            HTML("</div>"),
+            Block("d-flex flex-wrap gap-2 mt-2", SAVE_DRAFT, submit("approve", "Approve plan")),
         )
 
     def _past_start_posted(self) -> bool:
@@ -401,10 +399,7 @@ class ReferralForm(DraftForm):
             ),
             "letter",
             "revision",
-            HTML('<div class="d-flex flex-wrap gap-2">'),
-            SAVE_DRAFT,
-            Submit("approve", "Approve letter"),
-            HTML("</div>"),
+            Block("d-flex flex-wrap gap-2", SAVE_DRAFT, submit("approve", "Approve letter")),
         )
 
     def plan_fields(self) -> dict[str, Any]:

@@ -67,3 +67,27 @@ def test_the_lean_field_template_gives_the_same_widgets_as_crispys_own():
             lean_html[lean_html.index(start) :].split(">")[0]
             == (crispy_html[crispy_html.index(start) :].split(">")[0])
         )
+
+
+def test_a_block_a_button_and_markup_are_what_crispys_div_submit_and_html_write():
+    from crispy_forms.layout import HTML, Div, Submit
+    from django.template import Context
+    from django.test.html import parse_html
+    from django.utils.safestring import SafeString
+
+    from clinic.form_layout import Block, Markup, submit
+
+    form, context = TwoSides(), Context({"form_show_labels": True})
+    ours = Layout(
+        Block("row g-2", Block("col-6", "slr_left"), SafeString("<p>Both</p>")),
+        Markup(submit("approve", "Approve <plan>")),
+    )
+    theirs = Layout(
+        Div(Div("slr_left", css_class="col-6"), HTML("<p>Both</p>"), css_class="row g-2"),
+        Submit("approve", "Approve <plan>"),
+    )
+    html = ours.render(form, context)
+    form.rendered_fields = set()
+    form.crispy_field_template = FIELD_TEMPLATE
+    assert parse_html(html) == parse_html(theirs.render(form, context))
+    assert 'value="Approve &lt;plan&gt;"' in html
