@@ -11,6 +11,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from clinic.choices import FixedChoices
+from clinic.form_fields import Fields
 from clinic.form_layout import FIELD_TEMPLATE, Block, Cells, Section, submit
 from intake.core import vocabulary
 from plans.core.propose import EA_DEFAULT_HZ, MODALITIES, plan_problems
@@ -123,14 +125,14 @@ class PlanForm(DraftForm):
 
     modalities = forms.MultipleChoiceField(
         label="Modalities",
-        choices=vocabulary.MODALITIES.choices(),
+        choices=FixedChoices(vocabulary.MODALITIES.choices()),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one modality."},
     )
     ea_frequency_hz = forms.IntegerField(label="Electroacupuncture frequency (Hz)", required=False)
     ea_minutes = forms.IntegerField(label="Electroacupuncture duration (minutes)", required=False)
     cupping_method = forms.ChoiceField(
-        label="Cupping method", choices=CUPPING_METHODS, required=False
+        label="Cupping method", choices=FixedChoices(CUPPING_METHODS), required=False
     )
     cupping_area = forms.CharField(label="Cupping area", max_length=200, required=False)
     gua_sha_area = forms.CharField(label="Gua sha area", max_length=200, required=False)
@@ -155,7 +157,7 @@ class PlanForm(DraftForm):
     )
     referrals = forms.MultipleChoiceField(
         label="Refer alongside treatment to",
-        choices=vocabulary.REFERRAL_TARGETS.choices(),
+        choices=FixedChoices(vocabulary.REFERRAL_TARGETS.choices()),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -368,6 +370,9 @@ class PlanForm(DraftForm):
             "patient_note": c["patient_note"].strip(),
         }
 
+
+#: The plan builder's fields, copied for each form without the copy module (`Fields`).
+PlanForm.base_fields = PlanForm.declared_fields = Fields(PlanForm.base_fields)
 
 URGENCIES = vocabulary.URGENCIES.choices()
 #: Letters approved before the same-day urgency existed stored "urgent"; they still print
