@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -65,16 +66,23 @@ def shown(value: Any) -> str:
     return str(conditional_escape(value if isinstance(value, str) else str(value)))
 
 
+@lru_cache(maxsize=256)
+def _attribute_name(name: str) -> str:
+    """An attribute's name escaped: the names come from the code, a few dozen in all."""
+    return html.escape(name)
+
+
 def attributes(attrs: dict[str, Any]) -> str:
     """django/forms/widgets/attrs.html: False leaves the attribute out, True writes its name."""
     out = []
     for name, value in attrs.items():
         if value is False:
             continue
+        key = _attribute_name(name) if type(name) is str else shown(name)
         if value is True:
-            out.append(f" {shown(name)}")
+            out.append(f" {key}")
         else:
-            out.append(f' {shown(name)}="{_formatted(value)}"')
+            out.append(f' {key}="{_formatted(value)}"')
     return "".join(out)
 
 
