@@ -9,6 +9,11 @@ areas (the widget from `clinic.form_renderer`), a single checkbox, and lists of 
 or radio buttons, stacked or inline. tests/clinic/test_form_cells.py renders every field of
 every form both ways and compares the HTML. Anything else (a file input) goes through
 crispy's own template.
+
+The widget itself, for a select of fixed choices, an input or a text area, is written
+without Django's widget context (`widget_html`: the same attributes, value and markup,
+byte for byte), and a list of fixed choices without a dictionary per option
+(`_option_inputs`); a cell reads the field's id and errors once and hands them down.
 """
 
 from __future__ import annotations
