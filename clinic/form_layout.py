@@ -6,6 +6,7 @@ their fields with `form_cells.cell()`, the same markup in one Python call:
 
 - `SideBySide`: a table of rows, one per test, one column per side (left and right);
 - `Cells`: a few fields side by side in a Bootstrap row;
+- `Plain`: fields with nothing around them (a hidden version number);
 - `Choices`: a list of checkboxes laid out inline;
 - `Section`: a fieldset with its legend around fields, markup and the objects above
   (crispy's `Fieldset` renders a template and compiles its legend as a template, on every
@@ -114,6 +115,21 @@ class Cells(LayoutObject):
             f'<div class="{self.column}">{cell(form[name], **given)}</div>' for name in self.fields
         )
         return SafeString(f'<div class="row g-2">{cells}</div>')
+
+
+class Plain(LayoutObject):
+    """Fields as cells with nothing around them (crispy would render each through the
+    field template, with the page's whole context flattened into it)."""
+
+    def __init__(self, *fields: str) -> None:
+        self.fields = list(fields)
+
+    def render(
+        self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
+    ) -> SafeString:
+        claim(form, self.fields)
+        given = flags(context)
+        return SafeString("".join(cell(form[name], **given) for name in self.fields))
 
 
 class Choices(LayoutObject):

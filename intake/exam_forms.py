@@ -24,6 +24,7 @@ from clinic.form_layout import (
     Cells,
     Choices,
     Markup,
+    Plain,
     Row,
     Section,
     SideBySide,
@@ -392,7 +393,7 @@ def _layout() -> Layout:
         if test == "slr":
             neural.append(row("SLR angle (degrees)", "slr_left_angle", "slr_right_angle"))
     return Layout(
-        "version",
+        Plain("version"),
         Section("Neural tension tests", SideBySide(*neural, headings=("Left", "Right"))),
         Section(
             "Gluteal tests",

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 
 from clinic.choices import FixedChoices
 from clinic.form_fields import Fields
-from clinic.form_layout import FIELD_TEMPLATE, Block, Cells, Section, submit
+from clinic.form_layout import FIELD_TEMPLATE, Block, Cells, Plain, Section, submit
 from intake.core import vocabulary
 from plans.core.propose import EA_DEFAULT_HZ, MODALITIES, plan_problems
 from plans.core.propose import SESSION_RANGE as MINUTES
@@ -236,7 +236,7 @@ class PlanForm(DraftForm):
                     Section("Home care", "exercises", "advice", "referrals", "patient_note"),
                 ),
             ),
-            "revision",
+            Plain("revision"),
             Block("d-flex flex-wrap gap-2 mt-2", SAVE_DRAFT, submit("approve", "Approve plan")),
         )
 
