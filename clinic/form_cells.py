@@ -75,7 +75,7 @@ def widget_attrs(
     hidden = widget.is_hidden
     if not hidden and errors:
         extra["aria-invalid"] = "true"
-    if not extra.get("aria-describedby") and not widget.use_fieldset:
+    if not extra.get("aria-describedby") and not field.use_fieldset:
         described = _described_by(field, widget, ident, errors)
         if described:
             extra["aria-describedby"] = described
@@ -104,8 +104,8 @@ def _plain(kind: type[forms.Widget], base: type[forms.Widget]) -> bool:
 def _lean(widget: forms.Widget) -> str:
     """Which of the lean ways writes this widget: "select", "input", "textarea" or ""."""
     kind = type(widget)
-    if kind is forms.Select and isinstance(widget.choices, FixedChoices):
-        return "select"
+    if isinstance(widget, forms.Select) and kind is forms.Select:
+        return "select" if isinstance(widget.choices, FixedChoices) else ""
     if issubclass(kind, Input) and _plain(kind, Input):
         return "input" if widget.template_name in BUILDERS else ""
     if issubclass(kind, forms.Textarea) and _plain(kind, forms.Widget):

@@ -21,8 +21,13 @@ from django.forms.widgets import ChoiceWidget
 
 #: The copies `copy_field` makes as Django's own: a field's, a choice field's, a widget's
 #: and a widget with choices'.
-FIELD_COPIES = (forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__)
-WIDGET_COPIES = (forms.Widget.__deepcopy__, ChoiceWidget.__deepcopy__)
+FIELD_COPIES = (vars(forms.Field)["__deepcopy__"], vars(forms.ChoiceField)["__deepcopy__"])
+WIDGET_COPIES = (vars(forms.Widget)["__deepcopy__"], vars(ChoiceWidget)["__deepcopy__"])
+
+
+def _copy_of(kind: type) -> Any:
+    """The `__deepcopy__` a class has (its own or inherited)."""
+    return getattr(kind, "__deepcopy__", None)
 
 
 def _shallow(obj: Any) -> Any:
@@ -35,9 +40,7 @@ def _shallow(obj: Any) -> Any:
 def copy_field(field: forms.Field) -> forms.Field:
     """`copy.deepcopy(field)`, for the fields and widgets Django copies in the plain way."""
     widget = field.widget
-    if type(field).__deepcopy__ not in FIELD_COPIES or (
-        type(widget).__deepcopy__ not in WIDGET_COPIES
-    ):
+    if _copy_of(type(field)) not in FIELD_COPIES or _copy_of(type(widget)) not in WIDGET_COPIES:
         return copy.deepcopy(field)
     new = _shallow(field)
     new.widget = _shallow(widget)
@@ -47,7 +50,7 @@ def copy_field(field: forms.Field) -> forms.Field:
     new.error_messages = field.error_messages.copy()
     new.validators = field.validators[:]
     if isinstance(field, forms.ChoiceField):
-        new._choices = copy.deepcopy(field._choices)
+        new.__dict__["_choices"] = copy.deepcopy(field.__dict__["_choices"])
     return new
 
 
