@@ -19,6 +19,8 @@ from typing import Any
 from django import forms
 from django.forms.widgets import ChoiceWidget
 
+from clinic.choices import FixedChoices
+
 #: The copies `copy_field` makes as Django's own: a field's, a choice field's, a widget's
 #: and a widget with choices'.
 FIELD_COPIES = (vars(forms.Field)["__deepcopy__"], vars(forms.ChoiceField)["__deepcopy__"])
@@ -45,11 +47,12 @@ def copy_field(field: forms.Field) -> forms.Field:
     new = _shallow(field)
     new.widget = _shallow(widget)
     new.widget.attrs = widget.attrs.copy()
-    if isinstance(widget, ChoiceWidget):
+    # Fixed choices are their own copy: the shallow copies already hold them.
+    if isinstance(widget, ChoiceWidget) and not isinstance(widget.choices, FixedChoices):
         new.widget.choices = copy.copy(widget.choices)
     new.error_messages = field.error_messages.copy()
     new.validators = field.validators[:]
-    if isinstance(field, forms.ChoiceField):
+    if isinstance(field, forms.ChoiceField) and not isinstance(field.choices, FixedChoices):
         new.__dict__["_choices"] = copy.deepcopy(field.__dict__["_choices"])
     return new
 
