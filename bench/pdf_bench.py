@@ -11,13 +11,16 @@ chart: one page) against the letter (goal: 3 times, as the two-page plan).
 Times are this process's CPU time (a render is single-threaded work in this process: Python,
 Pango, HarfBuzz), so that other programs on a shared machine do not enter the figures, and
 the documents are rendered in turn within each round (the long plan every other round), so
-that what does vary (caches, frequency) touches each of them alike. Speed is measured
+that what does vary (caches, frequency) touches each of them alike; the garbage collector
+runs before each render, so that no render pays for collecting another's garbage (the long
+plan leaves the most). Speed is measured
 here, never asserted in tests.
 """
 
 from __future__ import annotations
 
 import datetime
+import gc
 import io
 import os
 import statistics
@@ -157,6 +160,7 @@ def medians_ms(runs: dict[str, Callable[[], object]], rounds: int, *, every: dic
         for name, run in runs.items():
             if n % every.get(name, 1):
                 continue
+            gc.collect()  # none of the previous document's garbage is collected in this one
             start = time.process_time()
             run()
             times[name].append((time.process_time() - start) * 1000)
