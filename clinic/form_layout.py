@@ -169,38 +169,46 @@ def _names(children: Sequence[str | LayoutObject]) -> list[str]:
     return [c for c in children if isinstance(c, str) and not isinstance(c, SafeData)]
 
 
-class Section(LayoutObject):
-    """A fieldset under its legend: field names become cells, marked-safe strings are
-    written as they are, layout objects render themselves."""
+class _Around(LayoutObject):
+    """Children written as `Section` and `Block` write them, inside what `around` adds:
+    field names become cells, marked-safe strings are written as they are, layout objects
+    render themselves."""
+
+    def __init__(self, *children: str | LayoutObject) -> None:
+        self.children = children
+        self.fields = _names(children)
+
+    def around(self, parts: str) -> str:
+        raise NotImplementedError
+
+    def render(
+        self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
+    ) -> SafeString:
+        claim(form, self.fields)
+        return SafeString(self.around(_children(self.children, form, context, template_pack)))
+
+
+class Section(_Around):
+    """A fieldset under its legend."""
 
     def __init__(self, legend: str, *children: str | LayoutObject) -> None:
+        super().__init__(*children)
         self.legend = legend
-        self.children = children
-        self.fields = _names(children)
 
-    def render(
-        self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
-    ) -> SafeString:
-        claim(form, self.fields)
-        parts = _children(self.children, form, context, template_pack)
+    def around(self, parts: str) -> str:
         legend = f"<legend>{conditional_escape(self.legend)}</legend>" if self.legend else ""
-        return SafeString(f"<fieldset>{legend}{parts}</fieldset>")
+        return f"<fieldset>{legend}{parts}</fieldset>"
 
 
-class Block(LayoutObject):
-    """A `<div>` of the given classes around its children, as `Section` writes them."""
+class Block(_Around):
+    """A `<div>` of the given classes around its children."""
 
     def __init__(self, css_class: str, *children: str | LayoutObject) -> None:
+        super().__init__(*children)
         self.css_class = css_class
-        self.children = children
-        self.fields = _names(children)
 
-    def render(
-        self, form: forms.Form, context: Context, template_pack: str = TEMPLATE_PACK, **_: Any
-    ) -> SafeString:
-        claim(form, self.fields)
-        parts = _children(self.children, form, context, template_pack)
-        return SafeString(f'<div class="{conditional_escape(self.css_class)}">{parts}</div>')
+    def around(self, parts: str) -> str:
+        return f'<div class="{conditional_escape(self.css_class)}">{parts}</div>'
 
 
 class Markup(LayoutObject):
