@@ -11,13 +11,12 @@ Pure: no Django import.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from intake.core.case import SCHEMA_DIR, Case
 from intake.core.classify import POSSIBLE_FROM, CauseScore, Root, chronicity, find_root, rank_causes
-from intake.core.frozen import slot_init
+from intake.core.frozen import result
 from intake.core.instruments import Scores, score_case
 from intake.core.redflags import Flag, screen
 
@@ -25,8 +24,7 @@ ASSESSMENT_FORMAT = "sciatica-assessment/1"
 ASSESSMENT_SCHEMA_PATH = SCHEMA_DIR / "sciatica-assessment-1.json"
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class Findings:
     disposition: str  # treat, refer_emergency, refer_urgent, refer_gp
     red_flags: tuple[Flag, ...]

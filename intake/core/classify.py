@@ -20,12 +20,13 @@ from collections.abc import Callable, Container
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from operator import attrgetter
 from typing import Any
 
 from intake.core import vocabulary
-from intake.core.case import SIDES, Case, Exam, History, Sided, on_sides
-from intake.core.frozen import slot_init
+from intake.core.case import SIDE_TESTS, SIDES, Case, Exam, History, Sided, on_sides
+from intake.core.frozen import result
 from intake.core.instruments import KONNO_CUTOFF, Scores
 from intake.core.redflags import upper_motor_neuron_signs
 
@@ -156,8 +157,7 @@ ROOT_RULES: tuple[RootRule, ...] = (
 ROOT_LEVELS = vocabulary.DERMATOMES.codes
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class Root:
     level: str | None  # None when the findings do not point to one root
     side: str | None  # left, right, both; None when unknown
@@ -199,43 +199,54 @@ def find_root(case: Case) -> Root:
     return Root(level, side, evidence)
 
 
-# --- the findings the cause rules read ---------------------------------------------------
+# --- the facts the cause rules read ------------------------------------------------------
 
-
-# Not frozen: made and read inside `rank_causes` only, and a frozen class sets each of
-# its nineteen fields through a descriptor call (plain slot stores are a tenth of that).
-@dataclass(slots=True)
-class Findings:
-    """Derived facts of one case, named as a clinician would say them, each worked out once
-    per case by `findings_of` (the rules read them as attributes, never set them)."""
-
-    case: Case
-    scores: Scores
-    root: Root
-    positive: AbstractSet[str]  # the side tests positive on at least one side
-    negative: AbstractSet[str]  # the side tests done, and negative on every side tested
-    pain_regions: AbstractSet[str]  # history.pain_regions; empty when not recorded
-    aggravating: AbstractSet[str]  # history.aggravating; empty when not recorded
-    relieving: AbstractSet[str]  # history.relieving; empty when not recorded
-    konno_points: int | None  # the Konno support tool's points; None when not scored
-    claudication: bool | None  # history.neurogenic_claudication
-    leg_worse_than_back: bool | None  # history.leg_pain_worse_than_back
-    unilateral_root_deficit: bool  # the deficits point to one root, on one side
-    #: The deficits point to L4 (the L3-4 roots), where the SLR is insensitive.
-    upper_lumbar_root: bool
-    neuro_exam_normal: bool  # see `neuro_exam_normal()`
-    no_back_pain: bool  # see `no_back_pain()`
-    cook_rules_out: bool  # Cook 0 of 5, with every item it reads asked
-    #: The Cook cluster is counted (it holds both legs, sitting relief and age): the Konno
-    #: tool could not be scored, and the cluster rules in (4 or more) or out.
-    cook_used: bool
-    no_score_holds_age: bool  # neither the Konno tool nor the Cook cluster counts age
-    konno_symptom: bool  # see `konno_symptom()`
-
-    @property
-    def umn(self) -> bool:
-        """Upper-motor-neuron signs (read only by the two rows that need it)."""
-        return upper_motor_neuron_signs(self.case)
+#: Each fact a cause row can name, as a clinician would say it; `facts_of` works out which
+#: hold for one case, once, and every row reads them from that set.
+FACTS: dict[str, str] = {
+    **{f"{t} positive": f"{t} positive on at least one side" for t in SIDE_TESTS},
+    **{f"{t} negative": f"{t} done and negative on every side tested" for t in SIDE_TESTS},
+    "L4 root": "the deficits point to L4 (the L3-4 roots), where the SLR is insensitive",
+    "one root, one side": "the deficits point to one root, on one side",
+    "root found": "the deficits point to a nerve root",
+    "leg pain worse than back": "history.leg_pain_worse_than_back is yes",
+    "back pain worse than leg": "history.leg_pain_worse_than_back is no",
+    "pain below the knee": "a pain region below the knee (shin, calf, foot, toes)",
+    "buttock pain": "buttock among the pain regions",
+    "no back pain": "pain regions recorded without the low back, no back pain now",
+    "neurogenic claudication": "history.neurogenic_claudication is yes",
+    "no neurogenic claudication": "history.neurogenic_claudication is no",
+    "both legs": "history.side is both",
+    "worse sitting": "sitting among the aggravating factors",
+    "relieved sitting": "sitting among the relieving factors",
+    "Konno not scored": "the Konno support tool could not be scored",
+    "Konno 7 or more": f"the Konno support tool scored {KONNO_CUTOFF} or more",
+    "Konno 5 or less": "the Konno support tool scored 5 or less",
+    "Konno symptom": "claudication or relief bending forward (Konno's specific items)",
+    "Cook 4 or more": "the Cook cluster 4 or 5 of 5",
+    "Cook rules out": "the Cook cluster 0 of 5, with every item it reads asked",
+    "Cook used": "the Konno tool not scored and the Cook cluster rules in or out: the "
+    "cluster holds both legs, sitting relief and age",
+    "no score holds age": "neither the Konno tool nor the Cook cluster counts age",
+    "bending forward relieves, not in Konno": "relieved by bending forward (history, when "
+    "the Konno tool, which holds it, was not scored; or on examination)",
+    "extension provokes": "back extension brings on the pain (examination or history)",
+    "older than 70": "patient.age above 70",
+    "younger than 60": "patient.age below 60",
+    "wide-based gait": "exam.wide_based_gait is yes",
+    "abnormal Romberg": "exam.romberg is abnormal",
+    "upper-motor-neuron signs": "signs of a cord lesion (see redflags.upper_motor_neuron_signs)",
+    "neurological exam normal": "reflexes and strength examined, nothing abnormal in any "
+    "neurological finding",
+    "step-off present": "exam.step_off is present",
+    "step-off absent": "exam.step_off is absent",
+    "midline sill present": "exam.midline_sill is present",
+    "imaged disc herniation": "imaging names a disc herniation level",
+    "imaged stenosis": "imaging shows moderate or severe stenosis",
+    "imaged slip": "imaging shows a slip of Meyerding grade 1 or more",
+}
+_POSITIVE = {t: f"{t} positive" for t in SIDE_TESTS}
+_NEGATIVE = {t: f"{t} negative" for t in SIDE_TESTS}
 
 
 def neuro_exam_normal(e: Exam) -> bool:
@@ -278,44 +289,99 @@ def konno_symptom(h: History) -> bool:
     return h.neurogenic_claudication is True or "bending_forward" in (h.relieving or ())
 
 
-def findings_of(case: Case, scores: Scores, root: Root) -> Findings:
-    """The findings of one case, each side test's results read once for all the rules."""
-    positive, negative = set(), set()
+def facts_of(case: Case, scores: Scores, root: Root) -> set[str]:
+    """The facts (`FACTS`) that hold for one case: each side test's results and each
+    derived finding worked out once for all the rows. Written out as plain conditions: a
+    row then costs a set lookup, not a call."""
+    facts: set[str] = set()
+    add = facts.add
     for test, sided in case.exam.tests.items():
         left, right = sided.left, sided.right
         results = (None if left is None else left.result, None if right is None else right.result)
         if "positive" in results:
-            positive.add(test)
+            add(_POSITIVE[test])
         elif "negative" in results:
-            negative.add(test)
-    h = case.history
+            add(_NEGATIVE[test])
+    h, e, age = case.history, case.exam, case.patient.age
+    if root.level is not None:
+        add("root found")
+        if root.level == "L4":
+            add("L4 root")
+        if root.side in SIDES:
+            add("one root, one side")
+    if h.leg_pain_worse_than_back is True:
+        add("leg pain worse than back")
+    elif h.leg_pain_worse_than_back is False:
+        add("back pain worse than leg")
+    regions, aggravating = h.pain_regions or NOTHING, h.aggravating or NOTHING
+    relieving = h.relieving or NOTHING
+    if not regions.isdisjoint(BELOW_KNEE):
+        add("pain below the knee")
+    if "buttock" in regions:
+        add("buttock pain")
+    if no_back_pain(h):
+        add("no back pain")
+    if h.neurogenic_claudication is True:
+        add("neurogenic claudication")
+    elif h.neurogenic_claudication is False:
+        add("no neurogenic claudication")
+    if h.side == "both":
+        add("both legs")
+    if "sitting" in aggravating:
+        add("worse sitting")
+    if "sitting" in relieving:
+        add("relieved sitting")
     konno = scores.konno_lss
-    konno_points = None if konno is None else konno.points
     cook = scores.cook_lss.positive
-    cook_rules_out = cook == 0 and cook_items_asked(h)
-    cook_used = konno_points is None and (cook >= 4 or cook_rules_out)
-    # Positional, in the order of the fields: a class called with keywords costs a dict.
-    return Findings(
-        case,
-        scores,
-        root,
-        positive,
-        negative,
-        h.pain_regions or NOTHING,
-        h.aggravating or NOTHING,
-        h.relieving or NOTHING,
-        konno_points,
-        h.neurogenic_claudication,
-        h.leg_pain_worse_than_back,
-        root.level is not None and root.side in SIDES,  # unilateral_root_deficit
-        root.level == "L4",  # upper_lumbar_root
-        neuro_exam_normal(case.exam),
-        no_back_pain(h),
-        cook_rules_out,
-        cook_used,
-        konno_points is None and not cook_used,  # no_score_holds_age
-        konno_symptom(h),
-    )
+    if konno is None:
+        add("Konno not scored")
+        if cook >= 4:
+            add("Cook 4 or more")
+        if cook == 0 and cook_items_asked(h):
+            add("Cook rules out")
+        if cook >= 4 or "Cook rules out" in facts:
+            add("Cook used")
+        else:
+            add("no score holds age")
+        if "bending_forward" in relieving:
+            add("bending forward relieves, not in Konno")
+    else:
+        if konno.points >= KONNO_CUTOFF:
+            add("Konno 7 or more")
+        elif konno.points <= 5:
+            add("Konno 5 or less")
+    if konno_symptom(h):
+        add("Konno symptom")
+    if e.flexion_relieves is True:
+        add("bending forward relieves, not in Konno")
+    if e.extension_provokes is True or "bending_backward" in aggravating:
+        add("extension provokes")
+    if age > 70:
+        add("older than 70")
+    elif age < 60:
+        add("younger than 60")
+    if e.wide_based_gait is True:
+        add("wide-based gait")
+    if e.romberg == "abnormal":
+        add("abnormal Romberg")
+    if (e.wide_based_gait is True or e.romberg == "abnormal") and upper_motor_neuron_signs(case):
+        add("upper-motor-neuron signs")  # read only with those two findings
+    if neuro_exam_normal(e):
+        add("neurological exam normal")
+    if e.step_off == "present":
+        add("step-off present")
+    elif e.step_off == "absent":
+        add("step-off absent")
+    if e.midline_sill == "present":
+        add("midline sill present")
+    i = case.imaging
+    if i.disc_herniation_level is not None:
+        add("imaged disc herniation")
+    if i.stenosis in ("moderate", "severe"):
+        add("imaged stenosis")
+    if (i.listhesis_grade or 0) >= 1:
+        add("imaged slip")
+    return facts
 
 
 NOTHING: frozenset[str] = frozenset()
@@ -331,8 +397,12 @@ class Rule:
     finding: str  # the case field(s) the rule reads
     why: str  # shown to the practitioner and printed
     source: str  # the paper or guideline the row comes from
-    applies: Callable[[Findings], bool]
+    when: tuple[str, ...]  # the facts (`FACTS`) that must all hold
     lr: str = "none published [I]"  # the likelihood ratio the weight follows
+    unless: tuple[str, ...] = ()  # facts that stop the row
+
+    def applies(self, facts: AbstractSet[str]) -> bool:
+        return frozenset(self.when) <= facts and facts.isdisjoint(self.unless)
 
     @cached_property
     def evidence(self) -> Evidence:
@@ -362,144 +432,142 @@ UPPER_LUMBAR = f"{HARRISON} (reverse SLR for L4); {DEVILLE} (series at L4-5 and 
 CAUSE_RULES: tuple[Rule, ...] = (
     # --- disc herniation with radiculopathy ------------------------------------------------
     Rule("disc_herniation", +1, "exam.slr", "Positive straight leg raise (SLR): sensitive, "
-         "not specific", f"{DEVILLE}: sens 0.91, spec 0.26", lambda f: "slr" in f.positive,
+         "not specific", f"{DEVILLE}: sens 0.91, spec 0.26", ("slr positive",),
          "LR+ 1.2"),
     Rule("disc_herniation", -3, "exam.slr", "SLR negative: a sensitive test, so a negative "
          "makes a herniated disc at L4-5 or L5-S1 less likely (not counted for an L4 root)",
          f"{DEVILLE}; van der Windt 2010 Cochrane; {UPPER_LUMBAR}",
-         lambda f: "slr" in f.negative and not f.upper_lumbar_root, "LR- 0.35"),
+         ("slr negative",), "LR- 0.35", unless=("L4 root",)),
     Rule("disc_herniation", +3, "exam.crossed_slr", "Positive crossed SLR: specific",
-         f"{DEVILLE}: sens 0.29, spec 0.88", lambda f: "crossed_slr" in f.positive, "LR+ 2.4"),
+         f"{DEVILLE}: sens 0.29, spec 0.88", ("crossed_slr positive",), "LR+ 2.4"),
     Rule("disc_herniation", +2, "exam.femoral_nerve_stretch + root",
          "Positive femoral nerve stretch with an L4 (or L3) root pattern: an upper lumbar "
          "disc", UPPER_LUMBAR,
-         lambda f: "femoral_nerve_stretch" in f.positive and f.upper_lumbar_root),
+         ("femoral_nerve_stretch positive", "L4 root")),
     Rule("disc_herniation", +2, "exam.slump", "Positive slump test",
          "Majlesi 2008 J Clin Rheumatol 14:87: sens 0.84, spec 0.83 [S]",
-         lambda f: "slump" in f.positive, "LR+ 4.9 [S]"),
+         ("slump positive",), "LR+ 4.9 [S]"),
     Rule("disc_herniation", -1, "exam.slump", "Slump negative",
-         "Majlesi 2008: sens 0.84 [S]", lambda f: "slump" in f.negative, "LR- 0.19 [S]"),
+         "Majlesi 2008: sens 0.84 [S]", ("slump negative",), "LR- 0.19 [S]"),
     Rule("disc_herniation", +2, "history.leg_pain_worse_than_back",
          "Leg pain worse than back pain", PROJECT,
-         lambda f: f.leg_worse_than_back is True),
+         ("leg pain worse than back",)),
     Rule("disc_herniation", +1, "history.pain_regions", "Pain reaches below the knee "
          "(shin, calf, foot or toes), in a root distribution", f"{HARRISON} [I]",
-         lambda f: not f.pain_regions.isdisjoint(BELOW_KNEE)),
+         ("pain below the knee",)),
     Rule("disc_herniation", +2, "root", "Deficits point to one nerve root on one side",
-         f"{HARRISON}; {PROJECT}", lambda f: f.unilateral_root_deficit,
+         f"{HARRISON}; {PROJECT}", ("one root, one side",),
          "L4 6.3, L5 1.7, S1 1.3 (Iversen 2013, overall clinical evaluation)"),
     Rule("disc_herniation", -2, "history.neurogenic_claudication",
          "Neurogenic claudication: a stenosis pattern rather than a disc",
          f"{PROJECT}, after {SURI} (claudication: LR 3.7 for stenosis)",
-         lambda f: f.claudication is True),
+         ("neurogenic claudication",)),
     Rule("disc_herniation", +2, "imaging.disc_herniation_level",
          "Imaging shows a disc herniation (common without symptoms too)",
-         PROJECT, lambda f: f.case.imaging.disc_herniation_level is not None),
+         PROJECT, ("imaged disc herniation",)),
     # --- lumbar spinal stenosis: each history item counted once ------------------------------
     Rule("spinal_stenosis", +4, "scores.konno_lss", f"Konno support tool {KONNO_CUTOFF} or "
          "more, with claudication or relief bending forward: pulses, no diabetes and "
          "worse standing alone are true of many healthy people",
          "Konno 2007 Eur Spine J 16:1951: sens 92.8%, spec 72.0%; symptom item: "
          f"{PROJECT}",
-         lambda f: f.konno_points is not None and f.konno_points >= KONNO_CUTOFF
-         and f.konno_symptom, "LR 3.3 (Suri 2010)"),
+         ("Konno 7 or more", "Konno symptom"), "LR 3.3 (Suri 2010)"),
     Rule("spinal_stenosis", -2, "scores.konno_lss", "Konno support tool 5 or less",
          "Konno 2007: LSS in 6.3% of the bottom quartile (-2 to 5)",
-         lambda f: f.konno_points is not None and f.konno_points <= 5, "about 0.1 [I]"),
+         ("Konno 5 or less",), "about 0.1 [I]"),
     Rule("spinal_stenosis", +3, "scores.cook_lss", "Cook cluster 4 or 5 of 5 (used when the "
          "Konno tool could not be scored)", "Cook 2011 Physiother Res Int 16:170",
-         lambda f: f.konno_points is None and f.scores.cook_lss.positive >= 4, "LR+ 4.6"),
+         ("Konno not scored", "Cook 4 or more"), "LR+ 4.6"),
     Rule("spinal_stenosis", -2, "scores.cook_lss", "Cook cluster 0 of 5, every item asked "
          "(used when the Konno tool could not be scored)", "Cook 2011: sens 0.96",
-         lambda f: f.konno_points is None and f.cook_rules_out, "LR- 0.19"),
+         ("Konno not scored", "Cook rules out"), "LR- 0.19"),
     Rule("spinal_stenosis", +2, "history.neurogenic_claudication", "Neurogenic claudication "
          "(not already in the Konno score)", SURI,
-         lambda f: f.konno_points is None and f.claudication is True, "LR 3.7"),
+         ("Konno not scored", "neurogenic claudication"), "LR 3.7"),
     Rule("spinal_stenosis", -2, "history.neurogenic_claudication",
          "No neurogenic claudication (not already in the Konno score)", SURI,
-         lambda f: f.konno_points is None and f.claudication is False, "LR 0.23"),
+         ("Konno not scored", "no neurogenic claudication"), "LR 0.23"),
     Rule("spinal_stenosis", +3, "history.side", "Symptoms in both legs (not already in the "
          "Cook cluster)", SURI,
-         lambda f: not f.cook_used and f.case.history.side == "both", "LR 6.3"),
+         ("both legs",), "LR 6.3", unless=("Cook used",)),
     Rule("spinal_stenosis", +3, "history.relieving + history.aggravating",
          "No pain when seated: sitting eases it and does not bring it on (not already in "
          "the Cook cluster)", SURI,
-         lambda f: not f.cook_used and "sitting" in f.relieving
-         and "sitting" not in f.aggravating, "LR 7.4"),
+         ("relieved sitting",), "LR 7.4",
+         unless=("Cook used", "worse sitting")),
     Rule("spinal_stenosis", +3, "history.relieving + exam.flexion_relieves",
          "Relieved by bending forward (not already in the Konno score)", SURI,
-         lambda f: (f.konno_points is None and "bending_forward" in f.relieving)
-         or f.case.exam.flexion_relieves is True, "LR 6.4"),
+         ("bending forward relieves, not in Konno",), "LR 6.4"),
     Rule("spinal_stenosis", +4, "exam.wide_based_gait", "Wide-based gait (not counted with "
          "upper-motor-neuron signs: a cord lesion is then the concern)",
          f"{SURI}; NHS Lothian RefHelp",
-         lambda f: f.case.exam.wide_based_gait is True and not f.umn, "LR 13"),
+         ("wide-based gait",), "LR 13",
+         unless=("upper-motor-neuron signs",)),
     Rule("spinal_stenosis", +2, "exam.romberg", "Abnormal Romberg test (not counted with "
          "upper-motor-neuron signs)", f"{SURI}; NHS Lothian RefHelp",
-         lambda f: f.case.exam.romberg == "abnormal" and not f.umn, "LR 4.2"),
+         ("abnormal Romberg",), "LR 4.2",
+         unless=("upper-motor-neuron signs",)),
     Rule("spinal_stenosis", +1, "patient.age", "Older than 70 (not already in a score)", SURI,
-         lambda f: f.no_score_holds_age and f.case.patient.age > 70, "LR 2.0"),
+         ("older than 70", "no score holds age"), "LR 2.0"),
     Rule("spinal_stenosis", -1, "patient.age", "Younger than 60 (not already in a score)",
-         SURI, lambda f: f.no_score_holds_age and f.case.patient.age < 60, "LR 0.40"),
+         SURI, ("younger than 60", "no score holds age"), "LR 0.40"),
     Rule("spinal_stenosis", +2, "imaging.stenosis", "Imaging shows moderate or severe "
          "stenosis", PROJECT,
-         lambda f: f.case.imaging.stenosis in ("moderate", "severe")),
+         ("imaged stenosis",)),
     # --- piriformis / deep gluteal syndrome ------------------------------------------------
     Rule("deep_gluteal", +1, "history.pain_regions", "Buttock pain", HOPAYIAN,
-         lambda f: "buttock" in f.pain_regions),
+         ("buttock pain",)),
     Rule("deep_gluteal", +2, "exam.sciatic_notch_tenderness",
          "Tender over the greater sciatic notch", HOPAYIAN,
-         lambda f: "sciatic_notch_tenderness" in f.positive),
+         ("sciatic_notch_tenderness positive",)),
     Rule("deep_gluteal", +1, "exam.piriformis_tenderness", "Tender over piriformis",
-         f"{HOPAYIAN} [I weight]", lambda f: "piriformis_tenderness" in f.positive),
+         f"{HOPAYIAN} [I weight]", ("piriformis_tenderness positive",)),
     Rule("deep_gluteal", +1, "history.aggravating", "Worse on sitting", HOPAYIAN,
-         lambda f: "sitting" in f.aggravating),
+         ("worse sitting",)),
     Rule("deep_gluteal", +2, "exam.active_piriformis", "Positive active piriformis test",
-         MARTIN, lambda f: "active_piriformis" in f.positive, "LR+ 3.9"),
+         MARTIN, ("active_piriformis positive",), "LR+ 3.9"),
     Rule("deep_gluteal", +2, "exam.seated_piriformis_stretch",
          "Positive seated piriformis stretch test", MARTIN,
-         lambda f: "seated_piriformis_stretch" in f.positive, "LR+ 5.2"),
+         ("seated_piriformis_stretch positive",), "LR+ 5.2"),
     Rule("deep_gluteal", +1, "exam.fair", "Bedside FAIR manoeuvre reproduces the pain "
          "(supportive only: its published accuracy is for the electrodiagnostic test)",
-         "Fishman 2002 Arch Phys Med Rehabil 83:295 [I]", lambda f: "fair" in f.positive),
+         "Fishman 2002 Arch Phys Med Rehabil 83:295 [I]", ("fair positive",)),
     Rule("deep_gluteal", -2, "exam.active_piriformis + exam.seated_piriformis_stretch",
          "Active piriformis and seated stretch tests both negative", f"{MARTIN} [S]",
-         lambda f: "active_piriformis" in f.negative
-         and "seated_piriformis_stretch" in f.negative,
+         ("active_piriformis negative", "seated_piriformis_stretch negative"),
          "LR- 0.11 [S]"),
     Rule("deep_gluteal", -1, "exam.active_piriformis", "Active piriformis test negative",
          MARTIN,
-         lambda f: "active_piriformis" in f.negative
-         and "seated_piriformis_stretch" not in f.negative, "LR- 0.27"),
+         ("active_piriformis negative",), "LR- 0.27",
+         unless=("seated_piriformis_stretch negative",)),
     Rule("deep_gluteal", +1, "exam.reflexes + exam.strength + exam.sensation",
          "Neurological examination normal", DGS_LOGIC,
-         lambda f: f.neuro_exam_normal),
+         ("neurological exam normal",)),
     Rule("deep_gluteal", +1, "exam.slr + exam.slump", "SLR and slump negative (a negative "
          "SLR does not exclude it: sens 0.15)", f"{PROJECT}; {MARTIN}: SLR sens 0.15",
-         lambda f: "slr" in f.negative and "slump" in f.negative),
+         ("slr negative", "slump negative")),
     Rule("deep_gluteal", -2, "root", "Deficits point to a nerve root: a spinal cause is "
-         "more likely", DGS_LOGIC, lambda f: f.root.level is not None),
+         "more likely", DGS_LOGIC, ("root found",)),
     Rule("deep_gluteal", +1, "history.pain_regions + history.back_pain_now",
-         "No low back pain", DGS_LOGIC, lambda f: f.no_back_pain),
+         "No low back pain", DGS_LOGIC, ("no back pain",)),
     # --- spondylolisthesis -----------------------------------------------------------------
     Rule("spondylolisthesis", +3, "exam.step_off", "Palpable step between spinous processes",
          "Collaer 2006 J Man Manip Ther 14:22; Alqarni 2015",
-         lambda f: f.case.exam.step_off == "present", "LR+ 4.68"),
+         ("step-off present",), "LR+ 4.68"),
     Rule("spondylolisthesis", -1, "exam.step_off", "No palpable step",
-         "Collaer 2006", lambda f: f.case.exam.step_off == "absent", "LR- 0.46"),
+         "Collaer 2006", ("step-off absent",), "LR- 0.46"),
     Rule("spondylolisthesis", +3, "exam.midline_sill", "Low midline sill sign",
          "Ahn & Jhun 2015 BMC Musculoskelet Disord 16:97: sens 81.3%, spec 89.1%",
-         lambda f: f.case.exam.midline_sill == "present", "LR+ 7.5"),
+         ("midline sill present",), "LR+ 7.5"),
     Rule("spondylolisthesis", +1, "exam.extension_provokes + history.aggravating",
          "Back extension brings on the pain", PROJECT,
-         lambda f: f.case.exam.extension_provokes is True
-         or "bending_backward" in f.aggravating),
+         ("extension provokes",)),
     Rule("spondylolisthesis", +1, "history.leg_pain_worse_than_back",
          "Back pain worse than leg pain", PROJECT,
-         lambda f: f.leg_worse_than_back is False),
+         ("back pain worse than leg",)),
     Rule("spondylolisthesis", +3, "imaging.listhesis_grade", "Imaging shows a slip "
          "(Meyerding grade 1 or more)", PROJECT,
-         lambda f: (f.case.imaging.listhesis_grade or 0) >= 1),
+         ("imaged slip",)),
 )  # fmt: skip
 #: The rows that read palpation only: a cause resting on them alone says so.
 PALPATION_FINDINGS = frozenset({"exam.step_off", "exam.midline_sill"})
@@ -519,8 +587,7 @@ class Evidence:
                 "source": self.source}  # fmt: skip
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class CauseScore:
     code: str
     likelihood: str  # likely, possible, unlikely
@@ -545,24 +612,39 @@ def likelihood(points: int) -> str:
     return "unlikely"
 
 
-#: Each cause's rows as (test, citation), in table order: the order its evidence is cited in.
-_ROWS_OF = {
-    cause: tuple((r.applies, r.evidence) for r in CAUSE_RULES if r.cause == cause)
-    for cause in CAUSES
-}
+#: The rows that need one fact and nothing else, by that fact: found with a set
+#: intersection, no row tried in turn.
+_SINGLE: dict[str, tuple[int, ...]] = {}
+#: The other rows, as (row number, the facts needed, the facts that stop it).
+_COMPOUND: list[tuple[int, frozenset[str], frozenset[str]]] = []
+for _number, _rule in enumerate(CAUSE_RULES):
+    if len(_rule.when) == 1 and not _rule.unless:
+        _SINGLE[_rule.when[0]] = (*_SINGLE.get(_rule.when[0], ()), _number)
+    else:
+        _COMPOUND.append((_number, frozenset(_rule.when), frozenset(_rule.unless)))
+_SINGLE_FACTS = frozenset(_SINGLE)
+#: Each row's cause (as its place in `CAUSES`) and citation, by row number.
+_CITED = tuple((CAUSES.index(r.cause), r.evidence) for r in CAUSE_RULES)
 
 
 def rank_causes(case: Case, scores: Scores, root: Root) -> tuple[CauseScore, ...]:
     """All four causes, best first; equal points keep the order of `CAUSES`."""
-    findings = findings_of(case, scores, root)
-    ranked = []
-    for cause in CAUSES:
-        evidence, points = [], 0
-        for applies, cited in _ROWS_OF[cause]:
-            if applies(findings):
-                evidence.append(cited)
-                points += cited.effect
-        ranked.append(CauseScore(cause, likelihood(points), points, tuple(evidence)))
+    facts = facts_of(case, scores, root)
+    applying = list(chain.from_iterable(map(_SINGLE.__getitem__, facts & _SINGLE_FACTS)))
+    for number, needs, stopped_by in _COMPOUND:
+        if needs <= facts and stopped_by.isdisjoint(facts):
+            applying.append(number)
+    applying.sort()  # table order: the order a cause cites its evidence in
+    evidence: list[list[Evidence]] = [[], [], [], []]  # one list per cause
+    points = [0, 0, 0, 0]
+    for number in applying:
+        place, cited = _CITED[number]
+        evidence[place].append(cited)
+        points[place] += cited.effect
+    ranked = [
+        CauseScore(cause, likelihood(points[place]), points[place], tuple(evidence[place]))
+        for place, cause in enumerate(CAUSES)
+    ]
     # sorted() is stable, also in reverse, and `ranked` is in the fixed order: ties never
     # depend on chance.
     return tuple(sorted(ranked, key=_POINTS, reverse=True))

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from intake.core import vocabulary
 from intake.core.case import ODI_SECTIONS, SBI_ITEMS, Case
-from intake.core.frozen import slot_init
+from intake.core.frozen import result
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +114,7 @@ ODI_BAND_LIMITS = (20, 40, 60, 80, 100)
 ODI_BANDS = tuple(zip(ODI_BAND_LIMITS, vocabulary.ODI_BANDS.codes, strict=True))
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class OdiScore:
     sections_answered: int
     raw_sum: int
@@ -181,8 +180,7 @@ START_BACK_BOTHERSOME = ("very_much", "extremely")  # item 9 positive only for t
 START_BACK_PSYCHOSOCIAL = (5, 6, 7, 8, 9)
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class StartBackScore:
     total: int
     psychosocial: int
@@ -237,8 +235,7 @@ MIC_SOURCE = (
 )
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class ChangeScore:
     measure: str
     baseline: float
@@ -271,8 +268,7 @@ def change_score(measure: str, baseline: float, followup: float) -> ChangeScore:
 KONNO_CUTOFF = 7
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class KonnoInputs:
     age: int
     diabetes: bool
@@ -286,8 +282,7 @@ class KonnoInputs:
     slr_pos: bool
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class KonnoScore:
     points: int
     suggests_lss: bool
@@ -341,8 +336,7 @@ def konno_inputs(case: Case) -> KonnoInputs | None:
 # --- Cook LSS cluster ------------------------------------------------------------------
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class CookInputs:
     bilateral_symptoms: bool
     leg_pain_more_than_back: bool
@@ -351,8 +345,7 @@ class CookInputs:
     age: int
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class CookScore:
     positive: int
     of: int = 5
@@ -392,8 +385,7 @@ def cook_inputs(case: Case) -> CookInputs:
 # --- all scores of one case ------------------------------------------------------------
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class Nprs:
     leg_now: int | None
     leg_worst: int | None
@@ -401,8 +393,7 @@ class Nprs:
     back_now: int | None
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class Scores:
     odi: OdiScore | None
     rmdq: int | None

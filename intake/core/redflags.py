@@ -30,7 +30,7 @@ from functools import cached_property
 
 from intake.core import vocabulary
 from intake.core.case import Case, on_sides
-from intake.core.frozen import slot_init
+from intake.core.frozen import result
 
 EMERGENCY = "emergency"  # now: the emergency department (cauda equina)
 SAME_DAY = "same_day"  # seen by a doctor today
@@ -343,16 +343,14 @@ class FlagEvidence:
         return f"{self.finding}: {self.why}"
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class Flag:
     code: str
     evidence: tuple[FlagEvidence, ...]
     urgency: str | None = None  # red flags only
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class Screen:
     disposition: str  # treat, refer_emergency, refer_urgent, refer_gp
     red_flags: tuple[Flag, ...]

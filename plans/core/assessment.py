@@ -13,18 +13,16 @@ Pure: no Django import.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import Any
 
 from intake.core.assessment import Findings, assess_findings, findings_to_dict
 from intake.core.case import Case, RedFlagAnswers
-from intake.core.frozen import slot_init
+from intake.core.frozen import result
 from plans.core.propose import PlanProposal, propose_plan
 from plans.core.review import DEFAULT_THRESHOLDS, Review, Thresholds, new_red_flags, review
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class Assessment(Findings):
     plan: PlanProposal | None = None  # None unless the disposition is "treat"
     review: Review | None = None  # None without a course

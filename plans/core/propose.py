@@ -25,7 +25,7 @@ from typing import Any
 from intake.core import vocabulary
 from intake.core.assessment import Findings
 from intake.core.case import SIDES, Case
-from intake.core.frozen import slot_init
+from intake.core.frozen import result
 from intake.core.redflags import URGENCIES, URGENT_ADVICE, WHERE_TO_GO, unasked_questions
 
 MODALITIES = vocabulary.MODALITIES.codes
@@ -286,8 +286,7 @@ def severity(a: Findings, case: Case) -> str:
     return "usual"
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class Dose:
     session_minutes: int
     visits_per_week: int
@@ -382,8 +381,7 @@ def plan_problems(
 # --- exercises, advice, referrals ---------------------------------------------------------
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class Context:
     assessment: Findings
     case: Case
@@ -674,8 +672,7 @@ class Referral:
         return {"to": self.to, "why": self.why, "source": self.source}
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class PlanProposal:
     cause: str | None  # the cause the plan follows; None when indeterminate
     modalities: tuple[str, ...]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake.core.case import RED_FLAG_QUESTIONS, Case, Course
-from intake.core.frozen import slot_init
+from intake.core.frozen import result
 from intake.core.instruments import MIC_SOURCE, score_odi, score_sbi
 
 OSTELO = MIC_SOURCE
@@ -61,8 +61,7 @@ DECIDING = ("leg_pain", "odi")
 _MEASURE = {row[0]: row for row in MEASURES}
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class Change:
     measure: str
     baseline: float
@@ -82,15 +81,13 @@ class Change:
         }
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class Reason:
     why: str
     source: str
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class Review:
     at_visit: int
     visits_done: int
@@ -233,8 +230,7 @@ def _verdict(changes: dict[str, Change]) -> tuple[str, list[Reason]]:
     return "no_change", [Reason(f"No improvement: {_words(c)}", OSTELO) for c in changes.values()]
 
 
-@slot_init
-@dataclass(frozen=True, slots=True)
+@result
 class Situation:
     """What the recommendation turns on."""
 

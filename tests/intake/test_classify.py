@@ -6,8 +6,28 @@ from typing import Any
 
 import pytest
 
-from intake.core.classify import CAUSE_RULES, CAUSES, ROOT_RULES, chronicity, likelihood
-from tests.intake.test_core_builders import REMOVE, assessed, document, negative, positive
+from intake.core.classify import (
+    CAUSE_RULES,
+    CAUSES,
+    FACTS,
+    ROOT_RULES,
+    chronicity,
+    facts_of,
+    find_root,
+    likelihood,
+    rank_causes,
+)
+from intake.core.instruments import score_case
+from tests.intake.test_core_builders import (
+    MINIMAL,
+    REMOVE,
+    assessed,
+    document,
+    make_case,
+    negative,
+    positive,
+    sample,
+)
 
 # Enough history for the Konno tool to be computed (claudication, factors, conditions).
 ASKED = {
@@ -128,6 +148,32 @@ def test_a_finding_moves_its_cause_with_the_reason_and_source(
     assert len(matching) == 1
     assert matching[0]["why"] and matching[0]["source"]
     assert scored["points"] == sum(e["effect"] for e in scored["evidence"])
+
+
+def test_every_fact_a_row_names_is_a_fact_the_case_is_read_for() -> None:
+    for rule in CAUSE_RULES:
+        assert set(rule.when) | set(rule.unless) <= FACTS.keys(), rule.why
+        assert rule.when, rule.why
+
+
+SAMPLES = ["VIG-01", "VIG-04", "VIG-06", "VIG-08", "full-example", "vascular-claudication"]
+
+
+@pytest.mark.parametrize(("changes", "base"),
+                         [(r[1], MINIMAL) for r in RULE_SCENARIOS]
+                         + [({}, sample(name)) for name in SAMPLES],
+                         ids=[r[0] for r in RULE_SCENARIOS] + SAMPLES)  # fmt: skip
+def test_the_ranking_cites_exactly_the_rows_that_apply_in_table_order(
+    changes: dict[str, Any], base: dict[str, Any]
+) -> None:
+    case = make_case(changes, base=base)
+    scores, root = score_case(case), find_root(case)
+    facts = facts_of(case, scores, root)
+    assert facts <= FACTS.keys()
+    cited = {c.code: list(c.evidence) for c in rank_causes(case, scores, root)}
+    for cause in CAUSES:
+        rows = [r.evidence for r in CAUSE_RULES if r.cause == cause and r.applies(facts)]
+        assert cited[cause] == rows
 
 
 TYPICAL = [

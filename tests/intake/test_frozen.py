@@ -1,4 +1,5 @@
-"""`slot_init` builds a frozen dataclass faster and changes nothing else about it."""
+"""`slot_init` builds a frozen dataclass faster and changes nothing else about it; a
+`result` is frozen to the type checker and a plain slotted dataclass at run time."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import dataclasses
 from dataclasses import dataclass, field
 
 import pytest
+from mypy import api as mypy
 
-from intake.core.frozen import slot_init
+from intake.core.frozen import result, slot_init
 from intake.core.redflags import Flag, FlagEvidence
 
 
@@ -95,3 +97,32 @@ def test_it_refuses_what_it_cannot_copy() -> None:
 
             def __post_init__(self) -> None:
                 pass
+
+
+@result
+class Scored:
+    code: str
+    points: int = 0
+
+
+def test_a_result_takes_its_fields_as_a_dataclass_does_and_keeps_no_dict() -> None:
+    assert Scored("a") == Scored("a", 0) != Scored("a", 1)
+    assert Scored(code="a", points=2).points == 2
+    assert [f.name for f in dataclasses.fields(Scored)] == ["code", "points"]
+    assert not hasattr(Scored("a"), "__dict__")  # slotted: no field can be added by mistake
+    with pytest.raises(AttributeError):
+        Scored("a").extra = 1  # type: ignore[attr-defined]
+
+
+def test_the_type_checker_refuses_an_assignment_to_a_result_of_the_core() -> None:
+    program = (
+        "from intake.core.classify import CauseScore\n"
+        "from plans.core.assessment import Assessment\n"
+        "def change(c: CauseScore, a: Assessment) -> None:\n"
+        "    c.points = 4\n"
+        "    a.plan = None\n"
+    )
+    out, _, status = mypy.run(["--config-file=", "--follow-imports=silent", "-c", program])
+    assert status == 1
+    assert '"points" defined in "CauseScore" is read-only' in out
+    assert '"plan" defined in "Assessment" is read-only' in out
