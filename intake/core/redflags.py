@@ -24,9 +24,10 @@ The disposition follows the most urgent finding; a red flag suppresses the plan.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 
 from intake.core import vocabulary
 from intake.core.case import Case, on_sides
@@ -68,11 +69,13 @@ class FlagRule:
     finding: str  # the field(s) of the case the rule reads
     why: str
     source: str
-    applies: Callable[[Case], bool]
+    #: The fact (`flag_facts`) the row stands on: a question answered yes is its finding
+    #: ("history.red_flags.saddle_anaesthesia"), an exam sign or a combination has a name.
+    when: str
     urgency: str | None = None  # red flags only: emergency, same_day, within_days
-    #: The red-flag question the row reads (see `answered_yes`): the screen looks it up
-    #: among the questions answered yes, the same answer as `applies` without a call.
-    question: str | None = None
+
+    def applies(self, case: Case) -> bool:
+        return self.when in flag_facts(case)
 
     @cached_property
     def evidence(self) -> FlagEvidence:
@@ -85,14 +88,10 @@ class FlagRule:
         return Flag(self.code, (self.evidence,), self.urgency)
 
 
-def _answered_yes(question: str) -> Callable[[Case], bool]:
-    return lambda c: getattr(c.history.red_flags, question) is True
-
-
 def answered_yes(code: str, question: str, why: str, source: str, urgency: str) -> FlagRule:
     """The row of a red flag that applies when the screen's `question` is answered yes."""
     finding = f"history.red_flags.{question}"
-    return FlagRule(code, finding, why, source, _answered_yes(question), urgency, question)
+    return FlagRule(code, finding, why, source, finding, urgency)
 
 
 def unasked_questions(c: Case) -> tuple[str, ...]:
@@ -188,11 +187,11 @@ RED_FLAG_RULES: tuple[FlagRule, ...] = (
                  "two-sided", CES_SOURCES, E),
     FlagRule("cauda_equina", "exam.sensation.saddle",
              "Saddle sensory loss on examination",
-             CES_SOURCES, lambda c: c.exam.saddle_sensation in ("reduced", "absent"), E),
+             CES_SOURCES, "saddle sensory loss", E),
     FlagRule("cauda_equina", "exam.strength",
              "Severe motor deficit (a key muscle 3/5 or less) in both legs",
              f"{L}; {A}: severe or progressive bilateral neurological deficit",
-             lambda c: len(_weak_key_muscles(c)) == 2, E),
+             "a key muscle 3/5 or less in both legs", E),
     # --- progressive neurological deficit: same day ------------------------------------------
     answered_yes("progressive_deficit", "progressive_weakness",
                  "Weakness in the leg that is getting worse",
@@ -200,24 +199,26 @@ RED_FLAG_RULES: tuple[FlagRule, ...] = (
     FlagRule("progressive_deficit", "exam.strength",
              "A key muscle graded 3/5 or less (foot drop is dorsiflexion 3/5 or less)",
              f"{L}: deteriorating radiculopathy with motor deficit grade 3 or less",
-             lambda c: bool(_weak_key_muscles(c)), S),
+             "a key muscle 3/5 or less", S),
     # --- upper-motor-neuron signs (myelopathy): same day -----------------------------------
     FlagRule("myelopathy", "exam.reflexes",
-             "Brisk reflexes in both legs", LOTHIAN_UMN, _brisk_both_legs, S),
+             "Brisk reflexes in both legs", LOTHIAN_UMN, "brisk reflexes in both legs", S),
     FlagRule("myelopathy", "exam.plantar_response",
-             "Extensor plantar response (Babinski sign)", LOTHIAN_UMN, _extensor_plantar, S),
+             "Extensor plantar response (Babinski sign)", LOTHIAN_UMN,
+             "extensor plantar response", S),
     FlagRule("myelopathy", "exam.ankle_clonus",
-             "Sustained ankle clonus (more than 3 beats)", LOTHIAN_UMN, _sustained_clonus, S),
+             "Sustained ankle clonus (more than 3 beats)", LOTHIAN_UMN,
+             "sustained ankle clonus", S),
     FlagRule("myelopathy", "exam.wide_based_gait + exam.romberg + exam.reflexes",
              "Wide-based gait and an abnormal Romberg test with brisk reflexes",
-             LOTHIAN_UMN, _ataxic_with_brisk, S),
+             LOTHIAN_UMN, "ataxia with brisk reflexes", S),
     # --- infection: suspected, same day; risk factors alone, within days --------------------
     answered_yes("infection", "fever_or_chills",
                  "Fever, chills or rigors with back pain", f"{G}; {A}; {L}", S),
     FlagRule("infection", "exam.temperature_c",
              f"Temperature {FEVER_C:.1f} °C or above on examination",
              f"{G}; {A}; threshold {FEVER_C:.1f} °C [I]",
-             lambda c: c.exam.temperature_c is not None and c.exam.temperature_c >= FEVER_C, S),
+             "fever on examination", S),
     answered_yes("infection", "iv_drug_use",
                  "Intravenous drug use with back pain", f"{G}; {A}; same day: {L}", S),
     answered_yes("infection", "immunosuppression",
@@ -230,8 +231,7 @@ RED_FLAG_RULES: tuple[FlagRule, ...] = (
                  f"{D}; {G}; {L}; NICE CKS (suspected cancer: within a few days)", W),
     FlagRule("malignancy", "history.red_flags.history_of_cancer + exam + history.red_flags",
              "A past cancer with new neurological signs: suspect spinal cord compression",
-             MSCC, lambda c: c.history.red_flags.history_of_cancer is True and _neuro_signs(c),
-             S),
+             MSCC, "a past cancer with new neurological signs", S),
     answered_yes("malignancy", "unexplained_weight_loss",
                  "Unexplained weight loss", f"{G}; {A}", W),
     answered_yes("malignancy", "night_pain_unrelieved",
@@ -245,48 +245,45 @@ RED_FLAG_RULES: tuple[FlagRule, ...] = (
              "Amber flags combined: pain began with lifting or minor trauma in an older "
              "(men over 65, women over 75) or osteoporotic person",
              f"{D}; {G}; {A}; {L}",
-             lambda c: c.history.trigger in ("lifting", "trauma") and _osteoporotic_or_older(c),
-             W),
+             "lifting or minor trauma when older or osteoporotic", W),
 )  # fmt: skip
 
 AMBER_FLAG_RULES: tuple[FlagRule, ...] = (
     FlagRule("age_over_50", "patient.age",
              "New back pain after 50: a weak malignancy flag on its own", f"{G}; {D}",
-             lambda c: c.patient.age > 50),
+             "older than 50"),
     FlagRule("age_under_20", "patient.age",
              "New back pain before 20: a weak malignancy flag on its own", f"{G}; {A}",
-             lambda c: c.patient.age < 20),
+             "younger than 20"),
     FlagRule("no_improvement_after_1_month", "history.duration_weeks",
              "Symptoms for more than 4 weeks (failure to improve after a month)",
-             f"{G}; duration as the proxy [I]", lambda c: c.history.duration_weeks > 4),
+             f"{G}; duration as the proxy [I]", "more than 4 weeks"),
     FlagRule("chronic_bilateral_claudication",
              "history.side + history.neurogenic_claudication",
              "Both legs, exercise-dependent, without saddle or sphincter change: typical of "
              "spinal stenosis, not cauda equina", f"Project rule [I], after {G}; {D}",
-             lambda c: c.history.side == "both" and c.history.neurogenic_claudication is True),
+             "both legs, with claudication"),
     FlagRule("older_for_fracture", "patient.age + patient.sex",
              "Older age raises the likelihood of fracture (men over 65, women over 75)", D,
-             _older_for_fracture),
+             "older for a fracture"),
     FlagRule("osteoporosis", "history.conditions",
              "Osteoporosis: minor trauma or lifting can fracture", f"{G}; {A}",
-             lambda c: c.history.has_condition("osteoporosis")),
+             "osteoporosis"),
     FlagRule("red_flag_screen_incomplete", "history.red_flags",
              "Not every red-flag question has been answered: ask each one explicitly "
              "before treating", f"NICE CKS Sciatica (ask red-flag questions explicitly); {L}",
-             lambda c: bool(unasked_questions(c))),
+             "a red-flag question unanswered"),
     FlagRule("bilateral_symptoms", "history.side",
              "Symptoms in both legs: ask whether this is new, a sign of cauda equina "
              "syndrome", CES_SOURCES,
-             lambda c: c.history.side == "both"
-             and c.history.red_flags.bilateral_leg_symptoms_new is not True),
+             "both legs, not said to be new"),
     FlagRule("pulses_not_checked", "history.neurogenic_claudication + exam.pedal_pulses",
              "Claudication with foot pulses and ABI not recorded: check them to rule out "
              "vascular claudication", VASCULAR,
-             lambda c: c.history.neurogenic_claudication is True
-             and c.exam.pedal_pulses is None and c.exam.abi is None),
+             "claudication, pulses and ABI not recorded"),
     FlagRule("diabetes", "history.conditions",
              "Diabetes is on the infection screen's list of immunosuppression", G,
-             lambda c: c.history.has_condition("diabetes")),
+             "diabetes"),
 )  # fmt: skip
 
 
@@ -316,18 +313,18 @@ GP_FLAG_RULES: tuple[FlagRule, ...] = (
              "Leg pain on walking with reduced or absent foot pulses: suspect vascular "
              "claudication",
              f"{VASCULAR}; Tomkins-Lane 2016 (normal symmetric foot pulses in LSS)",
-             lambda c: c.exam.pedal_pulses in ("reduced", "absent") and _exertional(c)),
+             "exertional leg pain, weak foot pulses"),
     FlagRule("vascular_claudication", f"exam.abi + {EXERTIONAL}",
              "Leg pain on walking with an ankle-brachial index below 0.9: suspect vascular "
              "claudication", f"{VASCULAR}; Konno 2007 (ABI item)",
-             lambda c: c.exam.abi is not None and c.exam.abi < 0.9 and _exertional(c)),
+             "exertional leg pain, ABI below 0.9"),
     FlagRule("vascular_claudication", f"history.conditions + {EXERTIONAL}",
              "Leg pain on walking in a person with known peripheral vascular disease",
              VASCULAR,
-             lambda c: c.history.has_condition("peripheral_vascular_disease") and _exertional(c)),
+             "exertional leg pain, peripheral vascular disease"),
     FlagRule("under_16", "patient.age",
              "Under 16: back pain in children more often has a serious cause; the child's "
-             "doctor assesses first", NG59_SCOPE, lambda c: c.patient.age < 16),
+             "doctor assesses first", NG59_SCOPE, "younger than 16"),
 )  # fmt: skip
 
 
@@ -364,48 +361,132 @@ def _most_urgent(urgencies: list[str]) -> str | None:
     return min(urgencies, key=URGENCY_RANK.__getitem__) if urgencies else None
 
 
-def _collect(rules: tuple[FlagRule, ...], case: Case, yes: tuple[str, ...]) -> tuple[Flag, ...]:
-    """The flags the rows find, in table order (deterministic); `yes`: the red-flag
-    questions answered yes, which the rows that read one look up."""
-    found: dict[str, list[FlagRule]] = {}
-    for rule in rules:
-        if rule.question is not None:
-            if rule.question not in yes:
+#: A question answered yes, as the fact its row stands on.
+_ANSWERED_YES = {q: f"history.red_flags.{q}" for q in vocabulary.RED_FLAG_QUESTIONS.codes}
+
+
+def flag_facts(case: Case) -> set[str]:
+    """The facts the flag rows stand on (each row's `when`) that hold for one case: the
+    questions answered yes, then each sign or combination worked out once. Written out
+    as plain conditions, so that a row costs a set lookup, not a call."""
+    h, e, age = case.history, case.exam, case.patient.age
+    answers = h.red_flags
+    yes = answers.answered_yes()
+    facts = {_ANSWERED_YES[q] for q in yes} if yes else set()
+    add = facts.add
+    # --- red flags
+    if e.saddle_sensation in ("reduced", "absent"):
+        add("saddle sensory loss")
+    weak = _weak_key_muscles(case)
+    if weak:
+        add("a key muscle 3/5 or less")
+        if len(weak) == 2:
+            add("a key muscle 3/5 or less in both legs")
+    if _brisk_both_legs(case):
+        add("brisk reflexes in both legs")
+    if _extensor_plantar(case):
+        add("extensor plantar response")
+    if _sustained_clonus(case):
+        add("sustained ankle clonus")
+    if _ataxic_with_brisk(case):
+        add("ataxia with brisk reflexes")
+    if e.temperature_c is not None and e.temperature_c >= FEVER_C:
+        add("fever on examination")
+    if answers.history_of_cancer is True and _neuro_signs(case):
+        add("a past cancer with new neurological signs")
+    if h.trigger in ("lifting", "trauma") and _osteoporotic_or_older(case):
+        add("lifting or minor trauma when older or osteoporotic")
+    # --- amber flags
+    if age > 50:
+        add("older than 50")
+    elif age < 20:
+        add("younger than 20")
+        if age < 16:
+            add("younger than 16")  # a GP flag
+    if h.duration_weeks > 4:
+        add("more than 4 weeks")
+    if h.side == "both":
+        if h.neurogenic_claudication is True:
+            add("both legs, with claudication")
+        if answers.bilateral_leg_symptoms_new is not True:
+            add("both legs, not said to be new")
+    if _older_for_fracture(case):
+        add("older for a fracture")
+    conditions = h.conditions or NOTHING
+    if "osteoporosis" in conditions:
+        add("osteoporosis")
+    if "diabetes" in conditions:
+        add("diabetes")
+    if unasked_questions(case):
+        add("a red-flag question unanswered")
+    if h.neurogenic_claudication is True and e.pedal_pulses is None and e.abi is None:
+        add("claudication, pulses and ABI not recorded")
+    # --- GP flags: vascular claudication
+    if _exertional(case):
+        if e.pedal_pulses in ("reduced", "absent"):
+            add("exertional leg pain, weak foot pulses")
+        if e.abi is not None and e.abi < 0.9:
+            add("exertional leg pain, ABI below 0.9")
+        if "peripheral_vascular_disease" in conditions:
+            add("exertional leg pain, peripheral vascular disease")
+    return facts
+
+
+NOTHING: frozenset[str] = frozenset()
+
+
+class _Table:
+    """A flag table made ready for the screen: each row's number by the fact it stands on."""
+
+    def __init__(self, rules: tuple[FlagRule, ...]) -> None:
+        self.rules = rules
+        self.by_fact: dict[str, tuple[int, ...]] = {}
+        for number, rule in enumerate(rules):
+            self.by_fact[rule.when] = (*self.by_fact.get(rule.when, ()), number)
+        self.facts = frozenset(self.by_fact)
+
+    def collect(self, facts: set[str]) -> tuple[Flag, ...]:
+        """The flags the rows find, in table order (deterministic)."""
+        found = facts & self.facts
+        if not found:
+            return ()
+        numbers = sorted(chain.from_iterable(map(self.by_fact.__getitem__, found)))
+        rows: dict[str, list[FlagRule]] = {}
+        for number in numbers:
+            rule = self.rules[number]
+            if rule.code in rows:
+                rows[rule.code].append(rule)
+            else:
+                rows[rule.code] = [rule]
+        flags = []
+        for code, applying in rows.items():
+            if len(applying) == 1:
+                flags.append(applying[0].flag)
                 continue
-        elif not rule.applies(case):
-            continue
-        if rule.code in found:
-            found[rule.code].append(rule)
-        else:
-            found[rule.code] = [rule]
-    if not found:
-        return ()
-    flags = []
-    for code, rows in found.items():
-        if len(rows) == 1:
-            flags.append(rows[0].flag)
-            continue
-        evidence, levels = [], []
-        for r in rows:
-            evidence.append(r.evidence)
-            if r.urgency is not None:
-                levels.append(r.urgency)
-        flags.append(Flag(code, tuple(evidence), _most_urgent(levels)))
-    return tuple(flags)
+            evidence, levels = [], []
+            for r in applying:
+                evidence.append(r.evidence)
+                if r.urgency is not None:
+                    levels.append(r.urgency)
+            flags.append(Flag(code, tuple(evidence), _most_urgent(levels)))
+        return tuple(flags)
 
 
 def _red_flag_rank(flag: Flag) -> int:
     return _RED_FLAG_RANK[flag.code]
 
 
+_RED, _AMBER, _GP = _Table(RED_FLAG_RULES), _Table(AMBER_FLAG_RULES), _Table(GP_FLAG_RULES)
+
+
 def screen(case: Case) -> Screen:
     """Red, amber and GP flags of one case, and the disposition they set."""
-    yes = case.history.red_flags.answered_yes()
-    red = _collect(RED_FLAG_RULES, case, yes)
+    facts = flag_facts(case)
+    red = _RED.collect(facts)
     if len(red) > 1:
         red = tuple(sorted(red, key=_red_flag_rank))
-    amber = _collect(AMBER_FLAG_RULES, case, yes)
-    gp = _collect(GP_FLAG_RULES, case, yes)
+    amber = _AMBER.collect(facts)
+    gp = _GP.collect(facts)
     urgency = _most_urgent([f.urgency for f in red if f.urgency is not None]) if red else None
     if red:
         disposition = "refer_emergency" if urgency == EMERGENCY else "refer_urgent"

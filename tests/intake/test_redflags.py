@@ -12,6 +12,8 @@ from intake.core.redflags import (
     FLAG_NAMES,
     GP_FLAG_RULES,
     RED_FLAG_RULES,
+    flag_facts,
+    screen,
 )
 from tests.intake.test_core_builders import SCREENED, assessed, document, make_case, sample
 
@@ -59,17 +61,16 @@ def test_a_yes_on_the_red_flag_screen_refers_with_its_urgency_and_no_plan(
 
 @pytest.mark.parametrize("question", RED_FLAG_QUESTIONS)
 @pytest.mark.parametrize("answer", [True, False, None])
-def test_a_row_that_reads_a_question_looks_it_up_as_its_lambda_reads_it(
+def test_a_row_that_reads_a_question_applies_only_when_it_is_answered_yes(
     question: str, answer: bool | None
 ) -> None:
     answers = {} if answer is None else {question: answer}
     case = make_case({"history.red_flags": answers})
     assert case.history.red_flags.answers()[RED_FLAG_QUESTIONS.index(question)] is answer
     for rule in RED_FLAG_RULES:
-        if rule.question is not None:
-            looked_up = rule.question in case.history.red_flags.answered_yes()
-            expected = rule.question == question and answer is True
-            assert looked_up is rule.applies(case) is expected
+        if rule.finding.startswith("history.red_flags.") and "+" not in rule.finding:
+            expected = rule.finding == f"history.red_flags.{question}" and answer is True
+            assert rule.applies(case) is expected
 
 
 def test_a_no_on_every_red_flag_question_raises_no_flag() -> None:
@@ -327,3 +328,26 @@ def test_under_16_goes_to_the_gp_with_no_plan(age: int, disposition: str) -> Non
     doc = document({"patient.age": age}, SCREENED)
     assert doc["disposition"] == disposition
     assert (doc["plan"] is None) is (disposition == "refer_gp")
+
+
+EVERY_SCENARIO = [
+    *((r[0], r[1]) for r in EXAM_RED_FLAGS + AMBER + VASCULAR + VASCULAR_AS_RECORDED),
+    *((f"{question} yes", {f"history.red_flags.{question}": True}) for question in RED_FLAG_ANSWER),
+    ("under 16", {"patient.age": 15}),
+]
+
+
+@pytest.mark.parametrize("changes", [r[1] for r in EVERY_SCENARIO],
+                         ids=[r[0] for r in EVERY_SCENARIO])  # fmt: skip
+def test_the_screen_cites_exactly_the_rows_that_apply_in_table_order(
+    changes: dict[str, Any],
+) -> None:
+    case = make_case(changes, SCREENED)
+    facts = flag_facts(case)
+    assert facts <= {r.when for r in RED_FLAG_RULES + AMBER_FLAG_RULES + GP_FLAG_RULES}
+    found = screen(case)
+    for flags, rules in [(found.red_flags, RED_FLAG_RULES), (found.amber_flags, AMBER_FLAG_RULES),
+                         (found.gp_flags, GP_FLAG_RULES)]:  # fmt: skip
+        cited = [e for f in sorted(flags, key=lambda f: [r.code for r in rules].index(f.code))
+                 for e in f.evidence]  # fmt: skip
+        assert cited == [r.evidence for r in rules if r.applies(case)]
