@@ -16,7 +16,6 @@ and heel/toe walking (Harrison's, Engstrom & Deyo, "Lumbosacral radiculopathy").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
@@ -25,7 +24,7 @@ from operator import attrgetter
 from typing import Any
 
 from intake.core import vocabulary
-from intake.core.case import SIDE_TESTS, SIDES, Case, Exam, History, Sided, on_sides
+from intake.core.case import SIDE_TESTS, SIDES, Case, Exam, History
 from intake.core.frozen import result
 from intake.core.instruments import KONNO_CUTOFF, Scores
 from intake.core.redflags import upper_motor_neuron_signs
@@ -62,11 +61,14 @@ def chronicity(duration_weeks: float) -> str:
 
 @dataclass(frozen=True)
 class RootRule:
+    """One deficit that points to a root. The finding says what is read: a reflex or a
+    dermatome's sensation reduced or absent, a muscle graded below 5/5, the femoral nerve
+    stretch positive, heel or toe walking difficult."""
+
     level: str  # L4, L5, S1
     finding: str
     why: str
     source: str
-    sides: Callable[[Case], tuple[str, ...]]  # the sides the finding is on, left first
 
 
 LOST = ("reduced", "absent")  # a reflex or a dermatome's sensation
@@ -74,83 +76,33 @@ WEAK = frozenset(range(5))  # MRC grades below 5 (a grade is a whole number, 0-5
 DIFFICULT = ("difficult",)  # heel or toe walking
 
 
-def _on(found: Sided[Any], present: Container[Any]) -> tuple[str, ...]:
-    """The sides, left first, on which `found` was recorded with a value in `present`."""
-    return on_sides(found.left in present, found.right in present)
-
-
-# Each reads its finding and tests for None itself: most findings are not recorded in a
-# given case, and a row then costs one call.
-
-
-def _reflex_lost(reflex: str) -> Callable[[Case], tuple[str, ...]]:
-    def sides(c: Case) -> tuple[str, ...]:
-        found = c.exam.reflexes.get(reflex)
-        return () if found is None else _on(found, LOST)
-
-    return sides
-
-
-def _weak(muscle: str) -> Callable[[Case], tuple[str, ...]]:
-    def sides(c: Case) -> tuple[str, ...]:
-        found = c.exam.strength.get(muscle)
-        return () if found is None else _on(found, WEAK)
-
-    return sides
-
-
-def _numb(dermatome: str) -> Callable[[Case], tuple[str, ...]]:
-    def sides(c: Case) -> tuple[str, ...]:
-        found = c.exam.sensation.get(dermatome)
-        return () if found is None else _on(found, LOST)
-
-    return sides
-
-
-def _positive(test: str) -> Callable[[Case], tuple[str, ...]]:
-    def sides(c: Case) -> tuple[str, ...]:
-        return c.exam.test_sides(test, "positive") if test in c.exam.tests else ()
-
-    return sides
-
-
-def _heel_walk(c: Case) -> tuple[str, ...]:
-    found = c.exam.heel_walk
-    return () if found is None else _on(found, DIFFICULT)
-
-
-def _toe_walk(c: Case) -> tuple[str, ...]:
-    found = c.exam.toe_walk
-    return () if found is None else _on(found, DIFFICULT)
-
-
 SCREENS = "AccessEmergencyMedicine functional screens [S]"
 
 ROOT_RULES: tuple[RootRule, ...] = (
     RootRule("L4", "exam.reflexes.patellar", "Knee (patellar) reflex reduced or absent",
-             HARRISON, _reflex_lost("patellar")),
+             HARRISON),
     RootRule("L4", "exam.strength.knee_extension", "Weak knee extension (quadriceps)",
-             HARRISON, _weak("knee_extension")),
+             HARRISON),
     RootRule("L4", "exam.sensation.L4", "Reduced sensation over the medial calf (L4)",
-             HARRISON, _numb("L4")),
+             HARRISON),
     RootRule("L4", "exam.femoral_nerve_stretch", "Positive femoral nerve stretch "
-             "(reverse SLR)", HARRISON, _positive("femoral_nerve_stretch")),
+             "(reverse SLR)", HARRISON),
     RootRule("L5", "exam.strength.ankle_dorsiflexion", "Weak ankle dorsiflexion "
-             "(tibialis anterior)", HARRISON, _weak("ankle_dorsiflexion")),
+             "(tibialis anterior)", HARRISON),
     RootRule("L5", "exam.strength.great_toe_extension", "Weak great toe extension (EHL)",
-             HARRISON, _weak("great_toe_extension")),
+             HARRISON),
     RootRule("L5", "exam.strength.hip_abduction", "Weak hip abduction (gluteus medius)",
-             HARRISON, _weak("hip_abduction")),
+             HARRISON),
     RootRule("L5", "exam.sensation.L5", "Reduced sensation over the dorsum of the foot and "
-             "lateral calf (L5)", HARRISON, _numb("L5")),
-    RootRule("L5", "exam.heel_walk", "Difficulty walking on the heel", SCREENS, _heel_walk),
+             "lateral calf (L5)", HARRISON),
+    RootRule("L5", "exam.heel_walk", "Difficulty walking on the heel", SCREENS),
     RootRule("S1", "exam.reflexes.achilles", "Ankle (Achilles) reflex reduced or absent",
-             HARRISON, _reflex_lost("achilles")),
+             HARRISON),
     RootRule("S1", "exam.strength.ankle_plantarflexion", "Weak ankle plantarflexion "
-             "(gastrocnemius/soleus)", HARRISON, _weak("ankle_plantarflexion")),
+             "(gastrocnemius/soleus)", HARRISON),
     RootRule("S1", "exam.sensation.S1", "Reduced sensation over the sole and lateral foot "
-             "(S1)", HARRISON, _numb("S1")),
-    RootRule("S1", "exam.toe_walk", "Difficulty walking on the toes", SCREENS, _toe_walk),
+             "(S1)", HARRISON),
+    RootRule("S1", "exam.toe_walk", "Difficulty walking on the toes", SCREENS),
 )  # fmt: skip
 
 #: The nerve roots the assessment can name: the dermatomes tested.
@@ -169,13 +121,50 @@ class Root:
 _NO_ROOT = {side: Root(None, side, ()) for side in (None, "left", "right", "both")}
 
 
+#: The rows by what they read: a reflex, a muscle or a dermatome by its name.
+_ROW_OF: dict[str, dict[str, int]] = {"reflexes": {}, "strength": {}, "sensation": {}}
+for _number, _row in enumerate(ROOT_RULES):
+    _part, _, _name = _row.finding.removeprefix("exam.").partition(".")
+    if _name:
+        _ROW_OF[_part][_name] = _number
+_OTHER = {r.finding: n for n, r in enumerate(ROOT_RULES) if r.finding.count(".") == 1}
+
+
+def _deficits(e: Exam) -> list[tuple[int, str]]:
+    """(row number, side) of each deficit found, in table order, left before right: only
+    what was examined is read."""
+    hits: list[tuple[int, str]] = []
+    for part, findings, abnormal in (
+        ("reflexes", e.reflexes, LOST),
+        ("strength", e.strength, WEAK),
+        ("sensation", e.sensation, LOST),
+    ):
+        if findings:
+            rows = _ROW_OF[part]
+            for name, found in findings.items():
+                number = rows.get(name)
+                if number is not None:
+                    if found.left in abnormal:
+                        hits.append((number, "left"))
+                    if found.right in abnormal:
+                        hits.append((number, "right"))
+    if "femoral_nerve_stretch" in e.tests:
+        number = _OTHER["exam.femoral_nerve_stretch"]
+        hits += [(number, side) for side in e.test_sides("femoral_nerve_stretch", "positive")]
+    for finding, walk in (("exam.heel_walk", e.heel_walk), ("exam.toe_walk", e.toe_walk)):
+        if walk is not None:
+            if walk.left in DIFFICULT:
+                hits.append((_OTHER[finding], "left"))
+            if walk.right in DIFFICULT:
+                hits.append((_OTHER[finding], "right"))
+    hits.sort()
+    return hits
+
+
 def find_root(case: Case) -> Root:
     """The one root the deficits point to; `None` when none do, two tie, or the same
     deficits are found on both sides."""
-    hits: list[tuple[RootRule, str]] = []  # table order, then left before right
-    for rule in ROOT_RULES:
-        for side in rule.sides(case):
-            hits.append((rule, side))
+    hits = [(ROOT_RULES[number], side) for number, side in _deficits(case.exam)]
     history_side = case.history.side if case.history.side in ("left", "right", "both") else None
     if not hits:
         return _NO_ROOT[history_side]
