@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from typing import Any
 
 from intake.core import vocabulary
@@ -79,13 +80,15 @@ _MODALITIES_BY_CAUSE = {row.cause: row for row in MODALITY_ROWS}
 
 @dataclass(frozen=True)
 class ConditionRule:
+    """A row that applies when its condition `because` holds for the patient (see
+    `conditions_held`: recorded in the history, or pregnancy and older age read from the
+    patient's own answers)."""
+
     because: str  # the condition code: "pacemaker", "pregnancy", ...
     modalities: tuple[str, ...]
     excludes: bool  # True: the modality is not offered; False: a precaution
     why: str
     source: str
-    #: None: the row applies when the condition `because` is recorded in the history.
-    applies: Callable[[Case], bool] | None = None
 
     @cached_property
     def excluded(self) -> tuple[Excluded, ...]:
@@ -102,6 +105,20 @@ def _pregnant(c: Case) -> bool:
     # Weeks of gestation recorded still mean pregnant, even beside "not pregnant": the
     # safe reading of a contradiction [I].
     return c.patient.pregnant is True or c.patient.gestation_weeks is not None
+
+
+#: From this age cupping is a precaution (thinner, more fragile skin) [I].
+OLDER_AGE = 75
+
+
+def conditions_held(case: Case) -> frozenset[str]:
+    """The conditions the condition rows read: those recorded in the history, with
+    "pregnancy" and "older_age" read from the patient (neither is a history condition)."""
+    recorded = case.history.conditions or frozenset()
+    pregnant, older = _pregnant(case), case.patient.age >= OLDER_AGE
+    if not (pregnant or older):
+        return recorded
+    return recorded | {c for c, held in (("pregnancy", pregnant), ("older_age", older)) if held}
 
 
 SIERPINA = "Sierpina 2005 South Med J 98:330"
@@ -124,19 +141,18 @@ CONDITION_RULES: tuple[ConditionRule, ...] = (
                   "keep cups well away from the device", CUPPING_LIST),
     ConditionRule("pregnancy", ("electroacupuncture",), True,
                   "No electroacupuncture in pregnancy (strong stimulation to be avoided)",
-                  f"{WHO}; AACP 2012 safe practice guidelines", _pregnant),
+                  f"{WHO}; AACP 2012 safe practice guidelines"),
     ConditionRule("pregnancy", ("cupping",), True,
                   "No cupping over the lumbosacral region or abdomen in pregnancy, and the "
                   "sciatica treatment area is lumbosacral",
-                  "Chinese practitioner sources (tcm-china.org); project rule [S/I]",
-                  _pregnant),
+                  "Chinese practitioner sources (tcm-china.org); project rule [S/I]"),
     ConditionRule("pregnancy", ("gua_sha",), True,
                   "No gua sha over the lumbosacral region or abdomen in pregnancy",
-                  GUA_SHA_LIST, _pregnant),
+                  GUA_SHA_LIST),
     ConditionRule("pregnancy", ("acupuncture",), False,
                   "Acupuncture can induce labour: only with great caution; avoid "
                   "lumbosacral and lower-abdominal points and the listed points",
-                  f"{WHO}; AACP 2012 erratum", _pregnant),
+                  f"{WHO}; AACP 2012 erratum"),
     ConditionRule("anticoagulants", SKIN, True,
                   "Anticoagulant or antiplatelet medicine: bruising and bleeding risk",
                   f"{CUPPING_LIST}; {GUA_SHA_LIST}; project rule [I]"),
@@ -175,9 +191,15 @@ CONDITION_RULES: tuple[ConditionRule, ...] = (
                   CUPPING_LIST),
     ConditionRule("older_age", ("cupping",), False,
                   "Aged 75 or over: thinner, more fragile skin",
-                  "Project rule (elderly: precaution); age 75 [I]",
-                  lambda c: c.patient.age >= 75),
+                  "Project rule (elderly: precaution); age 75 [I]"),
 )  # fmt: skip
+
+
+#: The rows by the condition they read, in table order (the order a plan lists them).
+_ROWS_BECAUSE: dict[str, tuple[int, ...]] = {}
+for _number, _rule in enumerate(CONDITION_RULES):
+    _ROWS_BECAUSE[_rule.because] = (*_ROWS_BECAUSE.get(_rule.because, ()), _number)
+_BECAUSE = frozenset(_ROWS_BECAUSE)
 
 
 # --- points ----------------------------------------------------------------------------
@@ -754,15 +776,11 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
     wanted = _MODALITIES_BY_CAUSE[cause].modalities
 
     conditions = case.history.conditions
-    recorded = () if conditions is None else conditions
+    held = conditions_held(case)
     excluded: list[Excluded] = []
     precautions: list[Precaution] = []
-    for rule in CONDITION_RULES:
-        if rule.applies is None:
-            if rule.because not in recorded:
-                continue
-        elif not rule.applies(case):
-            continue
+    for number in sorted(chain.from_iterable(map(_ROWS_BECAUSE.__getitem__, held & _BECAUSE))):
+        rule = CONDITION_RULES[number]
         if rule.excludes:
             excluded += rule.excluded
         else:
@@ -779,7 +797,7 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
     if precautions:
         precautions = [p for p in precautions if not offered.isdisjoint(p.modalities)]
 
-    avoid = forbidden_points(case)
+    avoid = PREGNANCY_AVOID_POINTS if "pregnancy" in held else ()
     suggested = POINTS_BY_CAUSE[cause]
     if assessment.root.level is not None and assessment.root.side in SIDES:
         suggested += POINTS_BY_ROOT[assessment.root.level]
