@@ -604,34 +604,44 @@ def likelihood(points: int) -> str:
 #: The rows that need one fact and nothing else, by that fact: found with a set
 #: intersection, no row tried in turn.
 _SINGLE: dict[str, tuple[int, ...]] = {}
-#: The other rows, as (row number, the facts needed, the facts that stop it).
-_COMPOUND: list[tuple[int, frozenset[str], frozenset[str]]] = []
+#: The other rows by the first fact each needs, as (row number, the facts needed, the
+#: facts that stop it).
+_COMPOUND: dict[str, list[tuple[int, frozenset[str], frozenset[str]]]] = {}
 for _number, _rule in enumerate(CAUSE_RULES):
     if len(_rule.when) == 1 and not _rule.unless:
         _SINGLE[_rule.when[0]] = (*_SINGLE.get(_rule.when[0], ()), _number)
     else:
-        _COMPOUND.append((_number, frozenset(_rule.when), frozenset(_rule.unless)))
-_SINGLE_FACTS = frozenset(_SINGLE)
-#: Each row's cause (as its place in `CAUSES`) and citation, by row number.
-_CITED = tuple((CAUSES.index(r.cause), r.evidence) for r in CAUSE_RULES)
+        _COMPOUND.setdefault(_rule.when[0], []).append(
+            (_number, frozenset(_rule.when), frozenset(_rule.unless))
+        )
+_SINGLE_FACTS, _COMPOUND_FACTS = frozenset(_SINGLE), frozenset(_COMPOUND)
+#: Each row's cause (as its place in `CAUSES`), citation and points, by row number.
+_CITED = tuple((CAUSES.index(r.cause), r.evidence, r.effect) for r in CAUSE_RULES)
+_EFFECT = tuple(r.effect for r in CAUSE_RULES)
+#: The likelihood word of every total the rows can add up to.
+_LIKELIHOOD_OF = {
+    p: likelihood(p)
+    for p in range(sum(min(e, 0) for e in _EFFECT), sum(max(e, 0) for e in _EFFECT) + 1)
+}
 
 
 def rank_causes(case: Case, scores: Scores, root: Root) -> tuple[CauseScore, ...]:
     """All four causes, best first; equal points keep the order of `CAUSES`."""
     facts = facts_of(case, scores, root)
     applying = list(chain.from_iterable(map(_SINGLE.__getitem__, facts & _SINGLE_FACTS)))
-    for number, needs, stopped_by in _COMPOUND:
-        if needs <= facts and stopped_by.isdisjoint(facts):
-            applying.append(number)
+    for fact in facts & _COMPOUND_FACTS:
+        for number, needs, stopped_by in _COMPOUND[fact]:
+            if needs <= facts and stopped_by.isdisjoint(facts):
+                applying.append(number)
     applying.sort()  # table order: the order a cause cites its evidence in
     evidence: list[list[Evidence]] = [[], [], [], []]  # one list per cause
     points = [0, 0, 0, 0]
     for number in applying:
-        place, cited = _CITED[number]
+        place, cited, effect = _CITED[number]
         evidence[place].append(cited)
-        points[place] += cited.effect
+        points[place] += effect
     ranked = [
-        CauseScore(cause, likelihood(points[place]), points[place], tuple(evidence[place]))
+        CauseScore(cause, _LIKELIHOOD_OF[points[place]], points[place], tuple(evidence[place]))
         for place, cause in enumerate(CAUSES)
     ]
     # sorted() is stable, also in reverse, and `ranked` is in the fixed order: ties never
