@@ -128,6 +128,7 @@ for _number, _row in enumerate(ROOT_RULES):
     if _name:
         _ROW_OF[_part][_name] = _number
 _OTHER = {r.finding: n for n, r in enumerate(ROOT_RULES) if r.finding.count(".") == 1}
+_LEVEL = tuple(r.level for r in ROOT_RULES)
 
 
 def _deficits(e: Exam) -> list[tuple[int, str]]:
@@ -164,25 +165,31 @@ def _deficits(e: Exam) -> list[tuple[int, str]]:
 def find_root(case: Case) -> Root:
     """The one root the deficits point to; `None` when none do, two tie, or the same
     deficits are found on both sides."""
-    hits = [(ROOT_RULES[number], side) for number, side in _deficits(case.exam)]
+    hits = _deficits(case.exam)
     history_side = case.history.side if case.history.side in ("left", "right", "both") else None
     if not hits:
         return _NO_ROOT[history_side]
     count = dict.fromkeys(ROOT_LEVELS, 0)
-    for rule, _ in hits:
-        count[rule.level] += 1
+    for number, _ in hits:
+        count[_LEVEL[number]] += 1
     best = max(count.values())
     leaders = [level for level in ROOT_LEVELS if count[level] == best]
     if len(leaders) > 1:
         return _NO_ROOT[history_side]
     level = leaders[0]
-    found = [(rule, side) for rule, side in hits if rule.level == level]
-    left = {rule.finding for rule, side in found if side == "left"}
-    if left and left == {rule.finding for rule, side in found if side == "right"}:
+    found: list[tuple[RootRule, str]] = []
+    left: set[int] = set()  # the rows found on each side
+    right: set[int] = set()
+    sides: set[str] = set()
+    for number, side in hits:
+        if _LEVEL[number] == level:
+            found.append((ROOT_RULES[number], side))
+            (left if side == "left" else right).add(number)
+            sides.add(side)
+    if left and left == right:
         # The same deficits on both sides (e.g. both ankle reflexes reduced, common with
         # age and in stenosis) do not point to one compressed root [I].
         return _NO_ROOT["both"]
-    sides = {side for _, side in found}
     side = sides.pop() if len(sides) == 1 else "both"
     evidence = tuple([f"{rule.finding}.{side}: {rule.why}" for rule, side in found])
     return Root(level, side, evidence)
