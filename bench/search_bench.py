@@ -111,7 +111,7 @@ def main() -> None:
     report(figures)
     if connection.vendor == "postgresql" and "--plans" in sys.argv:
         for name, query in plans.items():
-            print(f"\n-- {name}: the count, the page, the episodes of the rows shown")
+            print(f"\n-- {name}: the count, then the page with its rows' episodes")
             print_plans(query)
 
 

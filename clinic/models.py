@@ -153,13 +153,15 @@ class Patient(models.Model):
                 fields=["phone_digits"], name="patient_phone_trgm", opclasses=["gin_trgm_ops"]
             ),
             # The patient list: active patients in the list's order, paged and counted
-            # from the index alone; with the folded name in it, a name search picks its
-            # page's rows from the index too (PostgreSQL; SQLite leaves `include` out).
+            # from the index alone. It holds what a row of the list shows
+            # (clinic.views.LIST_COLUMNS) and the folded name, so that a page, searched
+            # by name or not, is read from the index without the table (PostgreSQL;
+            # SQLite leaves `include` out).
             models.Index(
                 fields=["last_name", "first_name", "id"],
                 name="patient_active_list_idx",
                 condition=models.Q(archived=False),
-                include=["search_name"],
+                include=["search_name", "date_of_birth", "phone", "archived"],
             ),
         ]
 

@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
@@ -18,6 +19,8 @@ from clinic.models import AuditEvent, Episode, Patient
 
 PAGE_SIZE = 25
 LIST_ORDER = ("last_name", "first_name", "pk")
+#: What the list shows of each patient: the columns its index holds (Patient.Meta.indexes).
+LIST_COLUMNS = ("pk", "first_name", "last_name", "date_of_birth", "phone", "archived")
 CLINICAL = "clinic.record_clinical"
 
 
@@ -64,7 +67,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def counted(self) -> int:
         rows = cast(QuerySet[Patient], self.object_list)  # paged here from a queryset only
-        return rows.order_by()[: self.cap + 1].count()
+        # The keys only: the rows' episode counts are for the page, not for counting.
+        return rows.order_by().values("pk")[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -76,36 +80,37 @@ class CappedPaginator(Paginator):
 
 
 def patient_page(query: str, *, show_archived: bool, number: Any) -> Page[Patient]:
-    """One page of the list, each row with its number of episodes.
+    """One page of the list, each row with its number of episodes, in two queries: the
+    capped count, then the page.
 
     The rows are counted and paged on the patient table alone (a join to count episodes
-    would group every matching row before paging); the page's rows are picked by their
-    keys, which a name search finds in the list's index without reading the table (it
-    holds the folded name), and then read by key; the episodes are counted for the rows
-    shown only.
+    would group every matching row before paging). The page reads only the columns a row
+    shows, which the list's index holds with the folded name, so that a page of the active
+    list, searched by name or not, is read from that index without the table; each row's
+    episodes are counted in the same query, from the episodes' patient index, for the rows
+    shown only (tests read the plans).
     """
     patients = Patient.objects.all() if show_archived else Patient.objects.active()
     patients = patients.matching(query).order_by(*LIST_ORDER)
     cap = CappedPaginator.SEARCH_CAP if query.strip() else CappedPaginator.CAP
-    page = CappedPaginator(patients, PAGE_SIZE, cap=cap).get_page(number)
-    shown = cast(QuerySet[Patient], page.object_list).values("pk")
-    rows = list(Patient.objects.filter(pk__in=shown).order_by(*LIST_ORDER))
-    counts = dict(episode_counts(rows))
-    for patient in rows:
-        patient.episode_count = counts.get(patient.pk, 0)  # type: ignore[attr-defined]  # for the row
-    page.object_list = rows
+    rows = patients.only(*LIST_COLUMNS).annotate(episode_count=episode_count())
+    page = CappedPaginator(rows, PAGE_SIZE, cap=cap).get_page(number)
+    page.object_list = list(page.object_list)  # read here, not while the page renders
     return page
 
 
-def episode_counts(patients: list[Patient]) -> QuerySet[Episode, tuple[int, int]]:
-    """(patient pk, number of episodes) for these patients, read from the episodes' patient
-    index (a test reads the plan)."""
-    return (
-        Episode.objects.filter(patient__in=patients)
-        .values_list("patient")
-        .annotate(count=Count("pk"))
+def episode_count() -> Coalesce:
+    """The number of episodes of the patient in the outer query, read from the episodes'
+    patient index; PostgreSQL counts them for the rows of the page only, after its limit
+    (a test reads the plan)."""
+    episodes = (
+        Episode.objects.filter(patient=OuterRef("pk"))
         .order_by()
+        .values("patient")
+        .annotate(count=Count("*"))
+        .values("count")
     )
+    return Coalesce(Subquery(episodes), 0)
 
 
 @permission_required("clinic.add_patient", raise_exception=True)
