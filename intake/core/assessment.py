@@ -90,9 +90,8 @@ def _flags(flags: tuple[Flag, ...]) -> list[dict[str, Any]]:
 def _causes(causes: tuple[CauseScore, ...]) -> list[dict[str, Any]]:
     out = []
     for c in causes:
-        evidence = []
-        for e in c.evidence:
-            evidence.append(e.document.copy())  # its own copy: a document is the caller's
+        # Each its own copy: a document is the caller's.
+        evidence = [e.document.copy() for e in c.evidence] if c.evidence else []
         out.append(
             {"code": c.code, "likelihood": c.likelihood, "points": c.points, "evidence": evidence}
         )

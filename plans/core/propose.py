@@ -236,6 +236,14 @@ POINTS_BY_CAUSE: dict[str | None, tuple[str, ...]] = {
 POINTS_BY_ROOT = {"L4": ("ST36",), "L5": ("GB39",), "S1": ("BL62",)}
 POINTS_SOURCE = "Clinic practice [I]: no trial of point selection was read"
 
+#: The points suggested for each cause, with the root's distal points when the deficits
+#: point to one root on one side, each point once: worked out once, at import.
+_SUGGESTED = {
+    (cause, level): tuple(dict.fromkeys(points + POINTS_BY_ROOT.get(level or "", ())))
+    for cause, points in POINTS_BY_CAUSE.items()
+    for level in (None, *POINTS_BY_ROOT)
+}
+
 #: AACP 2012 erratum: "Avoid LI4; SP6; BL60, 67; Sacral Foraminal points BL31, 32, 33, 34";
 #: a page derived from the AACP adds LR3 and GB21 [S].
 PREGNANCY_FORBIDDEN_POINTS = (
@@ -798,12 +806,12 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
         precautions = [p for p in precautions if not offered.isdisjoint(p.modalities)]
 
     avoid = PREGNANCY_AVOID_POINTS if "pregnancy" in held else ()
-    suggested = POINTS_BY_CAUSE[cause]
-    if assessment.root.level is not None and assessment.root.side in SIDES:
-        suggested += POINTS_BY_ROOT[assessment.root.level]
+    root = assessment.root
     points: tuple[str, ...] = ()
     if not offered.isdisjoint(NEEDLING):
-        points = tuple([p for p in dict.fromkeys(suggested) if p not in avoid])
+        points = _SUGGESTED[cause, root.level if root.side in SIDES else None]
+        if avoid:
+            points = tuple([p for p in points if p not in avoid])
 
     ctx = Context(assessment, case, cause)
     exercises, advice = [], []
