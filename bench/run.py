@@ -15,6 +15,7 @@ figures are printed, not judged, and the table ends with how many goals were met
 from __future__ import annotations
 
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,12 @@ def run(script: str, env: dict[str, str], verbose: bool) -> None:
         print(f"{script} failed (exit {done.returncode}); its figures are missing below")
 
 
+def interpreter() -> str:
+    """Which Python ran the figures: the core's are absolute microseconds, and two builds
+    of the same CPython version can run the same instructions at different speeds."""
+    return f"Python {platform.python_version()} ({os.path.realpath(sys.executable)})"
+
+
 def main() -> None:
     verbose = "-v" in sys.argv
     with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as handle:
@@ -52,6 +59,7 @@ def main() -> None:
     figures = read(figures_path)
     os.unlink(figures_path)
     print()
+    print(interpreter())
     print(header())
     group = None
     for figure in figures:
