@@ -17,7 +17,7 @@ JAMA Intern Med (10 sessions over 4 weeks in chronic sciatica).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
@@ -411,25 +411,40 @@ def plan_problems(
 # --- exercises, advice, referrals ---------------------------------------------------------
 
 
-@result
-class Context:
-    assessment: Findings
-    case: Case
-    cause: str | None
+def plan_facts(assessment: Findings, case: Case, cause: str | None) -> set[str]:
+    """The facts the exercise, advice and referral rows stand on (each row's `when` and
+    `unless`), worked out once for the plan: the conditions held (`conditions_held`) and
+    what the history and the scores say."""
+    h = case.history
+    facts = set(conditions_held(case))
+    add = facts.add
+    contributing = h.contributing or ()
+    if "sitting" in (h.aggravating or ()):
+        add("worse sitting")
+    if h.trigger == "lifting" or "heavy_manual_work" in contributing:
+        add("lifting or heavy work")
+    if "sedentary_work" in contributing or "poor_ergonomics" in contributing:
+        add("desk work")
+    if h.trigger == "sport":
+        add("began with sport")
+    scores = assessment.scores
+    if scores.start_back is not None and scores.start_back.risk == "high":
+        add("STarT Back high risk")
+    if scores.odi is not None and scores.odi.percent > 40:
+        add("ODI above 40%")
+    if cause is None:
+        add("no cause stands out")
+    elif (
+        cause == "disc_herniation"
+        and assessment.chronicity != "acute"
+        # No condition that rules out spinal manipulation (bleeding, thinners, bone).
+        and (h.conditions is None or h.conditions.isdisjoint(MANIPULATION_UNSAFE))
+    ):
+        add("disc beyond the acute stage, manipulation safe")
+    return facts
 
-    def aggravated_by(self, activity: str) -> bool:
-        return activity in (self.case.history.aggravating or ())
 
-    def contributing(self, factor: str) -> bool:
-        return factor in (self.case.history.contributing or ())
-
-    @property
-    def manipulation_safe(self) -> bool:
-        """No condition that rules out spinal manipulation (bleeding, thinners, bone)."""
-        conditions = self.case.history.conditions
-        return conditions is None or conditions.isdisjoint(
-            ("bleeding_disorder", "anticoagulants", "osteoporosis")
-        )
+MANIPULATION_UNSAFE = ("bleeding_disorder", "anticoagulants", "osteoporosis")
 
 
 @dataclass(frozen=True)
@@ -438,7 +453,8 @@ class SelfCareRow:
     text: str  # plain language, for the patient
     source: str  # what the suggestion rests on
     causes: tuple[str | None, ...]  # the plan's causes it is for (None: no cause stands out)
-    applies: Callable[[Context], bool] | None = None  # None: for every plan of those causes
+    when: str | None = None  # the fact (`plan_facts`) it needs; None: every plan of those causes
+    unless: str | None = None  # the fact that leaves it out
 
 
 def urgent_care_texts() -> tuple[str, ...]:
@@ -480,16 +496,16 @@ SELF_CARE: tuple[SelfCareRow, ...] = (
     SelfCareRow("exercise", "Lying on your back, knees bent, gently tighten your lower tummy "
                 "muscles and hold for 10 seconds while you breathe; 10 times, once or twice a "
                 "day. Stop if it brings on leg pain.", f"Clinic practice [I]; {NG59_ACTIVE}",
-                ("disc_herniation", None), lambda x: not _pregnant(x.case)),
+                ("disc_herniation", None), unless="pregnancy"),
     SelfCareRow("exercise", "When the leg pain flares, rest on your back with your knees bent "
                 "and supported on a pillow for a few minutes, then get moving again: staying "
                 "in bed slows recovery.", f"Clinic practice [I]; {NG59_ACTIVE}",
-                ("disc_herniation",), lambda x: not _pregnant(x.case)),
+                ("disc_herniation",), unless="pregnancy"),
     # Lying flat on the back late in pregnancy can press on the large blood vessels.
     SelfCareRow("exercise", "When the leg pain flares, rest on your side with a pillow "
                 "between your knees for a few minutes, then get moving again: staying in bed "
                 "slows recovery.", f"Clinic practice [I]; side-lying in pregnancy; {NG59_ACTIVE}",
-                ("disc_herniation",), lambda x: _pregnant(x.case)),
+                ("disc_herniation",), "pregnancy"),
     SelfCareRow("exercise", "An exercise bike lets you keep fit while leaning slightly "
                 "forward, which many people whose legs ache on walking find easier than "
                 "walking upright: 10 to 20 minutes, 3 to 5 times a week. Stop and rest if "
@@ -542,18 +558,17 @@ SELF_CARE: tuple[SelfCareRow, ...] = (
                 ("spinal_stenosis",)),
     SelfCareRow("advice", "Sitting makes your pain worse: use a cushion on hard seats and get "
                 "up to move about every half hour.", "Clinic practice [I]", EVERY_CAUSE,
-                lambda x: x.aggravated_by("sitting")),
+                "worse sitting"),
     SelfCareRow("advice", "Lift with your knees bent and the load held close, and leave heavy "
                 "lifting to others while your leg pain is high.",
                 "Clinic practice [I]; Fairbank 2000 names advice on lifting", EVERY_CAUSE,
-                lambda x: x.case.history.trigger == "lifting"
-                or x.contributing("heavy_manual_work")),
+                "lifting or heavy work"),
     SelfCareRow("advice", "At a desk, stand up and move for a minute or two every half hour.",
                 "Clinic practice [I]; Fairbank 2000 names advice on sitting", EVERY_CAUSE,
-                lambda x: x.contributing("sedentary_work") or x.contributing("poor_ergonomics")),
+                "desk work"),
     SelfCareRow("advice", "Build running or sport back up gradually, starting below the level "
                 "that brought the pain on.", "Clinic practice [I]", EVERY_CAUSE,
-                lambda x: x.case.history.trigger == "sport"),
+                "began with sport"),
     SelfCareRow("advice", "Note your leg pain from 0 to 10 each evening and bring the notes "
                 "to your visits: they show how the treatment is going.",
                 "Childs 2005; Ostelo 2008 (a 2-point change matters)", EVERY_CAUSE),
@@ -567,9 +582,14 @@ SELF_CARE: tuple[SelfCareRow, ...] = (
                 "reassessment visit and suggest other care if it is not helping.",
                 "NICE NG59 (2016, 2020); the evidence rows below", EVERY_CAUSE),
 )  # fmt: skip
-#: Each cause's self-care rows, in table order: a plan walks only those of its cause.
+#: Each cause's self-care rows, in table order, as (an exercise?, text, when, unless).
 _SELF_CARE_FOR = {
-    cause: tuple([row for row in SELF_CARE if cause in row.causes]) for cause in EVERY_CAUSE
+    cause: tuple(
+        (row.kind == "exercise", row.text, row.when, row.unless)
+        for row in SELF_CARE
+        if cause in row.causes
+    )
+    for cause in EVERY_CAUSE
 }
 
 
@@ -617,7 +637,7 @@ class ReferralRow:
     to: str  # physiotherapy, chiropractic, gp
     why: str
     source: str
-    applies: Callable[[Context], bool]
+    when: str  # the fact (`plan_facts`) it stands on
 
     @cached_property
     def referral(self) -> Referral:
@@ -625,35 +645,24 @@ class ReferralRow:
         return Referral(self.to, self.why, self.source)
 
 
-def _odi_over_40(x: Context) -> bool:
-    odi = x.assessment.scores.odi
-    return odi is not None and odi.percent > 40
-
-
-def _start_back_high(x: Context) -> bool:
-    sb = x.assessment.scores.start_back
-    return sb is not None and sb.risk == "high"
-
-
 REFERRAL_ROWS: tuple[ReferralRow, ...] = (
     ReferralRow("physiotherapy", "STarT Back high risk: physiotherapy that addresses the "
                 "psychosocial factors as well", "NICE NG59 rec 1.1.2; Hill 2008",
-                _start_back_high),
+                "STarT Back high risk"),
     ReferralRow("chiropractic", "Disc-related sciatica beyond the acute stage: spinal "
                 "manipulation improved overall recovery in a network meta-analysis of studies "
                 "of very low validity (never proposed with a bleeding disorder, blood "
                 "thinners or osteoporosis)",
                 "Lewis 2015 Spine J 15:1461; the stage is [I]; manipulation contraindications: "
                 "WHO 2005 Guidelines on basic training and safety in chiropractic",
-                lambda x: x.cause == "disc_herniation" and x.assessment.chronicity != "acute"
-                and x.manipulation_safe),
+                "disc beyond the acute stage, manipulation safe"),
     ReferralRow("gp", "ODI above 40%: Fairbank advises a detailed investigation",
-                "Fairbank 2000 (ODI bands)", _odi_over_40),
+                "Fairbank 2000 (ODI bands)", "ODI above 40%"),
     ReferralRow("gp", "No cause stands out: consider review and imaging",
-                f"Project rule [I]; {NG59_IMAGING}", lambda x: x.cause is None),
+                f"Project rule [I]; {NG59_IMAGING}", "no cause stands out"),
     ReferralRow("gp", "Bleeding disorder: ask the GP how severe it is before any treatment",
                 f"{WHO_BLEEDING}; {SIERPINA}",
-                lambda x: x.case.history.has_condition("bleeding_disorder")),
+                "bleeding_disorder"),
 )  # fmt: skip
 REFERRAL_ORDER = vocabulary.REFERRAL_TARGETS.codes
 _REFERRAL_RANK = {to: rank for rank, to in enumerate(REFERRAL_ORDER)}
@@ -813,15 +822,13 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
         if avoid:
             points = tuple([p for p in points if p not in avoid])
 
-    ctx = Context(assessment, case, cause)
-    exercises, advice = [], []
-    for row in _SELF_CARE_FOR[cause]:
-        if row.applies is None or row.applies(ctx):
-            if row.kind == "exercise":
-                exercises.append(row.text)
-            elif row.kind == "advice":
-                advice.append(row.text)
-    referrals = [r.referral for r in REFERRAL_ROWS if r.applies(ctx)]
+    facts = plan_facts(assessment, case, cause)
+    exercises: list[str] = []
+    advice: list[str] = []
+    for exercise, text, when, unless in _SELF_CARE_FOR[cause]:
+        if (when is None or when in facts) and (unless is None or unless not in facts):
+            (exercises if exercise else advice).append(text)
+    referrals = [r.referral for r in REFERRAL_ROWS if r.when in facts]
     if not modalities:
         referrals.append(NO_MODALITY_REFERRAL)
     if conditions is None:
