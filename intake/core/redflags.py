@@ -30,7 +30,7 @@ from functools import cached_property
 from itertools import chain
 
 from intake.core import vocabulary
-from intake.core.case import Case, on_sides
+from intake.core.case import RED_FLAG_QUESTIONS, Case, on_sides
 from intake.core.frozen import result
 
 EMERGENCY = "emergency"  # now: the emergency department (cauda equina)
@@ -371,8 +371,12 @@ def flag_facts(case: Case) -> set[str]:
     as plain conditions, so that a row costs a set lookup, not a call."""
     h, e, age = case.history, case.exam, case.patient.age
     answers = h.red_flags
-    yes = answers.answered_yes()
-    facts = {_ANSWERED_YES[q] for q in yes} if yes else set()
+    given = answers.answers()  # read once for both questions below
+    facts = (
+        {_ANSWERED_YES[q] for q, a in zip(RED_FLAG_QUESTIONS, given, strict=True) if a is True}
+        if True in given
+        else set()
+    )
     add = facts.add
     # --- red flags
     if e.saddle_sensation in ("reduced", "absent"):
@@ -417,7 +421,7 @@ def flag_facts(case: Case) -> set[str]:
         add("osteoporosis")
     if "diabetes" in conditions:
         add("diabetes")
-    if unasked_questions(case):
+    if None in given:  # `unasked_questions`
         add("a red-flag question unanswered")
     if h.neurogenic_claudication is True and e.pedal_pulses is None and e.abi is None:
         add("claudication, pulses and ABI not recorded")

@@ -411,12 +411,14 @@ def plan_problems(
 # --- exercises, advice, referrals ---------------------------------------------------------
 
 
-def plan_facts(assessment: Findings, case: Case, cause: str | None) -> set[str]:
+def plan_facts(
+    assessment: Findings, case: Case, cause: str | None, held: frozenset[str] | None = None
+) -> set[str]:
     """The facts the exercise, advice and referral rows stand on (each row's `when` and
     `unless`), worked out once for the plan: the conditions held (`conditions_held`) and
-    what the history and the scores say."""
+    what the history and the scores say (`held`: the conditions, when already known)."""
     h = case.history
-    facts = set(conditions_held(case))
+    facts = set(conditions_held(case) if held is None else held)
     add = facts.add
     contributing = h.contributing or ()
     if "sitting" in (h.aggravating or ()):
@@ -822,7 +824,7 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
         if avoid:
             points = tuple([p for p in points if p not in avoid])
 
-    facts = plan_facts(assessment, case, cause)
+    facts = plan_facts(assessment, case, cause, held)
     exercises: list[str] = []
     advice: list[str] = []
     for exercise, text, when, unless in _SELF_CARE_FOR[cause]:
