@@ -70,6 +70,11 @@ def _flag(flag: Flag) -> dict[str, Any]:
     out: dict[str, Any] = {"code": flag.code}
     if flag.urgency is not None:
         out["urgency"] = flag.urgency
+    if len(flag.evidence) == 1:  # most flags: one row found it
+        (only,) = flag.evidence
+        out["evidence"] = [only.text]
+        out["sources"] = [only.source]
+        return out
     evidence, sources = [], []
     for e in flag.evidence:
         evidence.append(e.text)
@@ -81,10 +86,7 @@ def _flag(flag: Flag) -> dict[str, Any]:
 
 
 def _flags(flags: tuple[Flag, ...]) -> list[dict[str, Any]]:
-    out = []
-    for flag in flags:
-        out.append(_flag(flag))
-    return out
+    return [_flag(flag) for flag in flags] if flags else []
 
 
 def _causes(causes: tuple[CauseScore, ...]) -> list[dict[str, Any]]:
