@@ -13,28 +13,36 @@ from clinic.prepared import Prepared
 from intake.models import related_or_none
 from plans.models import TreatmentPlan, working_diagnosis
 
-#: The latest versions the episode page lists; every version is listed on each version's
-#: own page, so a long history does not make the episode page longer or slower.
-VERSIONS_SHOWN = 5
 
-
-def _plans(pk: int) -> QuerySet[TreatmentPlan]:
+def _versions(pk: int, statuses: tuple[str, ...]) -> QuerySet[TreatmentPlan]:
     # What the list shows, not each version's contents (its snapshot alone is ~7 kB of
-    # JSON): the page stays as fast with ten versions as with one.
+    # JSON).
     shown = ("episode", "version", "kind", "status", "approved_at", "total_visits")
-    return TreatmentPlan.objects.filter(episode_id=pk).only(*shown).order_by("-version")
+    versions = TreatmentPlan.objects.filter(episode_id=pk, status__in=statuses)
+    return versions.only(*shown).order_by("-version")
 
 
-#: The episode's plan versions, newest first; drafts left out for the other roles.
-#: Compiled once (`clinic.prepared`).
-PLANS = Prepared(_plans)
-PLANS_PRINTABLE = Prepared(lambda pk: _plans(pk).exclude(status=TreatmentPlan.Status.DRAFT))
+DRAFT, APPROVED = TreatmentPlan.Status.DRAFT, TreatmentPlan.Status.APPROVED
+
+#: The versions in use, newest first: the draft being written and the approved version
+#: (an episode has at most one of each), not the superseded ones, so that the list is as
+#: long with ten versions as with one; every version is listed on each version's own page.
+#: Drafts are for practitioners. Compiled once (`clinic.prepared`).
+PLANS = Prepared(lambda pk: _versions(pk, (DRAFT, APPROVED)))
+PLANS_PRINTABLE = Prepared(lambda pk: _versions(pk, (APPROVED,)))
+
+
+def superseded_count(versions: list[TreatmentPlan]) -> int:
+    """How many versions came before those in use: all of them superseded. A version is
+    made only when there is no draft, numbered after the last (`next_version`), and none is
+    ever deleted, so they are versions 1 to the oldest in use less one (none read)."""
+    return versions[-1].version - 1 if versions else 0
 
 
 def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
     """What `plans/_episode_panel.html` shows, in one query whatever the number of versions
-    or visits: the plans. The exam, the working diagnosis (`with_working_diagnosis`, for
-    practitioners) and the count of visits (`with_visit_counts`) come with the episode."""
+    or visits: the versions in use. The exam, the working diagnosis (`with_working_diagnosis`,
+    for practitioners) and the count of visits (`with_visit_counts`) come with the episode."""
     clinical = request.user.has_perm("clinic.record_clinical")
     versions = (PLANS if clinical else PLANS_PRINTABLE).all(episode.pk)
     for plan in versions:
@@ -48,8 +56,8 @@ def episode_panel(request: HttpRequest, episode: Episode) -> dict[str, Any]:
         "clinical": clinical,
         "exam": exam,
         "diagnosis": diagnosis,
-        "plans": versions[:VERSIONS_SHOWN],
-        "earlier": len(versions) - len(versions[:VERSIONS_SHOWN]),
+        "plans": versions,
+        "earlier": superseded_count(versions),
         "course": course_count(episode, versions),
     }
 

@@ -72,6 +72,13 @@ class Visit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["episode", "number"], name="visit_number_once")
         ]
+        # The episode's counts of visits done and of records not signed
+        # (`with_visit_counts`, on the episode page) read these, not each visit's record:
+        # a long course counts as fast as a short one.
+        indexes = [
+            models.Index(fields=["episode", "status"], name="visit_episode_status"),
+            models.Index(fields=["episode", "signed_at"], name="visit_episode_signed_at"),
+        ]
 
     def __str__(self) -> str:
         return f"Visit {self.number} (episode {self.episode_id})"

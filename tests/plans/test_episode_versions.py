@@ -1,9 +1,10 @@
-"""The episode page lists the latest plan versions; a long history is one link away."""
+"""The episode page lists the plan versions in use; the superseded ones are one link away."""
+
+import re
 
 import pytest
 
-from plans.models import approve_plan, revise_plan
-from plans.panels import VERSIONS_SHOWN
+from plans.models import TreatmentPlan, approve_plan, revise_plan
 from tests.builders import make_episode
 from tests.plans.builders import make_approved_plan
 
@@ -18,17 +19,53 @@ def with_versions(practitioner, count: int):
     return episode, plan
 
 
-def test_the_latest_versions_are_listed_and_the_earlier_ones_counted(practitioner, client_for):
-    episode, latest = with_versions(practitioner, VERSIONS_SHOWN + 3)
+def versions_listed(page: str) -> list[int]:
+    return [int(n) for n in re.findall(r">Version (\d+)(?:</a>)?</td>", page)]
+
+
+def test_the_approved_version_is_listed_and_the_superseded_ones_named(practitioner, client_for):
+    episode, latest = with_versions(practitioner, 8)
     page = client_for(practitioner).get(episode.get_absolute_url()).text
-    listed = [n for n in range(1, VERSIONS_SHOWN + 4) if f">Version {n}</a>" in page]
-    assert listed == list(range(4, VERSIONS_SHOWN + 4))
-    assert "3 earlier versions" in page
+    assert versions_listed(page) == [8]
+    assert "Versions 1 to 7 are superseded" in page
     assert f'href="{latest.get_absolute_url()}">every version is listed' in page
 
 
-def test_a_short_history_is_listed_whole_without_a_note(practitioner, client_for):
+def test_a_draft_is_listed_above_the_approved_version(practitioner, client_for):
+    episode, latest = with_versions(practitioner, 3)
+    draft = revise_plan(latest, by=practitioner)
+    page = client_for(practitioner).get(episode.get_absolute_url()).text
+    assert versions_listed(page) == [4, 3]
+    assert "Versions 1 to 2 are superseded" in page
+    assert f'href="{draft.get_absolute_url()}">every version is listed' in page
+
+
+def test_one_superseded_version_is_named_alone(practitioner, client_for):
     episode, _ = with_versions(practitioner, 2)
     page = client_for(practitioner).get(episode.get_absolute_url()).text
-    assert ">Version 1</a>" in page and ">Version 2</a>" in page
-    assert "earlier version" not in page
+    assert versions_listed(page) == [2]
+    assert "Version 1 is superseded" in page
+
+
+def test_a_single_version_has_no_note(practitioner, client_for):
+    episode, _ = with_versions(practitioner, 1)
+    page = client_for(practitioner).get(episode.get_absolute_url()).text
+    assert versions_listed(page) == [1]
+    assert "superseded" not in page
+
+
+def test_the_front_desk_sees_the_approved_version_and_no_draft(
+    practitioner, front_desk, client_for
+):
+    episode, latest = with_versions(practitioner, 3)
+    revise_plan(latest, by=practitioner)
+    page = client_for(front_desk).get(episode.get_absolute_url()).text
+    assert versions_listed(page) == [3]
+    assert "Versions 1 to 2 are superseded: not listed here" in page
+
+
+def test_every_version_stays_listed_on_the_latest_versions_page(practitioner, client_for):
+    episode, latest = with_versions(practitioner, 8)
+    page = client_for(practitioner).get(latest.get_absolute_url()).text
+    for plan in TreatmentPlan.objects.filter(episode=episode):
+        assert plan.get_absolute_url() in page
