@@ -25,17 +25,21 @@ from plans.core.assessment import assess, assessment_to_dict  # noqa: E402
 from plans.core.propose import propose_plan  # noqa: E402
 
 CASES = ROOT / "tests" / "intake" / "cases"
-REPEATS = 5
+#: Rounds: in each, every run below is timed once, in turn, so that the reference and the
+#: core see the same moments of the machine; each keeps its fastest round, the one least
+#: disturbed by other work (as `timeit` advises: the slower readings are interference).
+ROUNDS = 15
 
 
-def best_of(run: Callable[[], object]) -> float:
-    """Seconds for the fastest of REPEATS runs (the least disturbed by other work)."""
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def fastest_rounds(runs: dict[str, Callable[[], object]]) -> dict[str, float]:
+    """Seconds of the fastest of ROUNDS rounds of each run, the runs taken in turn."""
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(ROUNDS):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
 
 
 def screened(text: str) -> str:
@@ -76,20 +80,18 @@ def main() -> None:
         for a, c in zip(assessments, cases, strict=True):
             propose_plan(a, c)
 
-    ref = best_of(reference)
-    print(f"{n:,} cases ({len(samples)} sample cases in rotation), best of {REPEATS} runs")
+    seconds = fastest_rounds({
+        "reference: json.loads + json.dumps": reference,
+        "load (parse + validate + build)": load,
+        "findings only (assess_findings)": assess_only,
+        "plan only (propose_plan)": plan_only,
+        "assess + plan + to dict": document,
+    })  # fmt: skip
+    ref = seconds["reference: json.loads + json.dumps"]
+    print(f"{n:,} cases ({len(samples)} sample cases in rotation), fastest of {ROUNDS} rounds")
     print(f"{'':34}{'total s':>9}{'us/case':>10}{'x reference':>13}")
-    seconds = {}
-    for name, run in [
-        ("reference: json.loads + json.dumps", reference),
-        ("load (parse + validate + build)", load),
-        ("findings only (assess_findings)", assess_only),
-        ("plan only (propose_plan)", plan_only),
-        ("assess + plan + to dict", document),
-    ]:
-        seconds[name] = ref if run is reference else best_of(run)
-        print(f"{name:34}{seconds[name]:9.3f}{seconds[name] / n * 1e6:10.1f}"
-              f"{seconds[name] / ref:13.2f}")  # fmt: skip
+    for name, taken in seconds.items():
+        print(f"{name:34}{taken:9.3f}{taken / n * 1e6:10.1f}{taken / ref:13.2f}")
     load_s = seconds["load (parse + validate + build)"]
     document_s = seconds["assess + plan + to dict"]
     print()
