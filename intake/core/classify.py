@@ -624,11 +624,12 @@ for _number, _rule in enumerate(CAUSE_RULES):
 _SINGLE_FACTS, _COMPOUND_FACTS = frozenset(_SINGLE), frozenset(_COMPOUND)
 #: Each row's cause (as its place in `CAUSES`), citation and points, by row number.
 _CITED = tuple((CAUSES.index(r.cause), r.evidence, r.effect) for r in CAUSE_RULES)
-_EFFECT = tuple(r.effect for r in CAUSE_RULES)
 #: The likelihood word of every total the rows can add up to.
 _LIKELIHOOD_OF = {
     p: likelihood(p)
-    for p in range(sum(min(e, 0) for e in _EFFECT), sum(max(e, 0) for e in _EFFECT) + 1)
+    for p in range(
+        sum(min(r.effect, 0) for r in CAUSE_RULES), sum(max(r.effect, 0) for r in CAUSE_RULES) + 1
+    )
 }
 
 

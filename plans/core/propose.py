@@ -18,6 +18,7 @@ JAMA Intern Med (10 sessions over 4 weeks in chronic sciatica).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
@@ -259,9 +260,10 @@ LUMBOSACRAL_POINTS = tuple(p for p, region in POINT_REGIONS.items() if region ==
 PREGNANCY_AVOID_POINTS = tuple(dict.fromkeys(PREGNANCY_FORBIDDEN_POINTS + LUMBOSACRAL_POINTS))
 
 
-def forbidden_points(case: Case) -> tuple[str, ...]:
-    """Points this patient must not be needled at, with the lumbosacral ones in pregnancy."""
-    return PREGNANCY_AVOID_POINTS if _pregnant(case) else ()
+def forbidden_points(held: AbstractSet[str]) -> tuple[str, ...]:
+    """Points this patient must not be needled at (`held`: `conditions_held`), with the
+    lumbosacral ones in pregnancy."""
+    return PREGNANCY_AVOID_POINTS if "pregnancy" in held else ()
 
 
 # --- dose --------------------------------------------------------------------------------
@@ -816,7 +818,7 @@ def propose_plan(assessment: Findings, case: Case) -> PlanProposal | None:
     if precautions:
         precautions = [p for p in precautions if not offered.isdisjoint(p.modalities)]
 
-    avoid = PREGNANCY_AVOID_POINTS if "pregnancy" in held else ()
+    avoid = forbidden_points(held)
     root = assessment.root
     points: tuple[str, ...] = ()
     if not offered.isdisjoint(NEEDLING):
