@@ -64,7 +64,8 @@ def shown(
     return response
 
 
-#: The PostgreSQL advisory lock that orders the chain: one writer at a time.
+#: The PostgreSQL advisory lock that orders the chain: one writer at a time, taken and held
+#: until the request commits by `clinic_audit_chain_tip()`, which then reads the last seal.
 CHAIN_LOCK = 7_201_311
 
 
@@ -77,14 +78,14 @@ def append(**fields: Any) -> AuditEvent:
     """
     for name in ("detail", "path"):
         fields[name] = (fields.get(name) or "")[:300]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
     with connection.cursor() as cursor:
-        cursor.execute(LAST_SEAL)
+        if connection.vendor == "postgresql":  # the lock, then the seal (migration 0007)
+            cursor.execute("SELECT clinic_audit_chain_tip(%s)", [CHAIN_LOCK])
+        else:  # SQLite: one writer at a time already (BEGIN IMMEDIATE)
+            cursor.execute(LAST_SEAL)
         previous = cursor.fetchone()
     event = AuditEvent(**fields)
-    event.seal = event.compute_seal(previous[0] if previous else "")
+    event.seal = event.compute_seal((previous and previous[0]) or "")
     event.save(force_insert=True)
     return event
 

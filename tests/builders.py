@@ -47,8 +47,5 @@ def with_audit(queries: int, events: int = 1) -> int:
     """A page's query count once the request is one transaction and each audit event is
     sealed: counted below, `queries` has the request's savepoint and release to add (in
     the tests' own transaction; in production they are BEGIN and COMMIT), and for each
-    event the previous seal read, and on PostgreSQL the chain's lock taken."""
-    from django.db import connection
-
-    per_event = 2 if connection.vendor == "postgresql" else 1
-    return queries + 2 + events * per_event
+    event the previous seal read (on PostgreSQL with the chain's lock, in one statement)."""
+    return queries + 2 + events
