@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -174,6 +174,12 @@ class TreatmentPlan(models.Model):
                 condition=models.Q(status="draft"),
                 name="one_draft_plan_per_episode",
             ),
+            # Approving a version supersedes the one approved before (`approve_plan`).
+            models.UniqueConstraint(
+                fields=["episode"],
+                condition=models.Q(status="approved"),
+                name="one_approved_version",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -286,9 +292,10 @@ def working_diagnosis(episode: Episode) -> Diagnosis | None:
     return episode.diagnoses.select_related("recorded_by").first()
 
 
-#: What `with_working_diagnosis` reads of the diagnosis and of who recorded it.
+#: What `with_working_diagnosis` reads of the diagnosis.
 _DIAGNOSIS_FIELDS = ("id", "cause", "proposed_cause", "reason", "exam_version", "recorded_at")
-_RECORDER_FIELDS = ("id", "username", "first_name", "last_name")
+#: What a row read as JSON with the episode carries of the staff member who wrote it.
+_USER_FIELDS = ("id", "username", "first_name", "last_name")
 
 
 def with_working_diagnosis(episodes: models.QuerySet[Episode]) -> models.QuerySet[Episode]:
@@ -300,26 +307,47 @@ def with_working_diagnosis(episodes: models.QuerySet[Episode]) -> models.QuerySe
 @cache
 def _working_diagnosis() -> models.Subquery:
     """The subquery, built once (annotating resolves a copy of it)."""
-    fields = {name: name for name in _DIAGNOSIS_FIELDS}
-    fields.update({f"by_{name}": f"recorded_by__{name}" for name in _RECORDER_FIELDS})
     newest = Diagnosis.objects.filter(episode=models.OuterRef("pk")).order_by("-recorded_at", "-pk")
-    working = newest.values(json=JSONObject(**fields))[:1]
-    return models.Subquery(working, output_field=JSONField())
+    return first_as_json(newest, _DIAGNOSIS_FIELDS, by="recorded_by")
 
 
 def _diagnosis_from(read: dict[str, Any] | None, episode: Episode) -> Diagnosis | None:
+    return row_from_json(Diagnosis, read, _DIAGNOSIS_FIELDS, "recorded_by", "recorded_at", episode)
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def first_as_json(rows: models.QuerySet[Any], fields: tuple[str, ...], by: str) -> models.Subquery:
+    """The first of `rows` as one JSON object (a subquery to annotate the episode with): its
+    `fields`, and `_USER_FIELDS` of the staff member its foreign key `by` names."""
+    shape = {name: name for name in fields}
+    shape.update({f"by_{name}": f"{by}__{name}" for name in _USER_FIELDS})
+    return models.Subquery(rows.values(json=JSONObject(**shape))[:1], output_field=JSONField())
+
+
+def row_from_json(
+    model: type[M],
+    read: dict[str, Any] | None,
+    fields: tuple[str, ...],
+    by: str,
+    moment: str,
+    episode: Episode,
+) -> M | None:
+    """The row `first_as_json` read, as the model instance a query of its own would give,
+    with its episode and its staff member `by`; `moment` is its one date-time field."""
     if read is None:
         return None
-    recorded_at = parse_datetime(read["recorded_at"])
-    assert recorded_at is not None
-    if timezone.is_naive(recorded_at):  # SQLite keeps UTC without its offset
-        recorded_at = recorded_at.replace(tzinfo=datetime.UTC)
-    by = get_user_model()(**{name: read[f"by_{name}"] for name in _RECORDER_FIELDS})
-    fields = {name: read[name] for name in _DIAGNOSIS_FIELDS if name != "recorded_at"}
-    diagnosis = Diagnosis(**fields, episode=episode, recorded_at=recorded_at, recorded_by=by)
-    diagnosis._state.adding = False
-    diagnosis._state.db = episode._state.db
-    return diagnosis
+    at = parse_datetime(read[moment])
+    assert at is not None
+    if timezone.is_naive(at):  # SQLite keeps UTC without its offset
+        at = at.replace(tzinfo=datetime.UTC)
+    staff = get_user_model()(**{name: read[f"by_{name}"] for name in _USER_FIELDS})
+    values = {name: read[name] for name in fields if name != moment}
+    row = model(**values, episode=episode, **{moment: at, by: staff})
+    row._state.adding = False
+    row._state.db = episode._state.db
+    return row
 
 
 def excluded_modalities(assessment: dict[str, Any]) -> dict[str, str]:

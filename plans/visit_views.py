@@ -40,6 +40,7 @@ from plans.visits import (
     course_document,
     create_course_link,
     decide_review,
+    latest_decision,
     open_courses,
     plan_in_force,
     review_thresholds,
@@ -47,17 +48,22 @@ from plans.visits import (
     schedule,
     set_status,
     sign_visit,
+    with_latest_decision,
+    with_plan_in_force,
 )
 
 CLINICAL = "clinic.record_clinical"
 
 
-#: The course's pages read the episode with what its case is built from, and its visits
-#: with who signed and saved them and the plan each followed; compiled once
-#: (`clinic.prepared`). A signed visit's page reads its addenda itself.
+#: The course's pages read the episode with what its case is built from, its plan in force
+#: and its latest review decision, and its visits with who signed and saved them and the
+#: plan each followed; compiled once (`clinic.prepared`). A signed visit's page reads its
+#: addenda itself.
 EPISODE = Prepared(
-    lambda pk: Episode.objects.select_related(
-        "patient", "practitioner", "questionnaire", "exam"
+    lambda pk: with_latest_decision(
+        with_plan_in_force(
+            Episode.objects.select_related("patient", "practitioner", "questionnaire", "exam")
+        )
     ).filter(pk=pk)
 )
 VISITS = Prepared(
@@ -130,7 +136,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "review": review,
             "chart": mark_safe(trend_svg(series)) if series else None,  # noqa: S308 - numbers and fixed words
             "chart_rows": chart_rows(series) if series else [],
-            "decision": episode.reviews.select_related("decided_by").first(),
+            "decision": latest_decision(episode),
             "decision_form": DecisionForm(
                 initial={"decision": review["recommendation"] if review else "continue"}
             ),
@@ -448,7 +454,7 @@ def progress_html(episode: Episode, variant: str, paper: str = "") -> str | None
         "plan": plan,
         "clinician": variant == "clinician",
         "review": review,
-        "decision": episode.reviews.select_related("decided_by").first(),
+        "decision": latest_decision(episode),
         "chart": mark_safe(trend_svg(series)),  # noqa: S308 - numbers and fixed words
         "chart_rows": chart_rows(series),
         "given": [MODALITY_NAMES[code] for code in given],

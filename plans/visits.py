@@ -33,7 +33,7 @@ from clinic.prepared import Prepared
 from intake.core import vocabulary
 from intake.models import PatientLink, case_document, hash_token, new_token
 from plans.core.review import Thresholds
-from plans.models import TreatmentPlan
+from plans.models import TreatmentPlan, first_as_json, row_from_json
 
 
 class SignedRecordError(Exception):
@@ -205,11 +205,29 @@ class FollowUp(models.Model):
 
 
 def plan_in_force(episode: Episode) -> TreatmentPlan | None:
-    """The approved treatment plan the visits follow (not a referral letter)."""
+    """The approved treatment plan the visits follow (not a referral letter): read with the
+    episode if its query asked for it (`with_plan_in_force`), else in a query of its own."""
+    if getattr(episode, "in_force_read", False):
+        joined: TreatmentPlan | None = getattr(episode, "in_force", None)  # unset: none
+        return joined
     plan = PLAN_IN_FORCE.first(episode.pk)
     if plan is not None:
         plan.episode = episode
     return plan
+
+
+def with_plan_in_force(episodes: models.QuerySet[Episode]) -> models.QuerySet[Episode]:
+    """The episodes with their plan in force joined in the same statement: one row each, as
+    an episode has one approved version at most (the constraint `one_approved_version`)."""
+    in_force = models.FilteredRelation(
+        "plans",
+        condition=models.Q(
+            plans__status=TreatmentPlan.Status.APPROVED, plans__kind=TreatmentPlan.Kind.PLAN
+        ),
+    )
+    read = models.Value(True, output_field=models.BooleanField())  # what plan_in_force asks
+    joined = episodes.annotate(in_force=in_force, in_force_read=read)
+    return joined.select_related("in_force")  # type: ignore[misc]  # the stubs know no FilteredRelation
 
 
 #: Compiled once (`clinic.prepared`): the newest approved plan (the one approved version).
@@ -459,16 +477,25 @@ def case_with_course(episode: Episode, plan: TreatmentPlan | None) -> dict[str, 
 
 
 def referral_decided(episode: Episode) -> bool:
-    """Whether the practitioner's latest review decision is to refer (read with the episode
-    if its query asked for it: `with_latest_decision`)."""
-    if hasattr(episode, "latest_decision"):
-        return episode.latest_decision == "refer"
-    decided = episode.reviews.first()
+    """Whether the practitioner's latest review decision is to refer."""
+    decided = latest_decision(episode)
     return decided is not None and decided.decision == "refer"
 
 
+def latest_decision(episode: Episode) -> ReviewDecision | None:
+    """The practitioner's latest review decision with who made it: read with the episode if
+    its query asked for it (`with_latest_decision`), else in a query of its own."""
+    if hasattr(episode, "latest_decision"):
+        return row_from_json(
+            ReviewDecision, episode.latest_decision, _DECISION_FIELDS, "decided_by", "decided_at",
+            episode,
+        )  # fmt: skip
+    return episode.reviews.select_related("decided_by").first()
+
+
 def with_latest_decision(episodes: models.QuerySet[Episode]) -> models.QuerySet[Episode]:
-    """The episodes with their latest review decision read in the same statement."""
+    """The episodes with their latest review decision read in the same statement, as one
+    JSON object (a subquery)."""
     return episodes.annotate(latest_decision=_latest_decision())
 
 
@@ -482,10 +509,14 @@ def with_visit_counts(episodes: models.QuerySet[Episode]) -> models.QuerySet[Epi
 # The subqueries, built once (annotating resolves a copy of each).
 
 
+#: What `with_latest_decision` reads of the decision.
+_DECISION_FIELDS = ("id", "at_visit", "recommended", "decision", "note", "decided_at")
+
+
 @cache
 def _latest_decision() -> models.Subquery:
     latest = ReviewDecision.objects.filter(episode=models.OuterRef("pk"))
-    return models.Subquery(latest.order_by("-decided_at", "-pk").values("decision")[:1])
+    return first_as_json(latest.order_by("-decided_at", "-pk"), _DECISION_FIELDS, by="decided_by")
 
 
 @cache

@@ -69,3 +69,14 @@ def test_every_version_stays_listed_on_the_latest_versions_page(practitioner, cl
     page = client_for(practitioner).get(latest.get_absolute_url()).text
     for plan in TreatmentPlan.objects.filter(episode=episode):
         assert plan.get_absolute_url() in page
+
+
+def test_the_database_refuses_a_second_approved_version(practitioner):
+    """The course pages read the plan in force in one join: it must be one row."""
+    from django.db import IntegrityError, transaction
+
+    episode, latest = with_versions(practitioner, 2)
+    superseded = episode.plans.get(version=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TreatmentPlan.objects.filter(pk=superseded.pk).update(status=TreatmentPlan.Status.APPROVED)
+    assert list(episode.plans.filter(status="approved")) == [latest]

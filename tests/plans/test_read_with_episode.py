@@ -8,6 +8,7 @@ from clinic.models import Episode
 from plans.models import record_diagnosis, with_working_diagnosis, working_diagnosis
 from plans.visits import (
     decide_review,
+    latest_decision,
     referral_decided,
     sign_visit,
     with_latest_decision,
@@ -68,9 +69,18 @@ def test_the_latest_review_decision_read_with_the_episode(practitioner, decision
     for at_visit, decision in enumerate(decisions, start=4):
         decide_review(episode, at_visit=at_visit, recommended="continue", decision=decision,
                       note="", by=practitioner)  # fmt: skip
-    alone = referral_decided(Episode.objects.get(pk=episode.pk))
-    read_with = referral_decided(with_latest_decision(Episode.objects.all()).get(pk=episode.pk))
-    assert alone == read_with == refer
+    alone = Episode.objects.get(pk=episode.pk)
+    read_with = with_latest_decision(Episode.objects.all()).get(pk=episode.pk)
+    assert referral_decided(alone) == referral_decided(read_with) == refer
+    decided, decided_with = latest_decision(alone), latest_decision(read_with)
+    if not decisions:
+        assert decided is None and decided_with is None
+        return
+    shown = ("pk", "at_visit", "recommended", "decision", "note", "decided_at", "episode_id")
+    assert [getattr(decided_with, n) for n in shown] == [getattr(decided, n) for n in shown]
+    assert decided_with.decision == decisions[-1]
+    assert decided_with.decided_by.get_full_name() == practitioner.get_full_name()
+    assert decided_with.decided_by.pk == practitioner.pk
 
 
 COURSES = {

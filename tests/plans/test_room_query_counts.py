@@ -116,20 +116,18 @@ QUERIES = {
     # 4 the plan versions, as the list shows them
     # 5 the audit event
     "episode page with the clinical panel": 5,
-    # 3 the episode with its patient, practitioner, questionnaire and exam
-    # 4 the approved plan in force
-    # 5 the visits with their plan and who signed and saved them
-    # 6 the follow-ups the patient answered at home
-    # 7 (course page) the latest review decision with who made it
-    # 7/8 the audit event, last
-    "course of care": 8,
-    "the next visit's record": 7,  # the same but for the decision, for the form
-    # 3-6 as the course page, 7 the audit event, 8 the signed visit's addenda with who
+    # 3 the episode with its patient, practitioner, questionnaire, exam, approved plan in
+    #   force and latest review decision with who made it
+    # 4 the visits with their plan and who signed and saved them
+    # 5 the follow-ups the patient answered at home
+    # 6 the audit event, last
+    "course of care": 6,
+    "the next visit's record": 6,
+    # 3-5 as the course page, 6 the audit event, 7 the signed visit's addenda with who
     # wrote them
-    "a signed visit": 8,
-    # 3-6 as the course page, 7 the clinic's settings (letterhead), 8 the latest decision,
-    # 9 the audit event
-    "progress report": 9,
+    "a signed visit": 7,
+    # 3-5 as the course page, 6 the clinic's settings (letterhead), 7 the audit event
+    "progress report": 7,
 }
 
 
