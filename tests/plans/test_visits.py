@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from clinic.models import AuditEvent
 from plans.models import approve_plan, revise_plan
@@ -261,6 +262,29 @@ def test_the_practitioners_decision_at_the_review_is_recorded(episode, practitio
     letter = client.get(refer["Location"])
     assert letter.context["refer"] is True
     assert "4 of 8 planned visits" in letter.context["form"].initial["letter"]
+
+
+def test_the_course_page_and_the_report_show_the_latest_decision_with_who_and_when(
+    episode, practitioner, client_for
+):
+    make_visits(episode, practitioner, 6, 6, 6, 6)
+    client = client_for(practitioner)
+    decide = reverse("review_decide", args=[episode.pk])
+    client.post(decide, {"decision": "modify", "note": "fewer points"})
+    client.post(decide, {"decision": "continue", "note": "better after all"})
+    course = client.get(reverse("course_detail", args=[episode.pk])).content.decode()
+    today = timezone.localdate()
+    assert (
+        "Decided after visit 4: <strong>Continue the plan</strong> (the review recommended "
+        f"modify the plan): better after all. {practitioner.get_full_name()}, "
+        f"{today:%d %b %Y}." in course
+    )
+    assert "fewer points" not in course
+    report = client.get(reverse("progress_report", args=[episode.pk, "clinician"]))
+    assert (
+        f"decided: continue the plan ({practitioner.get_full_name()}, {today.day} {today:%B %Y})"
+        in report.content.decode()
+    )
 
 
 def test_the_front_desk_sees_the_schedule_and_the_count_but_not_the_records(
