@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -160,12 +160,17 @@ def course_home(request: HttpRequest, link: CourseLink) -> HttpResponse:
     if due is not None:
         if request.method == "POST":
             form = FollowUpForm(request.POST, asked=asked)
+            background = request.POST.get("autosave") == "1"  # js/questionnaire.js, as typed
             if form.is_valid():
                 with transaction.atomic():
                     saved = save_follow_up(episode, at_visit=due, answers=form.answers())
                     audit.record(request, "change", saved, detail=f"follow-up before visit {due}")
+                if background:
+                    return JsonResponse({"saved_at": f"{timezone.localtime(saved.saved_at):%H:%M}"})
                 messages.success(request, "Thank you: your answers are saved for your visit.")
                 return redirect("course_home")
+            if background:
+                return JsonResponse({"errors": form.errors}, status=400)
         else:
             initial = FollowUpForm.initial_from(follow_up.answers if follow_up else {})
             form = FollowUpForm(initial=initial, asked=asked)

@@ -1,4 +1,5 @@
-// The patient's questionnaire: save in the background while typing, show urgent advice
+// The patient's questionnaire (and the follow-up on their course page, which has no urgent
+// advice or body map): save in the background while typing, show urgent advice
 // at once, and let the body map's areas be tapped. Without JavaScript every part still
 // works: the buttons save, the advice shows after saving, the areas are checkboxes.
 (function () {
@@ -53,10 +54,15 @@
     if (status) status.textContent = "Saving…";
     saving = fetch(form.action, { method: "POST", body: formData(), credentials: "same-origin" })
       .then(function (response) {
+        if (response.status === 400) return null; // refused as it stands: the button says why
         if (!response.ok) throw new Error(response.status);
         return response.json();
       })
       .then(function (result) {
+        if (!result) {
+          if (status) status.textContent = "Not saved: press the button below to see why.";
+          return;
+        }
         if (status) status.textContent = "Saved at " + result.saved_at + ".";
         // The page now shows what was saved: the next save sends only what changes next.
         var shown = form.querySelector("input[name=shown]");

@@ -83,3 +83,46 @@ def test_a_patients_unsent_answers_are_sent_when_the_link_is_opened_again(
     )
     p.wait_for_load_state("networkidle")
     assert Questionnaire.objects.get(episode=episode).extra["goals"] == "Walk the dog"
+
+
+def open_course(p: Page, token: str, born) -> None:
+    p.goto(f"/c/{token}/")
+    p.get_by_label("Day").fill(str(born.day))
+    p.get_by_label("Month").fill(str(born.month))
+    p.get_by_label("Year").fill(str(born.year))
+    p.get_by_role("button", name="Continue").click()
+
+
+def test_a_follow_up_saves_as_it_is_answered_and_unsent_answers_wait_for_the_link(
+    phone_page: Page, practitioner
+):
+    from plans.visits import FollowUp, create_course_link
+    from tests.browser.test_course_of_care import BORN
+    from tests.builders import make_patient
+    from tests.plans.builders import make_approved_plan, make_exam, make_visits
+
+    episode = make_episode(patient=make_patient(date_of_birth=BORN), practitioner=practitioner)
+    make_exam(episode)
+    make_approved_plan(episode, practitioner)  # the review at visit 4
+    make_visits(episode, practitioner, 6, 5, 5)
+    _link, token = create_course_link(episode, by=practitioner)
+    p = phone_page
+    open_course(p, token, BORN)
+    p.get_by_label("Your leg pain now").select_option("3")
+    expect(p.get_by_text("Saved at")).to_be_visible()  # in the background, no button pressed
+    p.wait_for_load_state("networkidle")  # the live server shares this test's connection
+    assert FollowUp.objects.get(episode=episode, at_visit=4).answers == {"leg_pain_now": 3}
+
+    p.get_by_label("Your back pain now").select_option("2")
+    Session.objects.all().delete()  # the link's session ended while the patient answered
+    p.get_by_role("button", name="Save my answers").click()
+    expect(p.get_by_role("heading", level=1)).not_to_have_text("Your treatment", timeout=5000)
+    p.wait_for_load_state("networkidle")
+    assert "back_pain_now" not in FollowUp.objects.get(episode=episode, at_visit=4).answers
+    open_course(p, token, BORN)  # later, from the same phone
+    expect(p.get_by_label("Your back pain now")).to_have_value("2")
+    p.wait_for_load_state("networkidle")
+    assert FollowUp.objects.get(episode=episode, at_visit=4).answers == {
+        "leg_pain_now": 3,
+        "back_pain_now": 2,
+    }

@@ -87,6 +87,25 @@ def test_the_follow_up_is_asked_before_the_review_visit_and_reaches_the_review(
     assert course.context["review"]["changes"]["leg_pain"]["latest"] == 3  # from home
 
 
+def test_the_follow_up_saves_in_the_background_as_it_is_answered(episode, practitioner):
+    make_visits(episode, practitioner, 6, 5, 5)
+    client = opened(episode, practitioner)
+    page = client.get(reverse("course_home")).content.decode()
+    assert "data-autosave" in page and "js/questionnaire.js" in page
+    saved = client.post(reverse("course_home"), {"leg_pain_now": "4", "autosave": "1"})
+    assert saved.status_code == 200 and "saved_at" in saved.json()
+    assert FollowUp.objects.get(episode=episode, at_visit=4).answers == {"leg_pain_now": 4}
+    again = client.post(reverse("course_home"), {"leg_pain_now": "4", "back_pain_now": "1",
+                                                 "autosave": "1"})  # fmt: skip
+    assert again.status_code == 200
+    assert FollowUp.objects.get(episode=episode, at_visit=4).answers == {
+        "leg_pain_now": 4, "back_pain_now": 1,
+    }  # fmt: skip
+    refused = client.post(reverse("course_home"), {"leg_pain_now": "11", "autosave": "1"})
+    assert refused.status_code == 400 and "leg_pain_now" in refused.json()["errors"]
+    assert FollowUp.objects.get(episode=episode, at_visit=4).answers["leg_pain_now"] == 4
+
+
 def test_five_wrong_dates_of_birth_lock_the_link(episode, practitioner):
     client = opened(episode, practitioner, born=datetime.date(1990, 1, 1))
     for _ in range(4):
