@@ -473,11 +473,27 @@ def urgent_care_texts() -> tuple[str, ...]:
 
 
 NG59_ACTIVE = "NICE NG59 (exercise and staying active; bed rest is never advised)"
-SLIDERS = "Ellis & Hing 2008 J Man Manip Ther 16:8 (neural mobilisation) [U]"
-WHITMAN = "Whitman 2006 Spine 31:2541 (flexion exercise and walking in stenosis) [U]"
-PIRIFORMIS_STRETCH = "Fishman 2002 Arch Phys Med Rehabil 83:295 (stretching in treatment) [U]"
-TONLEY = "Tonley 2010 J Orthop Sports Phys Ther 40:103 (hip strengthening, case report) [U]"
-OSULLIVAN = "O'Sullivan 1997 Spine 22:2959 (stabilising exercise in spondylolisthesis) [U]"
+# The five exercise trials, as their abstracts describe them: what each studied, not more.
+SLIDERS = (
+    "Ellis & Hing 2008 J Man Manip Ther 16(1):8-22 (neural mobilisation: a systematic review "
+    "found limited evidence) [R abstract]"
+)
+WHITMAN = (
+    "Whitman 2006 Spine 31(22):2541-2549 (stenosis trial: flexion exercise and walking was "
+    "the comparison arm; adding manual therapy helped more people) [R abstract]"
+)
+PIRIFORMIS_STRETCH = (
+    "Fishman 2002 Arch Phys Med Rehabil 83:295-301 (injection with physical therapy after a "
+    "positive FAIR test; stretching alone not studied) [R abstract]"
+)
+TONLEY = (
+    "Tonley 2010 J Orthop Sports Phys Ther 40(2):103-111 (hip strengthening and movement "
+    "re-education: one patient, a case report) [R abstract]"
+)
+OSULLIVAN = (
+    "O'Sullivan 1997 Spine 22(24):2959-2967 (trial of deep abdominal muscle training with "
+    "lumbar multifidus in spondylolysis or spondylolisthesis) [R abstract]"
+)
 HOPAYIAN = "Hopayian 2010 Eur Spine J 19:2095"
 
 
@@ -547,7 +563,7 @@ SELF_CARE: tuple[SelfCareRow, ...] = (
                 ("spondylolisthesis",)),
     SelfCareRow("exercise", "Pelvic tilts: lying on your back with your knees bent, flatten "
                 "your lower back gently onto the floor and relax; 10 times, twice a day. Stop "
-                "if it is painful.", f"{OSULLIVAN}; clinic practice [I]",
+                "if it is painful.", f"Clinic practice [I]; {OSULLIVAN}",
                 ("spondylolisthesis",)),
     SelfCareRow("exercise", "Leave out exercises that arch your back backwards until we "
                 "have checked how your back responds to them.",
