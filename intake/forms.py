@@ -85,36 +85,12 @@ def scale_field(name: str, low: str = "0 no pain", high: str = "10 worst imagina
     return Scale(name, low, high)
 
 
-class StepForm(forms.Form):
-    """One step of the questionnaire: its fields and where each answer is kept."""
-
-    slug: ClassVar[str]
-    # Per form class; ScoresForm builds its own per instance (the clinic picks the tools).
-    ANSWERS: dict[str, q.Answer] = {}
-
-    def __init__(self, *args: Any, questionnaire: Questionnaire, **kwargs: Any) -> None:
-        self.questionnaire = questionnaire
-        if not args and "initial" not in kwargs:
-            kwargs["initial"] = self.initial_from(questionnaire)
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.include_media = False  # none of its widgets has media to include
-        self.helper.field_template = FIELD_TEMPLATE
-        self.helper.layout = self.layout()
-
-    def layout(self) -> Layout:
-        return Layout(*self.fields)
-
-    def initial_from(self, questionnaire: Questionnaire) -> dict[str, Any]:
-        stored = {"answers": questionnaire.answers, "extra": questionnaire.extra}
-        initial = {}
-        for name, answer in self.ANSWERS.items():
-            value = get_path(stored[answer.container], answer.path)
-            if value is not MISSING:
-                initial[name] = answer.to_form(value)
-        return initial
+class ShownForm(forms.Form):
+    """A form the patient may have open in two tabs (or on two devices): the page sends back
+    the values it showed (`shown`, a hidden field), so that a save writes only the fields
+    that page changed and never undoes what another tab saved meanwhile. Bind it with
+    `initial=shown_initial(data)`.
+    """
 
     def shown_json(self) -> str:
         """The values the page shows, sent back with the form (`to_write` compares them)."""
@@ -144,6 +120,38 @@ class StepForm(forms.Form):
         if self.data.get("shown") is None:
             return {name for name in self.fields if name in self.data}
         return set(self.changed_data)
+
+
+class StepForm(ShownForm):
+    """One step of the questionnaire: its fields and where each answer is kept."""
+
+    slug: ClassVar[str]
+    # Per form class; ScoresForm builds its own per instance (the clinic picks the tools).
+    ANSWERS: dict[str, q.Answer] = {}
+
+    def __init__(self, *args: Any, questionnaire: Questionnaire, **kwargs: Any) -> None:
+        self.questionnaire = questionnaire
+        if not args and "initial" not in kwargs:
+            kwargs["initial"] = self.initial_from(questionnaire)
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.include_media = False  # none of its widgets has media to include
+        self.helper.field_template = FIELD_TEMPLATE
+        self.helper.layout = self.layout()
+
+    def layout(self) -> Layout:
+        return Layout(*self.fields)
+
+    def initial_from(self, questionnaire: Questionnaire) -> dict[str, Any]:
+        stored = {"answers": questionnaire.answers, "extra": questionnaire.extra}
+        initial = {}
+        for name, answer in self.ANSWERS.items():
+            value = get_path(stored[answer.container], answer.path)
+            if value is not MISSING:
+                initial[name] = answer.to_form(value)
+        return initial
 
     def writes(self, name: str) -> bool:
         if not hasattr(self, "_to_write"):
@@ -623,10 +631,12 @@ def step_form(
         kwargs["asked"] = asked
     if data is None:
         return form_class(**kwargs)
-    return form_class(data, initial=_shown(data.get("shown")), **kwargs)
+    return form_class(data, initial=shown_initial(data), **kwargs)
 
 
-def _shown(text: str | None) -> dict[str, Any]:
+def shown_initial(data: Any) -> dict[str, Any]:
+    """The values the page showed, as a `ShownForm` bound to its request takes them."""
+    text = data.get("shown")
     try:
         shown = json.loads(text or "{}")
     except ValueError:

@@ -28,7 +28,7 @@ from clinic.models import ClinicSettings
 from clinic.prepared import Prepared
 from intake import questionnaire as q
 from intake.core import vocabulary
-from intake.forms import asked_questionnaires
+from intake.forms import ShownForm, asked_questionnaires, shown_initial
 from intake.models import IntakeSettings, hash_token
 from intake.patient_views import LinkSession, link_unusable, private
 from plans.pdf import print_context
@@ -85,7 +85,7 @@ def check_birth_date(request: HttpRequest, link: CourseLink) -> HttpResponse:
     )
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(ShownForm):
     """The short follow-up: leg and back pain, ODI, SBI, the global impression of change."""
 
     def __init__(self, *args: Any, asked: tuple[str, ...], **kwargs: Any) -> None:
@@ -119,8 +119,18 @@ class FollowUpForm(forms.Form):
             widget=select,
         )
 
-    def answers(self) -> dict[str, Any]:
-        c = self.cleaned_data
+    def merged(self, stored: dict[str, Any]) -> dict[str, Any]:
+        """The answers saved so far with the fields this request changed written over them
+        (`ShownForm.to_write`: a tab never undoes another's); a field cleared is removed."""
+        flat = self.initial_from(stored)
+        for name in self.to_write():
+            if name in self.cleaned_data:
+                flat[name] = self.cleaned_data[name]
+        return self.answers_from(flat)
+
+    @staticmethod
+    def answers_from(c: dict[str, Any]) -> dict[str, Any]:
+        """The follow-up's answers, as `course.measures[]` holds them, from the form's fields."""
         odi = {t.code: c[f"odi_{t.code}"] for t in vocabulary.ODI_SECTIONS
                if c.get(f"odi_{t.code}") is not None}  # fmt: skip
         sbi = {t.code: c[f"sbi_{t.code}"] for t in vocabulary.SBI_ITEMS
@@ -159,14 +169,15 @@ def course_home(request: HttpRequest, link: CourseLink) -> HttpResponse:
     asked = asked_questionnaires(IntakeSettings.load())
     if due is not None:
         if request.method == "POST":
-            form = FollowUpForm(request.POST, asked=asked)
+            form = FollowUpForm(request.POST, initial=shown_initial(request.POST), asked=asked)
             background = request.POST.get("autosave") == "1"  # js/questionnaire.js, as typed
             if form.is_valid():
                 with transaction.atomic():
-                    saved = save_follow_up(episode, at_visit=due, answers=form.answers())
+                    saved = save_follow_up(episode, at_visit=due, change=form.merged)
                     audit.record(request, "change", saved, detail=f"follow-up before visit {due}")
                 if background:
-                    return JsonResponse({"saved_at": f"{timezone.localtime(saved.saved_at):%H:%M}"})
+                    saved_at = f"{timezone.localtime(saved.saved_at):%H:%M}"
+                    return JsonResponse({"saved_at": saved_at, "shown": form.posted_json()})
                 messages.success(request, "Thank you: your answers are saved for your visit.")
                 return redirect("course_home")
             if background:

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -575,10 +576,16 @@ def create_course_link(episode: Episode, *, by: Any) -> tuple[CourseLink, str]:
     return link, token
 
 
-def save_follow_up(episode: Episode, *, at_visit: int, answers: dict[str, Any]) -> FollowUp:
-    follow_up, _ = FollowUp.objects.update_or_create(
-        episode=episode, at_visit=at_visit, defaults={"answers": answers}
-    )
+@transaction.atomic
+def save_follow_up(
+    episode: Episode, *, at_visit: int, change: Callable[[dict[str, Any]], dict[str, Any]]
+) -> FollowUp:
+    """Write `change(the answers saved so far)`, the row locked from read to write, so that
+    two saves at once (two tabs) each build on the other's."""
+    FollowUp.objects.get_or_create(episode=episode, at_visit=at_visit)
+    follow_up = FollowUp.objects.select_for_update().get(episode=episode, at_visit=at_visit)
+    follow_up.answers = change(follow_up.answers)
+    follow_up.save()
     return follow_up
 
 

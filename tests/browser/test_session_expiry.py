@@ -109,7 +109,8 @@ def test_a_follow_up_saves_as_it_is_answered_and_unsent_answers_wait_for_the_lin
     p = phone_page
     open_course(p, token, BORN)
     p.get_by_label("Your leg pain now").select_option("3")
-    expect(p.get_by_text("Saved at")).to_be_visible()  # in the background, no button pressed
+    # In the background, no button pressed: 3 s after the last change, then the request.
+    expect(p.get_by_text("Saved at")).to_be_visible(timeout=15_000)
     p.wait_for_load_state("networkidle")  # the live server shares this test's connection
     assert FollowUp.objects.get(episode=episode, at_visit=4).answers == {"leg_pain_now": 3}
 

@@ -1,6 +1,7 @@
 """The patient's own page between visits: the link rules, what it shows, the follow-up."""
 
 import datetime
+import json
 
 import pytest
 from django.test import Client
@@ -9,6 +10,7 @@ from django.urls import reverse
 from clinic.models import AuditEvent
 from plans.visits import CourseLink, FollowUp, create_course_link
 from tests.builders import make_episode, make_patient
+from tests.intake.questionnaire_builders import shown_on
 from tests.plans.builders import make_approved_plan, make_exam, make_visits
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +106,25 @@ def test_the_follow_up_saves_in_the_background_as_it_is_answered(episode, practi
     refused = client.post(reverse("course_home"), {"leg_pain_now": "11", "autosave": "1"})
     assert refused.status_code == 400 and "leg_pain_now" in refused.json()["errors"]
     assert FollowUp.objects.get(episode=episode, at_visit=4).answers["leg_pain_now"] == 4
+
+
+def test_two_tabs_answering_the_follow_up_each_keep_their_answers(episode, practitioner):
+    """Each tab sends what its page showed: a save changes only what that tab changed."""
+    make_visits(episode, practitioner, 6, 5, 5)
+    client = opened(episode, practitioner)
+    first_tab = second_tab = shown_on(client.get(reverse("course_home")))  # both opened
+    url = reverse("course_home")
+    client.post(url, {"shown": first_tab, "leg_pain_now": "3", "back_pain_now": "",
+                      "autosave": "1"})  # fmt: skip
+    client.post(url, {"shown": second_tab, "leg_pain_now": "", "back_pain_now": "2",
+                      "global_change": "much_improved", "autosave": "1"})  # fmt: skip
+    assert FollowUp.objects.get(episode=episode, at_visit=4).answers == {
+        "leg_pain_now": 3, "back_pain_now": 2, "global_change": "much_improved",
+    }  # fmt: skip
+    cleared = client.post(url, {"shown": json.dumps({"leg_pain_now": 3}), "leg_pain_now": "",
+                                "autosave": "1"})  # fmt: skip
+    assert cleared.json()["shown"]  # the page's next save compares with this
+    assert "leg_pain_now" not in FollowUp.objects.get(episode=episode, at_visit=4).answers
 
 
 def test_five_wrong_dates_of_birth_lock_the_link(episode, practitioner):
