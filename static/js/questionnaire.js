@@ -87,6 +87,22 @@
     schedule();
   }
 
+  // An answer given before this script arrived (a slow phone connection) sent no event:
+  // the page differs from what it was served with, so save it like any other change.
+  function differsFromServed(field) {
+    if (field.type === "hidden" || field.type === "file" || field.disabled) return false;
+    if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+    if (field.options && field.multiple) {
+      return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    if (field.options) { // served with none marked, a list shows its first option
+      var served = Array.prototype.findIndex.call(field.options, function (o) { return o.defaultSelected; });
+      return field.selectedIndex !== Math.max(served, 0);
+    }
+    return "defaultValue" in field && field.value !== field.defaultValue;
+  }
+  if (Array.prototype.some.call(form.elements, differsFromServed)) changed();
+
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   form.addEventListener("submit", function (event) {

@@ -1,5 +1,7 @@
 """A session that ends while a form is being filled loses nothing typed."""
 
+import time
+
 from django.contrib.sessions.models import Session
 from playwright.sync_api import Page, expect
 
@@ -91,6 +93,9 @@ def open_course(p: Page, token: str, born) -> None:
     p.get_by_label("Month").fill(str(born.month))
     p.get_by_label("Year").fill(str(born.year))
     p.get_by_role("button", name="Continue").click()
+    # The course page's script listens only once the page has loaded: an answer picked
+    # before then sends no background save (CI once picked it first).
+    p.wait_for_url("**/my-course/", wait_until="load")
 
 
 def test_a_follow_up_saves_as_it_is_answered_and_unsent_answers_wait_for_the_link(
@@ -127,3 +132,87 @@ def test_a_follow_up_saves_as_it_is_answered_and_unsent_answers_wait_for_the_lin
         "leg_pain_now": 3,
         "back_pain_now": 2,
     }
+
+
+def slow_script(p: Page) -> None:
+    """The questionnaire's script arrives 2 s late, as on a slow phone connection."""
+    p.route("**/js/questionnaire*.js", lambda route: (time.sleep(2), route.continue_()))
+
+
+def background_saves(p: Page) -> list[str]:
+    sent: list[str] = []
+    p.on(
+        "request",
+        lambda r: sent.append(r.url) if "autosave" in (r.post_data or "") else None,
+    )
+    return sent
+
+
+def test_an_answer_picked_before_the_script_arrived_is_still_saved_in_the_background(
+    phone_page: Page, practitioner
+):
+    from plans.visits import FollowUp, create_course_link
+    from tests.browser.test_course_of_care import BORN
+    from tests.builders import make_patient
+    from tests.plans.builders import make_approved_plan, make_exam, make_visits
+
+    episode = make_episode(patient=make_patient(date_of_birth=BORN), practitioner=practitioner)
+    make_exam(episode)
+    make_approved_plan(episode, practitioner)
+    make_visits(episode, practitioner, 6, 5, 5)
+    _link, token = create_course_link(episode, by=practitioner)
+    p = phone_page
+    slow_script(p)
+    p.goto(f"/c/{token}/")
+    p.get_by_label("Day").fill(str(BORN.day))
+    p.get_by_label("Month").fill(str(BORN.month))
+    p.get_by_label("Year").fill(str(BORN.year))
+    p.get_by_role("button", name="Continue").click()
+    p.get_by_label("Your leg pain now").select_option("3")  # the script is still on its way
+    expect(p.get_by_text("Saved at")).to_be_visible(timeout=15_000)
+    p.wait_for_load_state("networkidle")
+    assert FollowUp.objects.get(episode=episode, at_visit=4).answers == {"leg_pain_now": 3}
+
+
+def test_a_page_opened_and_left_alone_sends_no_background_save(phone_page: Page, practitioner):
+    """Saved answers shown again (lists, choices, boxes, numbers) are not a change."""
+    from intake.models import create_invitation
+    from plans.visits import create_course_link
+    from tests.browser.test_course_of_care import BORN
+    from tests.builders import make_patient
+    from tests.plans.builders import make_approved_plan, make_exam, make_visits
+
+    episode = make_episode(patient=make_patient(date_of_birth=BORN), practitioner=practitioner)
+    make_exam(episode)
+    make_approved_plan(episode, practitioner)
+    make_visits(episode, practitioner, 6, 5, 5)
+    _link, course_token = create_course_link(episode, by=practitioner)
+    p = phone_page
+    sent = background_saves(p)
+    open_course(p, course_token, BORN)
+    p.get_by_label("Your leg pain now").select_option("3")
+    expect(p.get_by_text("Saved at")).to_be_visible(timeout=15_000)
+    p.reload(wait_until="load")  # the saved answer shown again
+    expect(p.get_by_label("Your leg pain now")).to_have_value("3")
+
+    _invitation, token = create_invitation(episode, by=None)
+    p.goto(f"/q/{token}/")
+    p.get_by_label("Day").fill(str(BORN.day))
+    p.get_by_label("Month").fill(str(BORN.month))
+    p.get_by_label("Year").fill(str(BORN.year))
+    p.get_by_role("button", name="Continue").click()
+    p.goto("/questionnaire/story/")
+    p.get_by_label("Number").fill("3")
+    p.get_by_label("Days, weeks, months or years").select_option("weeks")
+    p.locator('input[name="onset"][value="sudden"]').check(force=True)
+    p.locator('input[name="symptoms"][value="tingling"]').check(force=True)
+    expect(p.get_by_text("Saved at")).to_be_visible(timeout=15_000)
+    p.reload(wait_until="load")
+    expect(p.get_by_label("Number")).to_have_value("3")
+    saved_before = len(sent)
+
+    p.wait_for_timeout(4_500)  # longer than the 3 s the script waits before it saves
+    assert sent[saved_before:] == []
+    open_course(p, course_token, BORN)
+    p.wait_for_timeout(4_500)
+    assert sent[saved_before:] == []
