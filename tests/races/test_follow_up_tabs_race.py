@@ -39,3 +39,49 @@ def test_two_tabs_saving_the_follow_up_at_once_keep_both_answers(practitioner):
         assert (answers.get("leg_pain_now"), answers.get("back_pain_now")) == (
             int(leg), int(back),
         ), f"round {round_}"  # fmt: skip
+
+
+def test_a_save_waits_for_the_one_between_its_read_and_its_write(practitioner):
+    """The first save holds still after reading; the second must wait for it, not read the
+    same answers and have its own written over (which 30 quick rounds seldom catch)."""
+    import threading
+
+    from plans.visits import save_follow_up
+
+    episode = make_episode(practitioner=practitioner)
+    FollowUp.objects.create(episode=episode, at_visit=4, answers={})
+    first_has_read, let_first_write = threading.Event(), threading.Event()
+    second_read: list[dict] = []
+
+    def first_change(stored: dict) -> dict:
+        first_has_read.set()
+        let_first_write.wait(10)
+        return {**stored, "leg_pain_now": 3}
+
+    def second_change(stored: dict) -> dict:
+        second_read.append(dict(stored))
+        return {**stored, "back_pain_now": 2}
+
+    def first() -> None:
+        save_follow_up(episode, at_visit=4, change=first_change)
+
+    def second() -> None:
+        assert first_has_read.wait(10)
+        save_follow_up(episode, at_visit=4, change=second_change)
+
+    def release() -> bool:
+        assert first_has_read.wait(10)
+        threading.Event().wait(1)  # time enough for the second save to read, were it free to
+        waited = not second_read
+        let_first_write.set()
+        return waited
+
+    results = at_once(first, second, release)
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    second_waited = results[2]
+    assert second_waited, "the second save read the answers while the first was writing"
+    assert second_read == [{"leg_pain_now": 3}]
+    assert FollowUp.objects.get(episode=episode, at_visit=4).answers == {
+        "leg_pain_now": 3,
+        "back_pain_now": 2,
+    }
