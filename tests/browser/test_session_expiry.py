@@ -53,11 +53,16 @@ def open_questionnaire(p: Page, token: str) -> None:
     from tests.browser.test_questionnaire import BORN
 
     p.goto(f"/q/{token}/")
-    p.get_by_label("Day").fill(str(BORN.day))
-    p.get_by_label("Month").fill(str(BORN.month))
-    p.get_by_label("Year").fill(str(BORN.year))
-    p.get_by_role("button", name="Continue").click()
+    confirm_birth_date(p, BORN)
     p.get_by_role("link", name="Start").click()
+
+
+def confirm_birth_date(p: Page, born) -> None:
+    """The patient's link asks for the date of birth before it shows anything."""
+    p.get_by_label("Day").fill(str(born.day))
+    p.get_by_label("Month").fill(str(born.month))
+    p.get_by_label("Year").fill(str(born.year))
+    p.get_by_role("button", name="Continue").click()
 
 
 def test_a_patients_unsent_answers_are_sent_when_the_link_is_opened_again(
@@ -87,21 +92,18 @@ def test_a_patients_unsent_answers_are_sent_when_the_link_is_opened_again(
     assert Questionnaire.objects.get(episode=episode).extra["goals"] == "Walk the dog"
 
 
-def open_course(p: Page, token: str, born) -> None:
+def open_course(p: Page, token: str, born, *, loaded: bool = True) -> None:
     p.goto(f"/c/{token}/")
-    p.get_by_label("Day").fill(str(born.day))
-    p.get_by_label("Month").fill(str(born.month))
-    p.get_by_label("Year").fill(str(born.year))
-    p.get_by_role("button", name="Continue").click()
-    # The course page's script listens only once the page has loaded: an answer picked
-    # before then sends no background save (CI once picked it first).
-    p.wait_for_url("**/my-course/", wait_until="load")
+    confirm_birth_date(p, born)
+    if loaded:
+        # The course page's script listens only once the page has loaded: an answer picked
+        # before then sends no background save (CI once picked it first).
+        p.wait_for_url("**/my-course/", wait_until="load")
 
 
-def test_a_follow_up_saves_as_it_is_answered_and_unsent_answers_wait_for_the_link(
-    phone_page: Page, practitioner
-):
-    from plans.visits import FollowUp, create_course_link
+def follow_up_due(practitioner) -> tuple[object, str]:
+    """An episode whose patient has the follow-up before visit 4 to answer, and their link."""
+    from plans.visits import create_course_link
     from tests.browser.test_course_of_care import BORN
     from tests.builders import make_patient
     from tests.plans.builders import make_approved_plan, make_exam, make_visits
@@ -111,6 +113,16 @@ def test_a_follow_up_saves_as_it_is_answered_and_unsent_answers_wait_for_the_lin
     make_approved_plan(episode, practitioner)  # the review at visit 4
     make_visits(episode, practitioner, 6, 5, 5)
     _link, token = create_course_link(episode, by=practitioner)
+    return episode, token
+
+
+def test_a_follow_up_saves_as_it_is_answered_and_unsent_answers_wait_for_the_link(
+    phone_page: Page, practitioner
+):
+    from plans.visits import FollowUp
+    from tests.browser.test_course_of_care import BORN
+
+    episode, token = follow_up_due(practitioner)
     p = phone_page
     open_course(p, token, BORN)
     p.get_by_label("Your leg pain now").select_option("3")
@@ -151,23 +163,13 @@ def background_saves(p: Page) -> list[str]:
 def test_an_answer_picked_before_the_script_arrived_is_still_saved_in_the_background(
     phone_page: Page, practitioner
 ):
-    from plans.visits import FollowUp, create_course_link
+    from plans.visits import FollowUp
     from tests.browser.test_course_of_care import BORN
-    from tests.builders import make_patient
-    from tests.plans.builders import make_approved_plan, make_exam, make_visits
 
-    episode = make_episode(patient=make_patient(date_of_birth=BORN), practitioner=practitioner)
-    make_exam(episode)
-    make_approved_plan(episode, practitioner)
-    make_visits(episode, practitioner, 6, 5, 5)
-    _link, token = create_course_link(episode, by=practitioner)
+    episode, token = follow_up_due(practitioner)
     p = phone_page
     slow_script(p)
-    p.goto(f"/c/{token}/")
-    p.get_by_label("Day").fill(str(BORN.day))
-    p.get_by_label("Month").fill(str(BORN.month))
-    p.get_by_label("Year").fill(str(BORN.year))
-    p.get_by_role("button", name="Continue").click()
+    open_course(p, token, BORN, loaded=False)
     p.get_by_label("Your leg pain now").select_option("3")  # the script is still on its way
     expect(p.get_by_text("Saved at")).to_be_visible(timeout=15_000)
     p.wait_for_load_state("networkidle")
@@ -177,16 +179,9 @@ def test_an_answer_picked_before_the_script_arrived_is_still_saved_in_the_backgr
 def test_a_page_opened_and_left_alone_sends_no_background_save(phone_page: Page, practitioner):
     """Saved answers shown again (lists, choices, boxes, numbers) are not a change."""
     from intake.models import create_invitation
-    from plans.visits import create_course_link
     from tests.browser.test_course_of_care import BORN
-    from tests.builders import make_patient
-    from tests.plans.builders import make_approved_plan, make_exam, make_visits
 
-    episode = make_episode(patient=make_patient(date_of_birth=BORN), practitioner=practitioner)
-    make_exam(episode)
-    make_approved_plan(episode, practitioner)
-    make_visits(episode, practitioner, 6, 5, 5)
-    _link, course_token = create_course_link(episode, by=practitioner)
+    episode, course_token = follow_up_due(practitioner)
     p = phone_page
     sent = background_saves(p)
     open_course(p, course_token, BORN)
@@ -197,10 +192,7 @@ def test_a_page_opened_and_left_alone_sends_no_background_save(phone_page: Page,
 
     _invitation, token = create_invitation(episode, by=None)
     p.goto(f"/q/{token}/")
-    p.get_by_label("Day").fill(str(BORN.day))
-    p.get_by_label("Month").fill(str(BORN.month))
-    p.get_by_label("Year").fill(str(BORN.year))
-    p.get_by_role("button", name="Continue").click()
+    confirm_birth_date(p, BORN)
     p.goto("/questionnaire/story/")
     p.get_by_label("Number").fill("3")
     p.get_by_label("Days, weeks, months or years").select_option("weeks")

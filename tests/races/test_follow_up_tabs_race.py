@@ -1,11 +1,13 @@
 """Two tabs saving the follow-up at the same moment lose no answer."""
 
+import threading
+import time
 from functools import partial
 
 import pytest
 from django.urls import reverse
 
-from plans.visits import FollowUp
+from plans.visits import FollowUp, save_follow_up
 from tests.builders import make_episode, make_patient
 from tests.intake.questionnaire_builders import second_tab, shown_on
 from tests.plans.builders import make_approved_plan, make_exam, make_visits
@@ -44,10 +46,6 @@ def test_two_tabs_saving_the_follow_up_at_once_keep_both_answers(practitioner):
 def test_a_save_waits_for_the_one_between_its_read_and_its_write(practitioner):
     """The first save holds still after reading; the second must wait for it, not read the
     same answers and have its own written over (which 30 quick rounds seldom catch)."""
-    import threading
-
-    from plans.visits import save_follow_up
-
     episode = make_episode(practitioner=practitioner)
     FollowUp.objects.create(episode=episode, at_visit=4, answers={})
     first_has_read, let_first_write = threading.Event(), threading.Event()
@@ -71,7 +69,7 @@ def test_a_save_waits_for_the_one_between_its_read_and_its_write(practitioner):
 
     def release() -> bool:
         assert first_has_read.wait(10)
-        threading.Event().wait(1)  # time enough for the second save to read, were it free to
+        time.sleep(1)  # time enough for the second save to read, were it free to
         waited = not second_read
         let_first_write.set()
         return waited
