@@ -37,7 +37,7 @@ from plans.visits import CourseLink, follow_up_due, plan_in_force, save_follow_u
 
 #: What the patient's page shows of the printed plan: nothing of the assessment or case.
 PATIENT_KEYS = ("plan", "patient", "clinic", "modalities", "cause_name", "cause_words",
-                "urgent_groups")  # fmt: skip
+                "urgent_groups", "evidence_note")  # fmt: skip
 SESSION_LINK = "course_link"
 SESSION_LINK_HASH = "course_link_hash"
 SESSION_VERIFIED = "course_verified"

@@ -11,7 +11,13 @@ from clinic.models import AuditEvent
 from plans.visits import CourseLink, FollowUp, create_course_link
 from tests.builders import make_episode, make_patient
 from tests.intake.questionnaire_builders import shown_on
-from tests.plans.builders import make_approved_plan, make_exam, make_visits
+from tests.plans.builders import (
+    L5_DISC_HISTORY,
+    make_approved_plan,
+    make_diagnosis,
+    make_exam,
+    make_visits,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +71,36 @@ def test_the_patient_sees_their_plan_dates_and_exercises_and_nothing_else(episod
     assert "Disc herniation" not in html and "SLR" not in html  # none of the record
     assert page["Referrer-Policy"] == "no-referrer"
     assert "no-cache" in page["Cache-Control"] or "max-age=0" in page["Cache-Control"]
+
+
+# What the page says of the evidence is the printed plan's sentence for the plan's cause and
+# chronicity (Tu 2024 was in chronic disc sciatica only), never a wider claim.
+EVIDENCE_SCENARIOS = [
+    ("a disc of a few weeks: the sham trial was in chronic sciatica", "disc_herniation", 4,
+     "for sciatica of a few weeks there is no such trial"),
+    ("a disc of 20 weeks: the one sham-controlled trial", "disc_herniation", 20,
+     "A trial in sciatica from a disc lasting more than 3 months found"),
+    ("stenosis: no sham trial for this cause", "spinal_stenosis", 20,
+     "No trial has compared acupuncture with sham treatment for this cause"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cause", "weeks", "sentence"),
+    [s[1:] for s in EVIDENCE_SCENARIOS],
+    ids=[s[0] for s in EVIDENCE_SCENARIOS],
+)
+def test_the_page_says_what_the_trials_found_for_this_cause_as_the_printed_plan_does(
+    practitioner, cause, weeks, sentence
+):
+    episode = make_episode(practitioner=practitioner, patient=make_patient(date_of_birth=BORN))
+    make_exam(episode, history={**L5_DISC_HISTORY, "duration_weeks": weeks})
+    make_diagnosis(episode, practitioner, cause=cause)
+    make_approved_plan(episode, practitioner)
+    text = " ".join(opened(episode, practitioner).get(reverse("course_home")).text.split())
+    assert sentence in text
+    assert "does not recommend acupuncture for low back pain with or without sciatica" in text
+    assert "more than sham treatment or usual medicines" not in text
 
 
 def test_the_follow_up_is_asked_before_the_review_visit_and_reaches_the_review(
