@@ -312,3 +312,23 @@ def test_a_cauda_equina_sign_and_fever_show_both_advices_the_emergency_first():
     ]
     assert "new in both legs" in page
     assert Questionnaire.objects.get(pk=invitation.questionnaire.pk).urgency == "emergency"
+
+
+SAFETY_COUNTS = [
+    ("one left: one question needs", 1, "1 of the safety questions needs a yes or no"),
+    ("three left: three questions need", 3, "3 of the safety questions need a yes or no"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("left", "said"), [s[1:] for s in SAFETY_COUNTS], ids=[s[0] for s in SAFETY_COUNTS]
+)
+def test_the_safety_questions_left_are_counted_in_plain_grammar(left, said):
+    from intake.questionnaire import missing_answers
+
+    flags = dict(FULL_CASE_HISTORY["red_flags"])
+    for code in list(flags)[:left]:
+        del flags[code]
+    answers = {"history": {**FULL_CASE_HISTORY, "red_flags": flags}, "questionnaires": {}}
+    safety = [m.what for m in missing_answers(answers, {}, asked=()) if m.step == "safety"]
+    assert safety == [said]

@@ -311,6 +311,17 @@ def test_the_progress_report_prints_the_course_with_its_chart(episode, practitio
     assert AuditEvent.objects.filter(action="print", detail="progress report clinician a4").exists()
 
 
+def test_the_on_screen_reports_fit_a_phone_and_name_their_icon(episode, practitioner, client_for):
+    make_visits(episode, practitioner, 6, 5)
+    client = client_for(practitioner)
+    plan = episode.plans.get()
+    for url in (reverse("progress_report", args=[episode.pk, "patient"]),
+                reverse("plan_print_preview", args=[plan.pk, "patient"])):  # fmt: skip
+        html = client.get(url).content.decode()
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+        assert 'rel="icon"' in html
+
+
 def test_the_clinic_sets_the_minimal_important_change(episode, practitioner, client_for, settings):
     make_visits(episode, practitioner, 6, 5)  # leg pain 6 to 5: 1 point, 17 %
     course = reverse("course_detail", args=[episode.pk])
