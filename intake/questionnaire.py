@@ -344,8 +344,11 @@ def missing_answers(
     unanswered = [code for code in RED_FLAG_QUESTIONS if code not in flags]
     if unanswered:
         missing.append(
-            Missing("safety", f"{len(unanswered)} of the safety questions "
-                    f"{'needs' if len(unanswered) == 1 else 'need'} a yes or no")
+            Missing(
+                "safety",
+                f"{len(unanswered)} of the safety questions "
+                f"{'needs' if len(unanswered) == 1 else 'need'} a yes or no",
+            )
         )
     asked = set(asked)
     if "odi" in asked and len(scores.get("odi", {})) < len(ODI_SECTIONS):
