@@ -1,7 +1,10 @@
-"""gunicorn with the project's gunicorn.conf.py never writes a link's token to its logs."""
+"""gunicorn with the project's gunicorn.conf.py: it never writes a link's token to its
+logs, and a worker that is replaced is a fork of the app already loaded."""
 
 import contextlib
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
@@ -52,14 +55,14 @@ def server(tmp_path):
                 break
             except OSError:
                 time.sleep(0.1)
-        yield base, tmp_path
+        yield base, tmp_path, process
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
 def test_the_access_log_records_q_paths_without_their_token(server):
-    base, logs = server
+    base, logs, _ = server
     link = f"{base}/q/{TOKEN}/"
     request = urllib.request.Request(link, headers={"Referer": link})  # noqa: S310
     # No database here: the answer does not matter, the log does.
@@ -70,3 +73,41 @@ def test_the_access_log_records_q_paths_without_their_token(server):
     assert "/q/[redacted]" in access
     assert TOKEN not in access
     assert TOKEN not in (logs / "error.log").read_text()
+
+
+def workers_of(master: subprocess.Popen) -> set[int]:
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text()
+    return {int(pid) for pid in children.split()}
+
+
+def test_the_app_is_loaded_once_in_the_master_and_each_worker_is_a_fork_of_it():
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    printed = subprocess.run(  # noqa: S603 - our own server, our own arguments
+        [
+            str(gunicorn),
+            "--print-config",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
+            "clinic.wsgi",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert re.search(r"^preload_app +\= True$", printed, re.MULTILINE)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_a_worker_replaced_answers_as_the_first_one_did(server):
+    base, _, master = server
+    (first,) = workers_of(master)
+    os.kill(first, signal.SIGKILL)  # as a worker past max_requests is replaced
+    for _ in range(100):
+        if (replaced := workers_of(master)) and first not in replaced:
+            break
+        time.sleep(0.1)
+    assert replaced and first not in replaced
+    with urllib.request.urlopen(base + "/accounts/login/", timeout=10) as page:  # noqa: S310
+        assert page.status == 200

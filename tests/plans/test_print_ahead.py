@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from clinic.models import AuditEvent, Episode
 from plans.models import PlanPdf, approve_plan, revise_plan
-from plans.pdf import keep_printed_copies, print_ahead
+from plans.pdf import keep_printed_copies, print_ahead, stored_copy
 from tests.builders import make_episode
 from tests.plans.builders import (
     make_approved_plan,
@@ -71,6 +71,38 @@ def test_printing_an_approved_plan_then_serves_the_stored_copy_and_is_audited(
     stored = PlanPdf.objects.get(plan=plan, variant="patient", paper="a4")
     assert response.content == bytes(stored.content)
     assert AuditEvent.objects.get(action="print").detail == "v1 patient a4"
+
+
+def test_the_stored_copy_comes_with_its_plan_episode_and_patient_and_the_rest_loads_if_read(
+    episode, practitioner, client_for, django_capture_on_commit_callbacks
+):
+    plan, _ = approve_in_the_builder(
+        client_for(practitioner), episode, django_capture_on_commit_callbacks
+    )
+    content, kept_plan = stored_copy(plan.pk, "clinician", "letter")
+    assert content == bytes(
+        PlanPdf.objects.get(plan=plan, variant="clinician", paper="letter").content
+    )
+    assert (kept_plan.pk, kept_plan.version, kept_plan.kind, kept_plan.status) == (
+        plan.pk,
+        plan.version,
+        plan.kind,
+        plan.status,
+    )
+    assert (kept_plan.episode.pk, kept_plan.patient.pk) == (episode.pk, episode.patient_id)
+    assert kept_plan.approved_at == plan.approved_at  # deferred, read from the database
+    assert kept_plan.patient.last_name == episode.patient.last_name
+
+
+def test_no_copy_is_served_as_kept_for_a_superseded_version_or_another_paper(
+    episode, practitioner, client_for, django_capture_on_commit_callbacks
+):
+    plan, _ = approve_in_the_builder(
+        client_for(practitioner), episode, django_capture_on_commit_callbacks
+    )
+    assert stored_copy(plan.pk, "patient", "legal") is None
+    approve_plan(revise_plan(plan, by=practitioner), by=practitioner)
+    assert stored_copy(plan.pk, "patient", "a4") is None
 
 
 def test_the_front_desk_is_refused_the_stored_clinician_copy(
