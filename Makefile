@@ -36,9 +36,10 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-# The load run (about a minute, not in `make bench`): gunicorn with 2 workers on loopback,
-# 4 clients for 20 s, each at 4 requests/s (--rate), with and without one printing PDFs. LOAD_DATABASE_URL names a scratch
-# PostgreSQL database; without it, a temporary SQLite file.
+# The load run (about a minute and a half): gunicorn with 2 workers on loopback, 4 clients
+# without pause for 20 s, with and without one more printing PDFs. LOAD_DATABASE_URL names
+# a scratch PostgreSQL database (then `make bench` runs it too); without it, a temporary
+# SQLite file.
 load: $(STAMP)
 	$(BIN)/python bench/load.py
 

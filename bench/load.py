@@ -38,7 +38,7 @@ Prints the pace, then per page and for each run requests per second, p50, p95 an
 and the ratio of p95 with the PDFs printing to p95 without; the goals (p95 <= 100 ms on
 the list and episode pages, no errors, <= 1.3x while PDFs print) are reported through
 bench/table.py.
-Not part of `make bench`: it takes about a minute.
+It takes about a minute and a half; `make bench` runs it when LOAD_DATABASE_URL is set.
 """
 
 from __future__ import annotations

@@ -7,8 +7,10 @@ Every figure is measured beside its reference in the same run (a minimal view th
 same middleware, a one-page letter, the JSON round trip of the same case), so a ratio holds
 on a slower or busier machine; absolute readings (database milliseconds, megabytes) say
 so in their unit. The patient search runs at 100,000 patients on PostgreSQL when
-BENCH_DATABASE_URL names a database that `manage.py seed_patients` filled (CI does);
-without it, that part is skipped and says so. The scripts exit 0 whatever they measure:
+BENCH_DATABASE_URL names a database that `manage.py seed_patients` filled (CI does), and
+the load run (`bench/load.py`, about a minute and a half) on PostgreSQL when
+LOAD_DATABASE_URL names a scratch database for it (CI does); without them, those parts
+are skipped and say so. The scripts exit 0 whatever they measure:
 figures are printed, not judged, and the table ends with how many goals were met.
 """
 
@@ -56,6 +58,9 @@ def main() -> None:
     search = os.environ.get("BENCH_DATABASE_URL")
     if search:
         run("search_bench.py", {**env, "DATABASE_URL": search, "DEBUG": "1"}, verbose)
+    load = os.environ.get("LOAD_DATABASE_URL")
+    if load:
+        run("load.py", {**env, "LOAD_DATABASE_URL": load}, verbose)
     figures = read(figures_path)
     os.unlink(figures_path)
     print()
@@ -69,6 +74,8 @@ def main() -> None:
         print(line(figure))
     if not search:
         print("-- search: skipped (set BENCH_DATABASE_URL to a database seed_patients filled)")
+    if not load:
+        print("-- load run: skipped (set LOAD_DATABASE_URL to a scratch PostgreSQL database)")
     met = sum(f.met for f in figures)
     print(f"\n{met} of {len(figures)} goals met")
 

@@ -431,13 +431,14 @@ def plan_print(request: HttpRequest, pk: int, variant: str, paper: str) -> HttpR
     """The PDF of an approved version. Front desk may print the patient's copy and letters;
     the clinician copy, with the evidence and scores, is for practitioners. A copy kept
     (printed ahead once approved) is served as kept, read with its plan in one statement."""
-    kept, plan = stored_copy(pk, variant, paper) or (None, _plan(pk))
+    stored = stored_copy(pk, variant, paper)
+    plan = stored.plan if stored is not None else _plan(pk)
     if plan.is_draft or variant not in variants_for(plan) or paper not in PlanPdf.Paper.values:
         raise Http404("No such printout.")
     clinical = request.user.has_perm(CLINICAL)
     if variant == PlanPdf.Variant.CLINICIAN and not clinical:
         raise PermissionDenied("The clinician copy is for practitioners.")
-    content = kept if kept is not None else plan_pdf(plan, variant, paper)
+    content = bytes(stored.content) if stored is not None else plan_pdf(plan, variant, paper)
     detail = f"v{plan.version} {variant} {paper}"
     if variant == PlanPdf.Variant.REFERRAL and request.user.has_perm(SEND_REFERRAL):
         with transaction.atomic():  # the letter printed is the referral sent

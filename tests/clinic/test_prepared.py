@@ -19,6 +19,7 @@ from plans import views as plans_views
 from plans import visit_views
 from plans import visits as plans_visits
 from plans.models import TreatmentPlan, revise_plan
+from plans.pdf import KEPT_COPIES, keep_printed_copies
 from tests.builders import make_episode, make_user
 from tests.intake.questionnaire_builders import make_invitation
 from tests.plans.builders import make_approved_plan, make_diagnosis, make_exam, make_visits
@@ -141,6 +142,18 @@ def test_each_dashboard_list_gives_its_querysets_rows_in_order(practitioner, pre
     expected = [read(row) for row in prepared.build()]
     assert expected, "the scenario has a row for each list"
     assert [read(row) for row in prepared.all()] == expected
+
+
+def test_each_kept_copy_read_gives_what_its_queryset_gives(practitioner):
+    episode = with_exam_and_diagnosis(practitioner)
+    plan = make_approved_plan(episode, practitioner)
+    keep_printed_copies(plan.pk)
+    found = 0
+    for (variant, paper), prepared in KEPT_COPIES.items():
+        expected = read(prepared.build(plan.pk).first())
+        assert read(prepared.first(plan.pk)) == expected, (variant, paper)
+        found += expected is not None
+    assert found == 4  # the patient's and the clinician's copy, each on A4 and Letter
 
 
 def test_the_plan_versions_of_an_episode_in_its_course_are_newest_first(practitioner):

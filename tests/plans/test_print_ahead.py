@@ -79,7 +79,8 @@ def test_the_stored_copy_comes_with_its_plan_episode_and_patient_and_the_rest_lo
     plan, _ = approve_in_the_builder(
         client_for(practitioner), episode, django_capture_on_commit_callbacks
     )
-    content, kept_plan = stored_copy(plan.pk, "clinician", "letter")
+    kept = stored_copy(plan.pk, "clinician", "letter")
+    content, kept_plan = bytes(kept.content), kept.plan
     assert content == bytes(
         PlanPdf.objects.get(plan=plan, variant="clinician", paper="letter").content
     )
