@@ -319,6 +319,14 @@ class VisitForm(forms.Form):
         return initial
 
     @staticmethod
+    def red_flags_from(record: dict[str, Any]) -> dict[str, Any]:
+        """The red-flag answers a saved visit holds, for reopening it. Never copied from the
+        last visit ("same as last visit"): the questions are asked again at each visit."""
+        answers = record.get("red_flags") or {}
+        yes = [code for code, answer in answers.items() if answer]
+        return {"red_flags_yes": yes, "red_flags_none": bool(answers) and not yes}
+
+    @staticmethod
     def initial_from_plan(plan: TreatmentPlan, leg_side: str | None) -> dict[str, Any]:
         """A first visit's form: what the plan says is to be given."""
         side = leg_side if leg_side in ("left", "right") else "both"

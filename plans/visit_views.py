@@ -235,6 +235,7 @@ def visit_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     else:
         if visit is not None and visit.record:
             initial = VisitForm.initial_from(visit.record, visit.measures)
+            initial |= VisitForm.red_flags_from(visit.record)
         elif previous is not None and request.GET.get("same"):
             initial = VisitForm.initial_from(previous.record, {})
         else:

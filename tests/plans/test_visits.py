@@ -88,6 +88,35 @@ def test_the_form_starts_from_the_plan_and_same_as_last_visit_copies_the_last_re
     assert same.context["form"].initial["version"] == 0  # a new visit, not visit 1
 
 
+REOPENED = {
+    "all answered no": ({"red_flags_none": "on"}, {"red_flags_none": True, "red_flags_yes": []}),
+    "one answered yes": (
+        {"red_flags_yes": ["fever_or_chills"]},
+        {"red_flags_none": False, "red_flags_yes": ["fever_or_chills"]},
+    ),
+}
+
+
+@pytest.mark.parametrize(("answers", "shown"), REOPENED.values(), ids=REOPENED.keys())
+def test_a_draft_reopened_shows_its_red_flag_answers_as_saved(
+    answers, shown, episode, practitioner, client_for
+):
+    client = client_for(practitioner)
+    data = {k: v for k, v in form_data().items() if k != "red_flags_none"}
+    client.post(url(episode), data | answers)
+    initial = client.get(url(episode)).context["form"].initial
+    assert {key: initial.get(key) for key in shown} == shown
+
+
+def test_same_as_last_visit_leaves_the_red_flag_questions_to_be_asked_again(
+    episode, practitioner, client_for
+):
+    client = client_for(practitioner)
+    client.post(url(episode), form_data())
+    initial = client.get(url(episode, 2) + "?same=1").context["form"].initial
+    assert not initial.get("red_flags_none") and not initial.get("red_flags_yes")
+
+
 @pytest.mark.parametrize(
     ("points", "message"),
     [("BL23 both\nbl23 left", "bl23 is listed twice"), ("GB30\ngb30 right", "listed twice")],
