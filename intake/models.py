@@ -99,6 +99,8 @@ class Questionnaire(models.Model):
     # episode's referral was sent brings it back to the dashboard.
     red_flag_at = models.DateTimeField("new red flag reported", null=True, blank=True)
     last_saved_at = models.DateTimeField("last saved by the patient", null=True, blank=True)
+    # Where the patient's "Carry on" leads: the step they were on when they last saved.
+    resume_step = models.CharField(max_length=20, blank=True, default="")
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(

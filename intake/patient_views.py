@@ -252,6 +252,9 @@ def start(request: HttpRequest, invitation: Invitation) -> HttpResponse:
         "questionnaire": questionnaire,
         "patient": questionnaire.episode.patient,
         "steps": q.STEPS,
+        "resume": questionnaire.resume_step
+        if questionnaire.resume_step in q.STEP_BY_SLUG
+        else q.STEPS[0].slug,
         "clinic": ClinicSettings.load(),
     }
     audit.record(request, "view", questionnaire, patient=invitation.patient, detail="start page")
@@ -296,9 +299,15 @@ def step(request: HttpRequest, invitation: Invitation, slug: str) -> HttpRespons
 
 
 def _store_step(
-    request: HttpRequest, invitation: Invitation, slug: str, asked: tuple[str, ...]
+    request: HttpRequest,
+    invitation: Invitation,
+    slug: str,
+    asked: tuple[str, ...],
+    *,
+    stays: bool = False,
 ) -> tuple[Any, bool]:
-    """Save the step's answers as posted; returns the bound form and the emergency flag."""
+    """Save the step's answers as posted, and the step "Carry on" leads to (`stays`: the
+    patient stays on this one); returns the bound form and the emergency flag."""
     with transaction.atomic():
         locked = Questionnaire.objects.select_for_update()
         questionnaire = locked.get(pk=invitation.questionnaire.pk)
@@ -307,6 +316,8 @@ def _store_step(
         form = step_form(slug, questionnaire, request.POST, asked)
         form.is_valid()
         form.store()
+        stays = stays or bool(form.errors) or request.POST.get("autosave") == "1"
+        questionnaire.resume_step = q.resume_at(slug, request.POST.get("go", "next"), stays=stays)
         flags = q.red_flags_answered_yes(questionnaire.answers)
         emergency = any(code in q.URGENT_SIGNS for code in flags)
         save_answers(
@@ -325,7 +336,8 @@ def _store_scans_answers(request: HttpRequest, invitation: Invitation) -> None:
     """ "Add this file" and "Remove" post the scans step's answers too: save them first, so
     that the page they return to shows what the patient typed, never an older copy."""
     if request.POST.get("step_answers") == "scans":
-        _store_step(request, invitation, "scans", asked_questionnaires(IntakeSettings.load()))
+        asked = asked_questionnaires(IntakeSettings.load())
+        _store_step(request, invitation, "scans", asked, stays=True)
 
 
 def _after_save(

@@ -275,6 +275,16 @@ def neighbours(slug: str) -> tuple[str | None, str | None]:
     return (slugs[i - 1] if i > 0 else None, slugs[i + 1] if i + 1 < len(slugs) else None)
 
 
+def resume_at(slug: str, go: str, *, stays: bool) -> str:
+    """The step a patient who stops now carries on at, after saving `slug`: the step the
+    save leads to ("back", "next"), or this one when they stay on it (a save as they type,
+    answers to correct, a file added)."""
+    if stays:
+        return slug
+    before, after = neighbours(slug)
+    return (before if go == "back" else after if go == "next" else None) or slug
+
+
 # --- answers between the form and the store (absent is MISSING) -----------------------
 
 

@@ -332,3 +332,28 @@ def test_the_safety_questions_left_are_counted_in_plain_grammar(left, said):
     answers = {"history": {**FULL_CASE_HISTORY, "red_flags": flags}, "questionnaires": {}}
     safety = [m.what for m in missing_answers(answers, {}, asked=()) if m.step == "safety"]
     assert safety == [said]
+
+
+CARRYING_ON = {
+    "saved with Next: the step after": ("pain", {"go": "next"}, "story"),
+    "saved with Back: the step before": ("story", {"go": "back"}, "pain"),
+    "saved as typed: the same step": ("story", {"go": "next", "autosave": "1"}, "story"),
+    "answers to correct: the same step": ("pain", {"go": "next", "leg_pain_now": "12"}, "pain"),
+    "Back on the first step: the first step": ("about", {"go": "back"}, "about"),
+}
+
+
+@pytest.mark.parametrize(("slug", "posted", "resume"), CARRYING_ON.values(), ids=CARRYING_ON)
+def test_carry_on_leads_to_the_step_the_patient_stopped_at(slug, posted, resume):
+    _, token = make_invitation()
+    client = patient_client(token)
+    client.post(step_url(slug), posted)
+    start = client.get(reverse("questionnaire_start")).content.decode()
+    carry_on = re.search(r'href="([^"]+)">Carry on<', start)
+    assert carry_on and carry_on.group(1) == step_url(resume)
+
+
+def test_a_questionnaire_not_started_starts_at_the_first_step():
+    _, token = make_invitation()
+    start = patient_client(token).get(reverse("questionnaire_start")).content.decode()
+    assert f'href="{step_url("about")}">Start<' in start
