@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from clinic.audit import client_address
-from clinic.models import Episode, Patient, digits, display_name
+from clinic.models import Episode, Patient, display_name, validate_phone
 from clinic.roles import PRACTITIONER
 
-PHONE_CHARACTERS = set("0123456789 +-().")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -60,8 +59,7 @@ class PatientForm(forms.ModelForm):
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()
-        if phone and (len(digits(phone)) < 6 or not set(phone) <= PHONE_CHARACTERS):
-            raise forms.ValidationError("Enter a phone number using digits, spaces, + - ( ).")
+        validate_phone(phone)
         return phone
 
     def clean(self) -> dict[str, Any]:

@@ -42,6 +42,15 @@ def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
+PHONE_CHARACTERS = set("0123456789 +-().")
+
+
+def validate_phone(phone: str) -> None:
+    """A number someone can ring: digits, spaces and + - ( ), with 6 digits at least."""
+    if phone and (len(digits(phone)) < 6 or not set(phone) <= PHONE_CHARACTERS):
+        raise ValidationError("Enter a phone number using digits, spaces, + - ( ).")
+
+
 class ClinicSettings(models.Model):
     """The clinic's own details, printed on letters and plans. There is one row."""
 

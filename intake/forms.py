@@ -29,7 +29,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from clinic.form_layout import FIELD_TEMPLATE
-from clinic.models import Patient, same_name
+from clinic.models import Patient, same_name, validate_phone
 from intake import questionnaire as q
 from intake.core.paths import MISSING, get_path, set_path
 from intake.form_layout import BodyMapField, Scale
@@ -180,7 +180,13 @@ class AboutForm(StepForm):
         "goals": q.in_extra("goals"),
     }
 
-    phone = forms.CharField(label="Phone number", max_length=40, required=False)
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=40,
+        required=False,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
     email = forms.EmailField(label="Email address", required=False)
     sex = radio(
         "Sex",

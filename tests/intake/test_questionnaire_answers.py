@@ -357,3 +357,28 @@ def test_a_questionnaire_not_started_starts_at_the_first_step():
     _, token = make_invitation()
     start = patient_client(token).get(reverse("questionnaire_start")).content.decode()
     assert f'href="{step_url("about")}">Start<' in start
+
+
+PHONES = {
+    "a number with its country code": ("+44 (0)7700 900123", True),
+    "words": ("call after six", False),
+    "too few digits to ring": ("123", False),
+    "a letter among the digits": ("07700 9OO123", False),
+}
+
+
+@pytest.mark.parametrize(("phone", "accepted"), PHONES.values(), ids=PHONES)
+def test_the_patients_phone_number_is_one_that_can_be_rung(phone, accepted):
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    response = client.post(
+        step_url("about"), {"phone": phone, "goals": "Walk the dog", "go": "next"}
+    )
+    extra = Questionnaire.objects.get(pk=invitation.questionnaire_id).extra
+    assert extra["goals"] == "Walk the dog"  # the rest of the step is kept either way
+    if accepted:
+        assert response.status_code == 302 and extra["contact"]["phone"] == phone
+    else:
+        page = response.content.decode()
+        assert "Enter a phone number using digits" in page and f'value="{phone}"' in page
+        assert extra.get("contact", {}).get("phone") != phone
