@@ -57,6 +57,15 @@ def parse_points(text: str) -> tuple[list[dict[str, str]], list[str]]:
     return points, problems
 
 
+#: The longest visit the form takes: two hours, the needling and the talk with it.
+MAX_SESSION_MINUTES = 120
+#: What runs within the session, by the modality it belongs to: (field, what it is).
+WITHIN_THE_SESSION = {
+    "acupuncture": ("retention_minutes", "The needles' retention"),
+    "cupping": ("cupping_minutes", "Cupping"),
+}
+
+
 class VisitForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     date = forms.DateField(label="Date", widget=DATE_WIDGET)
@@ -101,7 +110,9 @@ class VisitForm(forms.Form):
         label="Cupping minutes", min_value=0, max_value=30, required=False
     )
     gua_sha_area = forms.CharField(label="Gua sha area", max_length=200, required=False)
-    session_minutes = forms.IntegerField(label="Session in all (minutes)", min_value=1)
+    session_minutes = forms.IntegerField(
+        label="Session in all (minutes)", min_value=1, max_value=MAX_SESSION_MINUTES
+    )
     leg_pain_before = _optional_int(NPRS, "Leg pain before (0-10)")
     leg_pain_after = _optional_int(NPRS, "Leg pain after")
     back_pain_before = _optional_int(NPRS, "Back pain before")
@@ -197,6 +208,15 @@ class VisitForm(forms.Form):
                 electroacupuncture=ea,
             ):
                 self.add_error(field, message)
+        session = c.get("session_minutes")
+        for code, (field, what) in WITHIN_THE_SESSION.items():
+            minutes = c.get(field)
+            if code in chosen and session and minutes and minutes > session:
+                self.add_error(
+                    field,
+                    f"{what} ({minutes} minutes) is longer than the session ({session} "
+                    "minutes): check both.",
+                )
         if c.get("adverse_events") and not c.get("adverse_action", "").strip():
             self.add_error("adverse_action", "Say what was done about the adverse events.")
         return c

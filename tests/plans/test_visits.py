@@ -160,6 +160,44 @@ def test_a_red_flag_answered_yes_stops_the_visit_and_opens_the_referral_letter(
     assert letter.context["form"].initial["urgency"] == "emergency"
 
 
+MINUTES = {
+    "a session of 999 minutes": ({"session_minutes": "999"}, "session_minutes"),
+    "needles retained longer than the session": (
+        {"session_minutes": "20", "retention_minutes": "30"},
+        "retention_minutes",
+    ),
+    "cupping longer than the session": (
+        {
+            "modalities": ["acupuncture", "cupping"],
+            "cupping_method": "stationary",
+            "cupping_area": "low back",
+            "cupping_minutes": "25",
+            "session_minutes": "20",
+        },
+        "cupping_minutes",
+    ),  # fmt: skip
+}
+
+
+@pytest.mark.parametrize(("changed", "field"), MINUTES.values(), ids=MINUTES)
+def test_minutes_that_cannot_be_are_refused_with_what_was_typed_kept(
+    changed, field, episode, practitioner, client_for
+):
+    response = client_for(practitioner).post(url(episode), form_data(**changed))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.errors
+    assert form["subjective"].value() == "Sitting still hurts."
+    assert not Visit.objects.exists()
+
+
+def test_a_session_of_two_hours_with_its_needles_retained_for_an_hour_is_kept(
+    episode, practitioner, client_for
+):
+    data = form_data(session_minutes="120", retention_minutes="60")
+    assert client_for(practitioner).post(url(episode), data).status_code == 302
+
+
 def test_an_excluded_modality_is_refused_without_a_reason(practitioner, client_for):
     episode = make_episode(practitioner=practitioner)
     history = {**L5_DISC_HISTORY, "conditions": ["pacemaker"]}  # no electroacupuncture
