@@ -22,6 +22,9 @@ from plans.core.propose import VISITS_PER_WEEK_RANGE as PER_WEEK
 from plans.models import CAUSE_CHOICES, MODALITY_NAMES, REFERRAL_NAMES, TreatmentPlan
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+#: Where cupping or gua sha is given, in words ("buttock and back of the thigh, left"):
+#: two lines, so that a description is read whole.
+AREA_WIDGET = forms.Textarea(attrs={"rows": 2})
 CUPPING_METHODS = vocabulary.CUPPING_METHODS.choices()
 CUPPING_METHOD_NAMES = dict(CUPPING_METHODS)
 # A plain button: crispy's Submit always adds btn-primary, which would hide the outline.
@@ -134,8 +137,12 @@ class PlanForm(DraftForm):
     cupping_method = forms.ChoiceField(
         label="Cupping method", choices=FixedChoices(CUPPING_METHODS), required=False
     )
-    cupping_area = forms.CharField(label="Cupping area", max_length=200, required=False)
-    gua_sha_area = forms.CharField(label="Gua sha area", max_length=200, required=False)
+    cupping_area = forms.CharField(
+        label="Cupping area", max_length=200, required=False, widget=AREA_WIDGET
+    )
+    gua_sha_area = forms.CharField(
+        label="Gua sha area", max_length=200, required=False, widget=AREA_WIDGET
+    )
     points = forms.CharField(
         label="Points (one per line)", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -214,7 +221,8 @@ class PlanForm(DraftForm):
                         "modalities",
                         *override_fields,
                         Cells("ea_frequency_hz", "ea_minutes"),
-                        Cells("cupping_method", "cupping_area"),
+                        "cupping_method",
+                        "cupping_area",
                         "gua_sha_area",
                         "points",
                     ),

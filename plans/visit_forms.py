@@ -15,6 +15,7 @@ from django import forms
 
 from intake.core import vocabulary
 from plans.core.propose import plan_problems
+from plans.forms import AREA_WIDGET
 from plans.models import MODALITY_NAMES, TreatmentPlan, excluded_without_reason
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -105,11 +106,15 @@ class VisitForm(forms.Form):
     cupping_method = forms.ChoiceField(
         label="Cupping method", choices=vocabulary.CUPPING_METHODS.choices(), required=False
     )
-    cupping_area = forms.CharField(label="Cupping area", max_length=200, required=False)
+    cupping_area = forms.CharField(
+        label="Cupping area", max_length=200, required=False, widget=AREA_WIDGET
+    )
     cupping_minutes = forms.IntegerField(
         label="Cupping minutes", min_value=0, max_value=30, required=False
     )
-    gua_sha_area = forms.CharField(label="Gua sha area", max_length=200, required=False)
+    gua_sha_area = forms.CharField(
+        label="Gua sha area", max_length=200, required=False, widget=AREA_WIDGET
+    )
     session_minutes = forms.IntegerField(
         label="Session in all (minutes)", min_value=1, max_value=MAX_SESSION_MINUTES
     )
