@@ -379,3 +379,31 @@ def test_a_long_answer_shows_a_counter_and_is_not_cut_silently(phone_page: Page,
     expect(p.get_by_text("Please check the answers marked below")).to_be_visible()
     assert len(goals.input_value()) == 2050  # still there to shorten
     assert_fits(p)
+
+
+CONTRAST = """el => {
+    const channel = c => (c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    const luminance = rgb => {
+        const [r, g, b] = rgb.match(/\\d+/g).map(Number).map(channel);
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const edge = luminance(getComputedStyle(el).borderTopColor);
+    return 1.05 / (edge + 0.05);  // against the white page
+}"""
+
+
+def test_the_edges_of_radio_buttons_ticks_and_fields_stand_out_on_a_phone(
+    phone_page: Page, live_server
+):
+    _, token = new_patient_link(live_server)
+    p = phone_page
+    p.goto(f"/q/{token}/")
+    p.get_by_label("Day").fill("23")
+    p.get_by_label("Month").fill("8")
+    p.get_by_label("Year").fill("1979")
+    p.get_by_role("button", name="Continue").click()
+    p.goto("/questionnaire/about/")
+    for selector in ('input[type="radio"]', 'input[name="phone"]', "textarea"):
+        assert p.locator(selector).first.evaluate(CONTRAST) >= 3, selector  # WCAG 1.4.11
+    p.goto("/questionnaire/health/")
+    assert p.locator('input[type="checkbox"]').first.evaluate(CONTRAST) >= 3
