@@ -85,12 +85,39 @@ def scale_field(name: str, low: str = "0 no pain", high: str = "10 worst imagina
     return Scale(name, low, high)
 
 
+def in_plain_words(form: forms.Form) -> None:
+    """Put Django's own messages ("Ensure this value is less than or equal to 31.") in the
+    words a patient reads on the form: what to enter, and within what."""
+    for field in form.fields.values():
+        words: dict[str, str] = {"required": "Please fill this in."}
+        if isinstance(field, forms.IntegerField):
+            low, high = field.min_value, field.max_value
+            within = (
+                f"Enter a number from {low} to {high}."
+                if low is not None and high is not None
+                else "Enter a number of at least %(limit_value)s."
+            )
+            words |= {"invalid": "Enter a whole number, in figures.", "min_value": within}
+            words["max_value"] = within if low is not None else "Enter %(limit_value)s or less."
+        elif isinstance(field, forms.DateField):
+            words["invalid"] = "Enter a date: day, month and year."
+        elif isinstance(field, forms.CharField):
+            words["max_length"] = (
+                "Please shorten this to %(limit_value)d characters (it has %(show_value)d)."
+            )
+        field.error_messages = {**field.error_messages, **words}
+
+
 class ShownForm(forms.Form):
     """A form the patient may have open in two tabs (or on two devices): the page sends back
     the values it showed (`shown`, a hidden field), so that a save writes only the fields
     that page changed and never undoes what another tab saved meanwhile. Bind it with
-    `initial=shown_initial(data)`.
+    `initial=shown_initial(data)`. Its messages are in plain words (`in_plain_words`).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        in_plain_words(self)
 
     def shown_json(self) -> str:
         """The values the page shows, sent back with the form (`to_write` compares them)."""
@@ -675,6 +702,7 @@ class BirthDateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        in_plain_words(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

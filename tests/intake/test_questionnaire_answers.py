@@ -382,3 +382,24 @@ def test_the_patients_phone_number_is_one_that_can_be_rung(phone, accepted):
         page = response.content.decode()
         assert "Enter a phone number using digits" in page and f'value="{phone}"' in page
         assert extra.get("contact", {}).get("phone") != phone
+
+
+PLAIN_WORDS = {
+    "weeks of pregnancy out of range": (
+        "health", {"pregnant": "yes", "gestation_weeks": "50"}, "Enter a number from 0 to 42."
+    ),
+    "weeks of pregnancy in words": (
+        "health", {"pregnant": "yes", "gestation_weeks": "ten"}, "Enter a whole number, in figures."
+    ),
+    "an answer too long": (
+        "about", {"goals": "a" * 2050}, "Please shorten this to 2000 characters (it has 2050)."
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("slug", "posted", "message"), PLAIN_WORDS.values(), ids=PLAIN_WORDS)
+def test_the_patient_is_told_in_plain_words_what_to_enter(slug, posted, message):
+    _, token = make_invitation()
+    page = patient_client(token).post(step_url(slug), posted | {"go": "next"}).content.decode()
+    assert message in page
+    assert "Ensure this value" not in page

@@ -148,6 +148,18 @@ def test_the_right_date_of_birth_opens_the_questionnaire():
     assert f"Hello {invitation.patient.first_name}" in client.get(response["Location"]).text
 
 
+def test_a_day_that_no_month_has_is_refused_in_plain_words_without_using_a_try():
+    invitation, token = make_invitation()
+    client, _ = open_link(token)
+    response = client.post(reverse("questionnaire_check"), {"day": "45", "month": "3", "year": "x"})
+    page = response.content.decode()
+    assert "Enter a number from 1 to 31." in page
+    assert "Enter a whole number, in figures." in page
+    assert "Ensure this value" not in page
+    invitation.refresh_from_db()
+    assert invitation.failed_attempts == 0
+
+
 def test_a_wrong_date_of_birth_says_how_many_tries_are_left():
     _invitation, token = make_invitation()
     response = wrong_tries(token, 1)
