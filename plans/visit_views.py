@@ -109,8 +109,9 @@ def course_list(request: HttpRequest) -> HttpResponse:
     """Reviews due this week, courses nearly used up, patients who dropped out, and (for
     practitioners) visit records not signed yet."""
     found = open_courses(timezone.localdate())
-    if not request.user.has_perm(CLINICAL):
+    if not request.user.has_perm(CLINICAL):  # the clinical record and its decisions
         found.pop("unsigned")
+        found.pop("review_undecided")
     page = render(request, "plans/visit_list.html", {"found": found})
     return audit.shown(request, page, detail="courses of care")
 
@@ -128,6 +129,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "patient": episode.patient,
         "clinical": clinical,
         "schedule": schedule(episode, plan, visits),
+        "today": timezone.localdate(),
     }
     if clinical and "assessment" in found:
         series = series_from(found["document"], found["assessment"], review_thresholds().nprs)

@@ -612,11 +612,13 @@ class CourseLine:
     next_slot: Slot | None
     last_visit: datetime.date | None
     unsigned: int
+    overdue: bool = False  # the next visit's date has passed, and it is not recorded
 
 
 def open_courses(today: datetime.date) -> dict[str, list[CourseLine]]:
-    """The open courses by what they need: a review due within the week, nearly used up,
-    dropped out, records not signed. Two queries, whatever the number of courses."""
+    """The open courses by what they need: a review due within the week, a review held
+    (its visit done) with no decision recorded, nearly used up, dropped out, records not
+    signed. Three queries, whatever the number of courses."""
     plans = list(
         TreatmentPlan.objects.filter(
             status=TreatmentPlan.Status.APPROVED,
@@ -624,11 +626,18 @@ def open_courses(today: datetime.date) -> dict[str, list[CourseLine]]:
             episode__status=Episode.Status.OPEN,
         ).select_related("episode__patient")
     )
+    episodes = [p.episode_id for p in plans]
     visits: dict[int, list[Visit]] = {}
-    for visit in Visit.objects.filter(episode__in=[p.episode_id for p in plans]):
+    for visit in Visit.objects.filter(episode__in=episodes):
         visits.setdefault(visit.episode_id, []).append(visit)
+    decided: dict[int, int] = {}  # episode -> the latest visit a review decision was made at
+    for episode_id, at_visit in ReviewDecision.objects.filter(episode__in=episodes).values_list(
+        "episode_id", "at_visit"
+    ):
+        decided[episode_id] = max(at_visit, decided.get(episode_id, 0))
     found: dict[str, list[CourseLine]] = {
-        "review_due": [], "nearly_used_up": [], "dropped_out": [], "unsigned": []
+        "review_due": [], "review_undecided": [], "nearly_used_up": [], "dropped_out": [],
+        "unsigned": [],
     }  # fmt: skip
     for plan in plans:
         mine = visits.get(plan.episode_id, [])
@@ -642,7 +651,11 @@ def open_courses(today: datetime.date) -> dict[str, list[CourseLine]]:
             next_slot=upcoming,
             last_visit=max((v.date for v in done), default=None),
             unsigned=sum(1 for v in mine if v.record and not v.is_signed),
+            overdue=upcoming is not None and upcoming.date < today,
         )
+        review_held = any(v.number == plan.reassess_at_visit for v in done)
+        if review_held and decided.get(plan.episode_id, 0) < plan.reassess_at_visit:
+            found["review_undecided"].append(line)
         if upcoming is None:
             continue  # the course is done: nothing planned is missing
         if (

@@ -428,6 +428,44 @@ def test_the_courses_page_lists_reviews_due_courses_nearly_used_up_and_patients_
     assert "unsigned" not in desk.context["found"]  # the clinical record is not theirs
 
 
+def test_a_review_held_with_no_decision_recorded_is_listed_until_one_is(
+    practitioner, front_desk, client_for
+):
+    today = datetime.date.today()
+    episode = make_episode(practitioner=practitioner)
+    make_exam(episode)
+    make_approved_plan(episode, practitioner, start_date=today, total_visits=8, reassess_at_visit=2)
+    make_visits(episode, practitioner, 6, 6, sign=True)  # visits 1 and 2, the review
+    client = client_for(practitioner)
+
+    def undecided():
+        found = client.get(reverse("course_list")).context["found"]
+        return [line.episode for line in found["review_undecided"]]
+
+    assert undecided() == [episode]
+    client.post(reverse("review_decide", args=[episode.pk]), {"decision": "modify"})
+    assert undecided() == []
+    assert (
+        "review_undecided"
+        not in client_for(front_desk).get(reverse("course_list")).context["found"]
+    )
+
+
+def test_a_next_visit_whose_date_has_passed_is_marked_overdue(practitioner, client_for):
+    today = datetime.date.today()
+    episode = make_episode(practitioner=practitioner)
+    make_exam(episode)
+    make_approved_plan(episode, practitioner, start_date=today - datetime.timedelta(days=20))
+    page = client_for(practitioner).get(reverse("course_list"))
+    (line,) = page.context["found"]["dropped_out"]
+    assert line.overdue and line.next_slot.number == 1
+    assert "overdue" in page.content.decode()
+    course = client_for(practitioner).get(reverse("course_detail", args=[episode.pk]))
+    passed = [slot for slot in course.context["schedule"].slots if slot.date < today]
+    assert 0 < len(passed) < len(course.context["schedule"].slots)
+    assert course.content.decode().count("date passed, not recorded") == len(passed)
+
+
 @pytest.mark.parametrize(
     ("who", "status"),
     [(None, 302), ("administrator", 403), ("front_desk", 200)],
@@ -459,8 +497,9 @@ def test_the_courses_page_reads_the_same_whatever_the_number_of_courses(
         make_approved_plan(more, practitioner)
         make_visits(more, practitioner, 6, 5)
     # 1-2 the session and the user (it keeps the roles), 3 the approved plans of open
-    # episodes with their patients, 4 their visits, 5 the audit event
-    assert before == queries() == with_audit(5)
+    # episodes with their patients, 4 their visits, 5 their review decisions, 6 the audit
+    # event
+    assert before == queries() == with_audit(6)
 
 
 def test_a_red_flag_new_at_a_visit_words_the_letter_with_its_urgency(
