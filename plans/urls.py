@@ -11,6 +11,11 @@ urlpatterns = [
     path(
         "episodes/<int:pk>/course/link/", visit_views.course_link_create, name="course_link_create"
     ),
+    path(
+        "episodes/<int:pk>/course/link/<int:link>/",
+        visit_views.course_link_show,
+        name="course_link_show",
+    ),
     path("episodes/<int:pk>/", views.episode_detail, name="episode_detail"),
     path("episodes/<int:pk>/export/fhir/", export_views.episode_fhir, name="episode_fhir"),
     path(

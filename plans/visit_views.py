@@ -7,10 +7,13 @@ practitioners. Every write and its audit event commit in one transaction.
 from __future__ import annotations
 
 import datetime
+import logging
+import smtplib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,20 +21,23 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from clinic import audit
 from clinic.models import ClinicSettings, Episode
 from clinic.prepared import Prepared
 from intake.core import vocabulary
 from intake.core.case import CaseError, load_case
-from intake.models import case_document
+from intake.models import case_document, hash_token
+from intake.staff_views import qr_svg
 from plans.chart import chart_rows, series_from, trend_svg
 from plans.core.assessment import assessment_document
 from plans.models import MODALITY_NAMES, TreatmentPlan
 from plans.visit_forms import AddendumForm, DecisionForm, StatusForm, VisitForm
 from plans.visits import (
     FOLLOW_UPS,
+    CourseLink,
     FollowUp,
     SignedRecordError,
     Visit,
@@ -51,6 +57,8 @@ from plans.visits import (
     with_latest_decision,
     with_plan_in_force,
 )
+
+logger = logging.getLogger(__name__)
 
 CLINICAL = "clinic.record_clinical"
 
@@ -395,10 +403,16 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("course_detail", pk=pk)
 
 
+#: The session key holding a new course link's raw token until its page has shown it once.
+SESSION_NEW_COURSE_LINK = "plans_new_course_link"
+
+
 @permission_required("intake.add_invitation", raise_exception=True)
 @require_POST
+@never_cache
 def course_link_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """A link for the patient's own page between visits; shown once, never stored."""
+    """A link for the patient's own page between visits: made, emailed if asked, and shown
+    once on the page this redirects to. Only its hash is kept; an older link stops working."""
     episode = _episode(pk)
     if plan_in_force(episode) is None:
         messages.error(request, "Approve a treatment plan before sending the patient's link.")
@@ -406,9 +420,63 @@ def course_link_create(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         link, token = create_course_link(episode, by=request.user)
         audit.record(request, "create", link, detail="course link")
+    link.episode = episode
     url = request.build_absolute_uri(reverse("course_link", args=[token]))
-    messages.success(request, f"The patient's link (shown once; older links stop working): {url}")
-    return redirect("course_detail", pk=pk)
+    sent = request.POST.get("send") == "1" and _email_course_link(request, link, url)
+    request.session[SESSION_NEW_COURSE_LINK] = {"link": link.pk, "token": token, "sent": sent}
+    return redirect("course_link_show", pk=pk, link=link.pk)
+
+
+def _email_course_link(request: HttpRequest, link: CourseLink, url: str) -> bool:
+    patient = link.patient
+    if not patient.email:
+        return False
+    clinic = ClinicSettings.load()
+    context = {"patient": patient, "url": url, "link": link, "clinic": clinic}
+    try:
+        send_mail(
+            subject=f"Your plan and visit dates from {clinic.name}",
+            message=render_to_string("plans/course_link_email.txt", context),
+            from_email=None,
+            recipient_list=[patient.email],
+        )
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Course link email to patient %s failed", patient.pk)
+        messages.error(
+            request,
+            "The email could not be sent. Give the patient the link or QR code below, "
+            "or try again later.",
+        )
+        return False
+    audit.record(request, "change", link, detail=f"course link emailed to {patient.email}")
+    return True
+
+
+@permission_required("intake.add_invitation", raise_exception=True)
+@require_GET
+@never_cache
+def course_link_show(request: HttpRequest, pk: int, link: int) -> HttpResponse:
+    """The link just made, with its QR code, shown once; reloading shows no link."""
+    episode = _episode(pk)
+    course_link = get_object_or_404(CourseLink, pk=link, episode=episode)
+    course_link.episode = episode
+    held = request.session.get(SESSION_NEW_COURSE_LINK) or {}
+    token = held.get("token") if held.get("link") == course_link.pk else None
+    if token is not None:
+        del request.session[SESSION_NEW_COURSE_LINK]
+    context: dict[str, Any] = {
+        "episode": episode,
+        "patient": episode.patient,
+        "link": course_link,
+        "sent_to": episode.patient.email if held.get("sent") else "",
+    }
+    if token is not None and hash_token(token) == course_link.token_hash:
+        url = request.build_absolute_uri(reverse("course_link", args=[token]))
+        context |= {"url": url, "qr": mark_safe(qr_svg(url))}  # noqa: S308 - qrcode's SVG of our URL
+        audit.record(request, "view", course_link, detail="new course link shown")
+    else:
+        audit.record(request, "view", course_link, detail="course link page, link already shown")
+    return render(request, "plans/course_link.html", context)
 
 
 # --- the progress report ------------------------------------------------------------------

@@ -653,8 +653,9 @@ def open_courses(today: datetime.date) -> dict[str, list[CourseLine]]:
             unsigned=sum(1 for v in mine if v.record and not v.is_signed),
             overdue=upcoming is not None and upcoming.date < today,
         )
-        review_held = any(v.number == plan.reassess_at_visit for v in done)
-        if review_held and decided.get(plan.episode_id, 0) < plan.reassess_at_visit:
+        review = plan.reassess_at_visit
+        held = review is not None and any(v.number == review for v in done)
+        if held and decided.get(plan.episode_id, 0) < (review or 0):
             found["review_undecided"].append(line)
         if upcoming is None:
             continue  # the course is done: nothing planned is missing

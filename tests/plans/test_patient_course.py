@@ -192,6 +192,56 @@ def test_the_front_desk_makes_the_link_and_it_is_shown_once(episode, front_desk,
     assert CourseLink.objects.filter(episode=episode).count() == 1
 
 
+def test_the_link_page_shows_it_once_to_copy_or_scan_and_a_reload_shows_none(
+    episode, front_desk, client_for
+):
+    client = client_for(front_desk)
+    response = client.post(reverse("course_link_create", args=[episode.pk]))
+    page = client.get(response["Location"])
+    url = page.context["url"]
+    assert "/c/" in url and f'value="{url}"' in page.content.decode()
+    assert "<svg" in page.content.decode() and "Copy" in page.content.decode()
+    again = client.get(response["Location"])
+    assert "url" not in again.context and "/c/" not in again.content.decode()
+    assert "shown once" in again.content.decode()
+    assert Client().get(url.removeprefix("http://testserver")).status_code == 302  # it opens
+
+
+def test_the_link_is_emailed_when_asked_and_the_page_says_so(
+    episode, front_desk, client_for, mailoutbox
+):
+    episode.patient.email = "lena@example.org"
+    episode.patient.save()
+    client = client_for(front_desk)
+    page = client.post(reverse("course_link_create", args=[episode.pk]), {"send": "1"}, follow=True)
+    (sent,) = mailoutbox
+    assert sent.to == ["lena@example.org"] and page.context["url"] in sent.body
+    assert "Sent by email to lena@example.org" in page.content.decode()
+    assert AuditEvent.objects.filter(detail="course link emailed to lena@example.org").exists()
+
+
+def test_an_email_that_fails_still_shows_the_link_to_give_by_hand(
+    episode, front_desk, client_for, settings
+):
+    episode.patient.email = "lena@example.org"
+    episode.patient.save()
+    settings.EMAIL_BACKEND = "tests.plans.test_patient_course.FailingEmail"
+    page = client_for(front_desk).post(
+        reverse("course_link_create", args=[episode.pk]), {"send": "1"}, follow=True
+    )
+    body = page.content.decode()
+    assert "The email could not be sent" in body and "/c/" in page.context["url"]
+    assert "Sent by email" not in body
+
+
+class FailingEmail:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("the mail server is down")
+
+
 def test_no_follow_up_is_asked_when_the_next_visit_is_not_a_review(episode, practitioner):
     make_visits(episode, practitioner, 6)  # next: visit 2; the review is at 4
     page = opened(episode, practitioner).get(reverse("course_home"))
