@@ -310,6 +310,17 @@ def test_the_front_desk_sees_the_state_but_not_the_answers(front_desk, client_fo
     assert AuditEvent.objects.filter(user=front_desk).get().detail == ""
 
 
+def test_answers_taken_without_a_link_point_to_the_course_page_for_the_link_between_visits(
+    front_desk, client_for
+):
+    questionnaire = submitted_questionnaire()
+    Invitation.objects.filter(questionnaire=questionnaire).delete()  # answered at the desk
+    episode = questionnaire.episode_id
+    page = client_for(front_desk).get(reverse("episode_detail", args=[episode])).text
+    assert "no link is needed" not in page
+    assert f'href="{reverse("course_detail", args=[episode])}">course page</a>' in page
+
+
 def test_marking_reviewed_takes_it_off_the_dashboard(practitioner, client_for):
     questionnaire = submitted_questionnaire()
     client = client_for(practitioner)
