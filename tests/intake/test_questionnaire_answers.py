@@ -403,3 +403,36 @@ def test_the_patient_is_told_in_plain_words_what_to_enter(slug, posted, message)
     page = patient_client(token).post(step_url(slug), posted | {"go": "next"}).content.decode()
     assert message in page
     assert "Ensure this value" not in page
+
+
+PAIN_THAT_DISAGREES = {
+    "best above worst": (
+        {"leg_pain_best": "8", "leg_pain_worst": "5"}, "leg_pain_best", "At its best (8)"
+    ),
+    "now above the worst of the week": (
+        {"back_pain_now": "9", "back_pain_worst": "6"}, "back_pain_worst", "Right now (9)"
+    ),
+    "best above now": (
+        {"leg_pain_now": "3", "leg_pain_best": "6"}, "leg_pain_best", "higher than right now"
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("posted", "field", "message"), PAIN_THAT_DISAGREES.values(), ids=PAIN_THAT_DISAGREES
+)
+def test_pain_scores_that_disagree_are_said_back_with_the_rest_kept(posted, field, message):
+    invitation, token = make_invitation()
+    response = patient_client(token).post(step_url("pain"), posted | {"go": "next"})
+    assert field in response.context["form"].errors
+    assert message in response.content.decode()
+    history = Questionnaire.objects.get(pk=invitation.questionnaire_id).answers.get("history", {})
+    kept = {name for name in posted if name != field}
+    assert kept <= set(history)  # the answers that agree are saved
+
+
+def test_pain_scores_that_agree_go_on_to_the_next_step():
+    _, token = make_invitation()
+    posted = {"leg_pain_now": "5", "leg_pain_worst": "8", "leg_pain_best": "3", "go": "next"}
+    response = patient_client(token).post(step_url("pain"), posted)
+    assert response["Location"] == step_url("story")
