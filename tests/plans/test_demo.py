@@ -108,3 +108,20 @@ def test_the_demo_shows_every_state_of_a_course(patient, done, verdict, recommen
     assert (review["visits_done"], review["verdict"], review["recommendation"]) == (
         done, verdict, recommendation)  # fmt: skip
     assert all(v.is_signed for v in episode.visits.all())
+
+
+@pytest.mark.parametrize("patient", ["Osei", "Hartmann", "Adeyemi"])
+def test_the_visits_heading_prints_on_the_page_of_its_calendar(patient, settings):
+    from pypdf import PdfReader
+
+    load_demo(settings)
+    plan = TreatmentPlan.objects.get(
+        episode__patient__last_name=patient, status=TreatmentPlan.Status.APPROVED
+    )
+    pages = [
+        page.extract_text() or ""
+        for page in PdfReader(io.BytesIO(plan_pdf(plan, "patient", "a4"))).pages
+    ]
+    heading = next(n for n, text in enumerate(pages) if "Your visits" in text)
+    calendar = next(n for n, text in enumerate(pages) if "Visit 1" in text)
+    assert heading == calendar
