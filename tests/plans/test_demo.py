@@ -125,3 +125,13 @@ def test_the_visits_heading_prints_on_the_page_of_its_calendar(patient, settings
     heading = next(n for n, text in enumerate(pages) if "Your visits" in text)
     calendar = next(n for n, text in enumerate(pages) if "Visit 1" in text)
     assert heading == calendar
+
+
+def test_the_demo_courses_page_asks_for_the_decision_on_the_review_not_improving(settings):
+    import datetime
+
+    from plans.visits import open_courses
+
+    load_demo(settings)
+    undecided = open_courses(datetime.date.today())["review_undecided"]
+    assert [line.episode.patient.last_name for line in undecided] == ["Hartmann"]

@@ -183,6 +183,8 @@ def treated(episode: Episode, by: Any, legs: list[int], decision: str = "") -> N
 def mid_course(episode: Episode, by: Any) -> None:
     approved_plan(episode, by, total_visits=10, reassess_at_visit=4, visits_per_week=2)
     treated(episode, by, [7, 6, 5, 4, 4], decision="")
+    # Improving at the review (visit 4): the practitioner chose to continue the plan.
+    decide_review(episode, at_visit=4, recommended="continue", decision="continue", note="", by=by)
 
 
 def not_improving(episode: Episode, by: Any) -> None:
