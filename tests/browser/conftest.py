@@ -5,6 +5,7 @@ Without Chromium these tests are skipped, unless REQUIRE_BROWSER=1 (as in CI), w
 missing browser is a failure.
 """
 
+import datetime
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,3 +95,11 @@ def sign_in(page: Page, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def confirm_birth_date(p: Page, born: datetime.date) -> None:
+    """The patient's link asks for the date of birth before it shows anything."""
+    p.get_by_label("Day").fill(str(born.day))
+    p.get_by_label("Month").fill(str(born.month))
+    p.get_by_label("Year").fill(str(born.year))
+    p.get_by_role("button", name="Continue").click()

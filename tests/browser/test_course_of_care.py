@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from plans.models import TreatmentPlan
 from plans.visits import Visit, create_course_link
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import confirm_birth_date, sign_in
 from tests.builders import make_episode, make_patient
 from tests.plans.builders import make_approved_plan, make_exam
 
@@ -49,10 +49,7 @@ def test_a_course_that_improves_and_one_that_is_modified_then_referred(
     # At home, on a phone, before the review visit.
     _link, token = create_course_link(episode, by=practitioner)
     phone_page.goto(f"/c/{token}/")
-    phone_page.get_by_label("Day").fill(str(BORN.day))
-    phone_page.get_by_label("Month").fill(str(BORN.month))
-    phone_page.get_by_label("Year").fill(str(BORN.year))
-    phone_page.get_by_role("button", name="Continue").click()
+    confirm_birth_date(phone_page, BORN)
     expect(phone_page.get_by_role("heading", name="A few questions before visit 4")).to_be_visible()
     phone_page.get_by_label("Your leg pain now").select_option("3")
     phone_page.get_by_label("Since treatment started").select_option("much_improved")

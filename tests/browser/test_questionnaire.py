@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from clinic.models import ClinicSettings
 from intake.models import Invitation, Questionnaire, create_invitation
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import confirm_birth_date, sign_in
 from tests.builders import make_episode, make_patient
 from tests.intake.test_questionnaire_uploads import pdf
 
@@ -69,10 +69,7 @@ def test_a_patient_completes_the_questionnaire_on_a_phone_and_the_practitioner_s
     expect(p.get_by_role("heading", level=1)).to_have_text("Your questionnaire")
     expect(p.get_by_text("Ines")).to_have_count(0)
     assert_accessible(p)
-    p.get_by_label("Day").fill("23")
-    p.get_by_label("Month").fill("8")
-    p.get_by_label("Year").fill("1979")
-    p.get_by_role("button", name="Continue").click()
+    confirm_birth_date(p, BORN)
     expect(p.get_by_role("heading", level=1)).to_have_text("Hello Ines")
     assert_accessible(p)
     p.get_by_role("link", name="Start").click()
@@ -280,10 +277,7 @@ def test_next_waits_for_a_background_save_still_on_its_way(phone_page: Page, liv
     episode, token = new_patient_link(live_server)
     p = phone_page
     p.goto(f"/q/{token}/")
-    p.get_by_label("Day").fill("23")
-    p.get_by_label("Month").fill("8")
-    p.get_by_label("Year").fill("1979")
-    p.get_by_role("button", name="Continue").click()
+    confirm_birth_date(p, BORN)
     p.get_by_role("link", name="Start").click()
     expect(p.get_by_role("heading", level=1)).to_have_text("About you")
 
@@ -323,10 +317,7 @@ def test_adding_a_file_right_after_typing_keeps_the_newest_answers(phone_page: P
     episode, token = new_patient_link(live_server)
     p = phone_page
     p.goto(f"/q/{token}/")
-    p.get_by_label("Day").fill("23")
-    p.get_by_label("Month").fill("8")
-    p.get_by_label("Year").fill("1979")
-    p.get_by_role("button", name="Continue").click()
+    confirm_birth_date(p, BORN)
     p.goto("/questionnaire/scans/")
     expect(p.get_by_role("heading", level=1)).to_have_text("Scans and reports")
 
@@ -364,10 +355,7 @@ def test_a_long_answer_shows_a_counter_and_is_not_cut_silently(phone_page: Page,
     episode, token = new_patient_link(live_server)
     p = phone_page
     p.goto(f"/q/{token}/")
-    p.get_by_label("Day").fill("23")
-    p.get_by_label("Month").fill("8")
-    p.get_by_label("Year").fill("1979")
-    p.get_by_role("button", name="Continue").click()
+    confirm_birth_date(p, BORN)
     p.goto("/questionnaire/about/")
     goals = p.get_by_label("What would you most like to be able to do again?")
     goals.fill("Walk")
@@ -398,10 +386,7 @@ def test_the_edges_of_radio_buttons_ticks_and_fields_stand_out_on_a_phone(
     _, token = new_patient_link(live_server)
     p = phone_page
     p.goto(f"/q/{token}/")
-    p.get_by_label("Day").fill("23")
-    p.get_by_label("Month").fill("8")
-    p.get_by_label("Year").fill("1979")
-    p.get_by_role("button", name="Continue").click()
+    confirm_birth_date(p, BORN)
     p.goto("/questionnaire/about/")
     for selector in ('input[type="radio"]', 'input[name="phone"]', "textarea"):
         assert p.locator(selector).first.evaluate(CONTRAST) >= 3, selector  # WCAG 1.4.11

@@ -6,7 +6,7 @@ from django.contrib.sessions.models import Session
 from playwright.sync_api import Page, expect
 
 from intake.models import Exam
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import confirm_birth_date, sign_in
 from tests.browser.test_treatment_room import open_the_exam, record_an_l5_disc_exam
 from tests.builders import PASSWORD, make_episode
 
@@ -55,14 +55,6 @@ def open_questionnaire(p: Page, token: str) -> None:
     p.goto(f"/q/{token}/")
     confirm_birth_date(p, BORN)
     p.get_by_role("link", name="Start").click()
-
-
-def confirm_birth_date(p: Page, born) -> None:
-    """The patient's link asks for the date of birth before it shows anything."""
-    p.get_by_label("Day").fill(str(born.day))
-    p.get_by_label("Month").fill(str(born.month))
-    p.get_by_label("Year").fill(str(born.year))
-    p.get_by_role("button", name="Continue").click()
 
 
 def test_a_patients_unsent_answers_are_sent_when_the_link_is_opened_again(
