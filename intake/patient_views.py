@@ -248,13 +248,13 @@ def start(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     questionnaire = invitation.questionnaire
     if questionnaire.submitted_at is not None:
         return redirect("questionnaire_done")
+    resume = q.STEP_BY_SLUG.get(questionnaire.resume_step, q.STEPS[0])
     context = {
         "questionnaire": questionnaire,
         "patient": questionnaire.episode.patient,
         "steps": q.STEPS,
-        "resume": questionnaire.resume_step
-        if questionnaire.resume_step in q.STEP_BY_SLUG
-        else q.STEPS[0].slug,
+        "resume": resume,
+        "resume_number": q.step_number(resume.slug),
         "clinic": ClinicSettings.load(),
     }
     audit.record(request, "view", questionnaire, patient=invitation.patient, detail="start page")

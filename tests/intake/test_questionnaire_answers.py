@@ -8,6 +8,7 @@ from django.urls import reverse
 from clinic.models import Episode
 from intake.core.case import load_case
 from intake.models import Questionnaire, case_document, episode_case
+from intake.questionnaire import STEP_BY_SLUG, STEPS
 from tests.intake.questionnaire_builders import (
     FULL_ANSWERS,
     FULL_CASE_HISTORY,
@@ -349,8 +350,10 @@ def test_carry_on_leads_to_the_step_the_patient_stopped_at(slug, posted, resume)
     client = patient_client(token)
     client.post(step_url(slug), posted)
     start = client.get(reverse("questionnaire_start")).content.decode()
-    carry_on = re.search(r'href="([^"]+)">Carry on<', start)
+    carry_on = re.search(r'href="([^"]+)">Carry on<span[^>]*>at step (\d): ([^<]+)<', start)
     assert carry_on and carry_on.group(1) == step_url(resume)
+    number = [step.slug for step in STEPS].index(resume) + 1
+    assert carry_on.groups()[1:] == (str(number), STEP_BY_SLUG[resume].title)
 
 
 def test_a_questionnaire_not_started_starts_at_the_first_step():
