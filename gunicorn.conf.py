@@ -1,7 +1,8 @@
 """gunicorn's settings for the clinic: `.venv/bin/gunicorn clinic.wsgi` reads this file.
 
-The access log never holds a questionnaire link's token (a key to health data): every
-/q/<token>/ path, and a referrer carrying one, is logged as /q/[redacted]/.
+The access log never holds a patient link's token (a key to health data): every
+/q/<token>/ and /c/<token>/ path, and a referrer carrying one, is logged as
+/q/[redacted]/ or /c/[redacted]/.
 """
 
 import os

@@ -61,16 +61,17 @@ def server(tmp_path):
         process.wait(timeout=10)
 
 
-def test_the_access_log_records_q_paths_without_their_token(server):
+@pytest.mark.parametrize("link", ["q", "c"], ids=["the questionnaire's", "the course's"])
+def test_the_access_log_records_link_paths_without_their_token(link, server):
     base, logs, _ = server
-    link = f"{base}/q/{TOKEN}/"
-    request = urllib.request.Request(link, headers={"Referer": link})  # noqa: S310
+    url = f"{base}/{link}/{TOKEN}/"
+    request = urllib.request.Request(url, headers={"Referer": url})  # noqa: S310
     # No database here: the answer does not matter, the log does.
     with contextlib.suppress(urllib.error.HTTPError):
         urllib.request.urlopen(request, timeout=10)  # noqa: S310
     time.sleep(0.3)
     access = (logs / "access.log").read_text()
-    assert "/q/[redacted]" in access
+    assert f"/{link}/[redacted]" in access
     assert TOKEN not in access
     assert TOKEN not in (logs / "error.log").read_text()
 

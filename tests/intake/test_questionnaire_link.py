@@ -251,13 +251,28 @@ def test_send_again_ends_the_sessions_opened_with_the_old_link():
     assert response.content.decode() == neutral_page()
 
 
-def test_a_link_token_is_redacted_from_log_records():
+@pytest.mark.parametrize("link", ["q", "c"], ids=["the questionnaire's", "the course's"])
+def test_a_link_token_is_redacted_from_log_records(link):
     token = new_token()
     record = logging.LogRecord(
-        "django.request", logging.WARNING, __file__, 1, "Not Found: %s", (f"/q/{token}/",), None
+        "django.request",
+        logging.WARNING,
+        __file__,
+        1,
+        "Not Found: %s",
+        (f"/{link}/{token}/",),
+        None,
     )
     assert RedactLinkTokens().filter(record)
-    assert record.getMessage() == "Not Found: /q/[redacted]/"
+    assert record.getMessage() == f"Not Found: /{link}/[redacted]/"
+
+
+def test_a_course_link_refused_logs_its_path_without_the_token(caplog):
+    token = new_token()
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        Client().get(f"/c/{token}/")
+    logged = " ".join(RedactLinkTokens().filter(r) and r.getMessage() for r in caplog.records)
+    assert token not in logged
 
 
 def test_every_log_handler_of_the_settings_redacts_link_tokens(settings):
