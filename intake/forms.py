@@ -273,28 +273,24 @@ class PainForm(StepForm):
     def clean(self) -> dict[str, Any]:
         """Each pain's answers agree: today is in the last week, so its pain is no lower than
         the week's best and no higher than its worst. A slip of the finger on a small
-        screen is said back, plainly, rather than kept."""
+        screen is said back, plainly, on both answers of the pair, and neither is saved
+        until they agree (each keeps the answer it had)."""
         c = super().clean() or {}
         for part in ("leg", "back"):
             now, worst, best = (c.get(f"{part}_pain_{key}") for key in ("now", "worst", "best"))
             if best is not None and worst is not None and best > worst:
-                self.add_error(
-                    f"{part}_pain_best",
-                    f"At its best ({best}) is higher than at its worst ({worst}): "
-                    "please check both.",
-                )
+                pair = ("best", "worst")
+                message = f"At its best ({best}) is higher than at its worst ({worst})"
             elif now is not None and worst is not None and now > worst:
-                self.add_error(
-                    f"{part}_pain_worst",
-                    f"Right now ({now}) is higher than at its worst ({worst}), and today is in "
-                    "the last week: please check both.",
-                )
+                pair = ("now", "worst")
+                message = f"Right now ({now}) is higher than at its worst ({worst})"
             elif now is not None and best is not None and best > now:
-                self.add_error(
-                    f"{part}_pain_best",
-                    f"At its best ({best}) is higher than right now ({now}), and today is in "
-                    "the last week: please check both.",
-                )
+                pair = ("now", "best")
+                message = f"At its best ({best}) is higher than right now ({now})"
+            else:
+                continue
+            for key in pair:
+                self.add_error(f"{part}_pain_{key}", f"{message}: please check both.")
         return c
 
     def store(self) -> None:

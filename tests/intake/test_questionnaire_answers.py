@@ -16,6 +16,7 @@ from tests.intake.questionnaire_builders import (
     answer_everything,
     make_invitation,
     patient_client,
+    shown_on,
     step_url,
 )
 
@@ -408,30 +409,41 @@ def test_the_patient_is_told_in_plain_words_what_to_enter(slug, posted, message)
     assert "Ensure this value" not in page
 
 
+AGREEING = {"leg_pain_now": 5, "leg_pain_worst": 8, "leg_pain_best": 3,
+            "back_pain_now": 3, "back_pain_worst": 6, "back_pain_best": 1}  # fmt: skip
+
+#: (what the patient changes on the page, the pair said back, the words)
 PAIN_THAT_DISAGREES = {
-    "best above worst": (
-        {"leg_pain_best": "8", "leg_pain_worst": "5"}, "leg_pain_best", "At its best (8)"
-    ),
-    "now above the worst of the week": (
-        {"back_pain_now": "9", "back_pain_worst": "6"}, "back_pain_worst", "Right now (9)"
-    ),
-    "best above now": (
-        {"leg_pain_now": "3", "leg_pain_best": "6"}, "leg_pain_best", "higher than right now"
-    ),
+    "best moved above worst": ({"leg_pain_best": "9"}, ("best", "worst"), "At its best (9)"),
+    "worst moved below best": ({"leg_pain_worst": "2"}, ("best", "worst"), "at its worst (2)"),
+    "now moved above worst": ({"leg_pain_now": "9"}, ("now", "worst"), "Right now (9)"),
+    "now moved below best": ({"leg_pain_now": "2"}, ("now", "best"), "higher than right now"),
 }  # fmt: skip
 
 
+def stored_pain(invitation) -> dict:
+    questionnaire = Questionnaire.objects.get(pk=invitation.questionnaire_id)
+    history, extra = questionnaire.answers.get("history", {}), questionnaire.extra
+    return {name: history.get(name, extra.get(name)) for name in AGREEING}
+
+
 @pytest.mark.parametrize(
-    ("posted", "field", "message"), PAIN_THAT_DISAGREES.values(), ids=PAIN_THAT_DISAGREES
+    ("changed", "pair", "message"), PAIN_THAT_DISAGREES.values(), ids=PAIN_THAT_DISAGREES
 )
-def test_pain_scores_that_disagree_are_said_back_with_the_rest_kept(posted, field, message):
+def test_pain_scores_that_disagree_are_said_back_and_neither_of_the_pair_is_saved(
+    changed, pair, message
+):
     invitation, token = make_invitation()
-    response = patient_client(token).post(step_url("pain"), posted | {"go": "next"})
-    assert field in response.context["form"].errors
+    client = patient_client(token)
+    client.post(step_url("pain"), {name: str(value) for name, value in AGREEING.items()})
+    assert stored_pain(invitation) == AGREEING
+    shown = shown_on(client.get(step_url("pain")))
+    posted = {name: str(value) for name, value in AGREEING.items()} | changed
+    response = client.post(step_url("pain"), posted | {"shown": shown, "go": "next"})
+    errors = response.context["form"].errors
+    assert {f"leg_pain_{key}" for key in pair} <= set(errors)
     assert message in response.content.decode()
-    history = Questionnaire.objects.get(pk=invitation.questionnaire_id).answers.get("history", {})
-    kept = {name for name in posted if name != field}
-    assert kept <= set(history)  # the answers that agree are saved
+    assert stored_pain(invitation) == AGREEING  # what agreed is kept until both agree
 
 
 def test_pain_scores_that_agree_go_on_to_the_next_step():
