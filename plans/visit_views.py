@@ -132,12 +132,13 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     episode = _episode(pk)
     clinical = request.user.has_perm(CLINICAL)
     plan, visits, found = _course(episode)
+    course = schedule(episode, plan, visits)
     context: dict[str, Any] = {
         "episode": episode,
         "patient": episode.patient,
         "clinical": clinical,
-        "schedule": schedule(episode, plan, visits),
-        "today": timezone.localdate(),
+        "schedule": course,
+        "overdue": {slot.number for slot in course.slots if slot.overdue(timezone.localdate())},
     }
     if clinical and "assessment" in found:
         series = series_from(found["document"], found["assessment"], review_thresholds().nprs)

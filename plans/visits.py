@@ -255,6 +255,15 @@ class Slot:
     def status_display(self) -> str:
         return Visit.Status(self.status).label
 
+    @property
+    def is_ahead(self) -> bool:
+        """Still to happen: planned, or moved to a new date (not done, missed or cancelled)."""
+        return self.status in (Visit.Status.PLANNED, Visit.Status.MOVED)
+
+    def overdue(self, today: datetime.date) -> bool:
+        """Its date has passed and nothing says what happened (done, missed, cancelled)."""
+        return self.is_ahead and self.date < today
+
 
 @dataclass(frozen=True)
 class Schedule:
@@ -617,8 +626,9 @@ class CourseLine:
 
 def open_courses(today: datetime.date) -> dict[str, list[CourseLine]]:
     """The open courses by what they need: a review due within the week, a review held
-    (its visit done) with no decision recorded, nearly used up, dropped out, records not
-    signed. Three queries, whatever the number of courses."""
+    (its visit done) with no decision recorded, a next visit past its date with nothing
+    recorded, nearly used up, dropped out, records not signed. Three queries, whatever the
+    number of courses."""
     plans = list(
         TreatmentPlan.objects.filter(
             status=TreatmentPlan.Status.APPROVED,
@@ -636,14 +646,14 @@ def open_courses(today: datetime.date) -> dict[str, list[CourseLine]]:
     ):
         decided[episode_id] = max(at_visit, decided.get(episode_id, 0))
     found: dict[str, list[CourseLine]] = {
-        "review_due": [], "review_undecided": [], "nearly_used_up": [], "dropped_out": [],
-        "unsigned": [],
+        "review_due": [], "review_undecided": [], "overdue": [], "nearly_used_up": [],
+        "dropped_out": [], "unsigned": [],
     }  # fmt: skip
     for plan in plans:
         mine = visits.get(plan.episode_id, [])
         course = schedule(plan.episode, plan, mine)
         done = [v for v in mine if v.status == Visit.Status.DONE]
-        upcoming = next((s for s in course.slots if s.status != Visit.Status.DONE), None)
+        upcoming = next((s for s in course.slots if s.is_ahead), None)
         line = CourseLine(
             episode=plan.episode,
             plan=plan,
@@ -651,7 +661,7 @@ def open_courses(today: datetime.date) -> dict[str, list[CourseLine]]:
             next_slot=upcoming,
             last_visit=max((v.date for v in done), default=None),
             unsigned=sum(1 for v in mine if v.record and not v.is_signed),
-            overdue=upcoming is not None and upcoming.date < today,
+            overdue=upcoming is not None and upcoming.overdue(today),
         )
         review = plan.reassess_at_visit
         held = review is not None and any(v.number == review for v in done)
@@ -659,6 +669,8 @@ def open_courses(today: datetime.date) -> dict[str, list[CourseLine]]:
             found["review_undecided"].append(line)
         if upcoming is None:
             continue  # the course is done: nothing planned is missing
+        if line.overdue:
+            found["overdue"].append(line)
         if (
             upcoming.number == plan.reassess_at_visit
             and upcoming.date <= today + datetime.timedelta(days=7)

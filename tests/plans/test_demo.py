@@ -128,10 +128,12 @@ def test_the_visits_heading_prints_on_the_page_of_its_calendar(patient, settings
 
 
 def test_the_demo_courses_page_asks_for_the_decision_on_the_review_not_improving(settings):
-    import datetime
+    from django.utils import timezone
 
     from plans.visits import open_courses
 
     load_demo(settings)
-    undecided = open_courses(datetime.date.today())["review_undecided"]
-    assert [line.episode.patient.last_name for line in undecided] == ["Hartmann"]
+    found = open_courses(timezone.localdate())
+    assert [line.episode.patient.last_name for line in found["review_undecided"]] == ["Hartmann"]
+    assert found["overdue"] == []  # each course's next visit is today, as a clinic's would be
+    assert all(line.next_slot.date == timezone.localdate() for line in found["review_undecided"])

@@ -431,7 +431,7 @@ def test_the_courses_page_lists_reviews_due_courses_nearly_used_up_and_patients_
 def test_a_review_held_with_no_decision_recorded_is_listed_until_one_is(
     practitioner, front_desk, client_for
 ):
-    today = datetime.date.today()
+    today = timezone.localdate()
     episode = make_episode(practitioner=practitioner)
     make_exam(episode)
     make_approved_plan(episode, practitioner, start_date=today, total_visits=8, reassess_at_visit=2)
@@ -451,13 +451,31 @@ def test_a_review_held_with_no_decision_recorded_is_listed_until_one_is(
     )
 
 
+def test_a_visit_missed_or_moved_is_not_the_next_one_unless_its_new_date_has_passed(
+    practitioner, client_for
+):
+    today = timezone.localdate()
+    episode = make_episode(practitioner=practitioner)
+    make_exam(episode)
+    plan = make_approved_plan(episode, practitioner, start_date=today - datetime.timedelta(days=10))
+    days_ago = lambda n: today - datetime.timedelta(days=n)  # noqa: E731
+    Visit.objects.create(episode=episode, plan=plan, number=1, status="missed", date=days_ago(10))
+    Visit.objects.create(episode=episode, plan=plan, number=2, status="moved", date=days_ago(1))
+    Visit.objects.create(episode=episode, plan=plan, number=3, status="done", date=days_ago(2))
+    client = client_for(practitioner)
+    (line,) = client.get(reverse("course_list")).context["found"]["overdue"]
+    assert (line.episode, line.next_slot.number) == (episode, 2)  # moved to yesterday, not held
+    course = client.get(reverse("course_detail", args=[episode.pk]))
+    assert 2 in course.context["overdue"] and 1 not in course.context["overdue"]
+
+
 def test_a_next_visit_whose_date_has_passed_is_marked_overdue(practitioner, client_for):
-    today = datetime.date.today()
+    today = timezone.localdate()
     episode = make_episode(practitioner=practitioner)
     make_exam(episode)
     make_approved_plan(episode, practitioner, start_date=today - datetime.timedelta(days=20))
     page = client_for(practitioner).get(reverse("course_list"))
-    (line,) = page.context["found"]["dropped_out"]
+    (line,) = page.context["found"]["overdue"]
     assert line.overdue and line.next_slot.number == 1
     assert "overdue" in page.content.decode()
     course = client_for(practitioner).get(reverse("course_detail", args=[episode.pk]))

@@ -28,7 +28,7 @@ from intake.core.vocabulary import ODI_SECTIONS
 from intake.models import Questionnaire, episode_case, save_exam
 from plans.core.assessment import assessment_document
 from plans.forms import PlanForm
-from plans.models import approve_plan, record_diagnosis, save_draft
+from plans.models import approve_plan, record_diagnosis, save_draft, visit_dates
 from plans.visits import decide_review, plan_in_force, save_visit, sign_visit
 
 # (username, password, first name, last name, role, is Django admin staff)
@@ -102,7 +102,9 @@ def submitted_questionnaire(episode: Episode, _by: object) -> None:
     )
 
 
-def approved_plan(episode: Episode, by: object, **dose: Any) -> None:
+def approved_plan(episode: Episode, by: object, done: int = 0, **dose: Any) -> None:
+    """The exam, the diagnosis and the plan approved. A course under way (`done` visits
+    recorded) began on the day that puts its next visit today, as a clinic's would."""
     parts = {
         "patient": {},
         "findings": L5_FINDINGS,
@@ -116,9 +118,12 @@ def approved_plan(episode: Episode, by: object, **dose: Any) -> None:
     record_diagnosis(
         episode, cause=cause, proposed_cause=cause, reason="", exam_version=exam.version, by=by
     )
-    start = timezone.localdate() - datetime.timedelta(weeks=3) if dose else timezone.localdate()
+    today = timezone.localdate()
+    start = today
+    if done:  # the next visit, number done + 1, falls today
+        start = today - (visit_dates(today, dose["visits_per_week"], done + 1)[done] - today)
     initial = PlanForm.initial_from_proposal(proposal["plan"], start) | dose
-    if dose:  # a course under way began three weeks ago, on purpose
+    if done:  # a course under way began in the past, on purpose
         initial["confirm_past_start"] = True
     form = PlanForm(initial, excluded={})
     if not form.is_valid():
@@ -181,19 +186,19 @@ def treated(episode: Episode, by: Any, legs: list[int], decision: str = "") -> N
 
 
 def mid_course(episode: Episode, by: Any) -> None:
-    approved_plan(episode, by, total_visits=10, reassess_at_visit=4, visits_per_week=2)
+    approved_plan(episode, by, 5, total_visits=10, reassess_at_visit=4, visits_per_week=2)
     treated(episode, by, [7, 6, 5, 4, 4], decision="")
     # Improving at the review (visit 4): the practitioner chose to continue the plan.
     decide_review(episode, at_visit=4, recommended="continue", decision="continue", note="", by=by)
 
 
 def not_improving(episode: Episode, by: Any) -> None:
-    approved_plan(episode, by, total_visits=8, reassess_at_visit=4, visits_per_week=2)
+    approved_plan(episode, by, 4, total_visits=8, reassess_at_visit=4, visits_per_week=2)
     treated(episode, by, [6, 6, 6, 6])
 
 
 def discharged(episode: Episode, by: Any) -> None:
-    approved_plan(episode, by, total_visits=6, reassess_at_visit=3, visits_per_week=2)
+    approved_plan(episode, by, 6, total_visits=6, reassess_at_visit=3, visits_per_week=2)
     treated(episode, by, [6, 5, 3, 3, 2, 2], decision="discharge")
     Episode.objects.filter(pk=episode.pk).update(status=Episode.Status.CLOSED)
 
