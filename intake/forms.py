@@ -89,16 +89,26 @@ def in_plain_words(form: forms.Form) -> None:
     """Put Django's own messages ("Ensure this value is less than or equal to 31.") in the
     words a patient reads on the form: what to enter, and within what."""
     for field in form.fields.values():
-        words: dict[str, str] = {"required": "Please fill this in."}
-        if isinstance(field, forms.IntegerField):
+        words: dict[str, str] = {
+            "required": "Please fill this in.",
+            "invalid_choice": "Please choose one of the answers shown.",
+        }
+        if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
             low, high = field.min_value, field.max_value
             within = (
                 f"Enter a number from {low} to {high}."
                 if low is not None and high is not None
                 else "Enter a number of at least %(limit_value)s."
             )
-            words |= {"invalid": "Enter a whole number, in figures.", "min_value": within}
+            words |= {"min_value": within}
             words["max_value"] = within if low is not None else "Enter %(limit_value)s or less."
+            words["invalid"] = (
+                "Enter a whole number, in figures."
+                if type(field) is forms.IntegerField
+                else "Enter a number, in figures (for example 2 or 1.5)."
+            )
+            words["max_decimal_places"] = "Use at most %(max)s figure after the point."
+            words["max_digits"] = "Enter a shorter number."
         elif isinstance(field, forms.DateField):
             words["invalid"] = "Enter a date: day, month and year."
         elif isinstance(field, forms.CharField):
@@ -115,9 +125,9 @@ class ShownForm(forms.Form):
     `initial=shown_initial(data)`. Its messages are in plain words (`in_plain_words`).
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        in_plain_words(self)
+    def full_clean(self) -> None:
+        in_plain_words(self)  # here, not in __init__: some forms add fields after it
+        super().full_clean()
 
     def shown_json(self) -> str:
         """The values the page shows, sent back with the form (`to_write` compares them)."""

@@ -398,6 +398,15 @@ PLAIN_WORDS = {
     "an answer too long": (
         "about", {"goals": "a" * 2050}, "Please shorten this to 2000 characters (it has 2050)."
     ),
+    "how long, in words": (
+        "story", {"duration_number": "two"}, "Enter a number, in figures (for example 2 or 1.5)."
+    ),
+    "how long, to the hundredth": (
+        "story", {"duration_number": "1.25"}, "Use at most 1 figure after the point."
+    ),
+    "a daily-life answer not on the form": (
+        "scores", {"odi_pain_intensity": "9"}, "Please choose one of the answers shown."
+    ),
 }  # fmt: skip
 
 
@@ -406,7 +415,7 @@ def test_the_patient_is_told_in_plain_words_what_to_enter(slug, posted, message)
     _, token = make_invitation()
     page = patient_client(token).post(step_url(slug), posted | {"go": "next"}).content.decode()
     assert message in page
-    assert "Ensure this value" not in page
+    assert "Ensure" not in page and "Select a valid choice" not in page
 
 
 AGREEING = {"leg_pain_now": 5, "leg_pain_worst": 8, "leg_pain_best": 3,
