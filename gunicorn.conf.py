@@ -28,17 +28,23 @@ logger_class = gunicorn_logger_class()
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
-def post_fork(server: object, worker: object) -> None:
-    """A worker opens its own database connections: none is shared with the master."""
+def when_ready(server: object) -> None:
+    """In the master, once the app is loaded: import the views too (the URLconf), which a
+    worker would otherwise import on its first request."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - read for its imports
+
+
+def pre_fork(server: object, worker: object) -> None:
+    """In the master, before each worker is forked: no database connection to hand down
+    (closing a shared one in a worker would end it for every process), and what is loaded
+    moved out of the garbage collector's sight (Python's `gc.freeze`, as its docs advise
+    before a fork), so that the workers share its memory and a full collection walks only
+    what requests made, not Django's 150,000 objects (about 60 ms each time here)."""
+    import gc
+
     from django.db import connections
 
     connections.close_all()
-
-
-def post_worker_init(worker: object) -> None:
-    """Once a worker has loaded the app, move what it loaded out of the garbage collector's
-    sight (Python's `gc.freeze`): a full collection then walks only what requests made,
-    not Django's 150,000 objects (about 60 ms each time on this machine's kind)."""
-    import gc
-
     gc.freeze()

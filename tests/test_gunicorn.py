@@ -112,3 +112,23 @@ def test_a_worker_replaced_answers_as_the_first_one_did(server):
     assert replaced and first not in replaced
     with urllib.request.urlopen(base + "/accounts/login/", timeout=10) as page:  # noqa: S310
         assert page.status == 200
+
+
+def test_loading_the_app_as_the_master_does_opens_no_database_connection():
+    """What the master loads (the app, then its URLconf) is handed down to every worker: a
+    database connection opened there would be shared by them all."""
+    loaded = subprocess.run(  # noqa: S603 - our own interpreter, our own code
+        [
+            sys.executable,
+            "-c",
+            "import clinic.wsgi; from django.urls import get_resolver; "
+            "get_resolver().url_patterns; from django.db import connections; "
+            "print(all(c.connection is None for c in connections.all()))",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "True"
