@@ -14,7 +14,12 @@ from typing import Any
 from django import forms
 
 from intake.core import vocabulary
-from plans.core.propose import plan_problems
+from plans.core.propose import (
+    MAX_VISIT_MINUTES,
+    WITHIN_THE_SESSION,
+    plan_problems,
+    visit_problems,
+)
 from plans.forms import AREA_WIDGET
 from plans.models import MODALITY_NAMES, TreatmentPlan, excluded_without_reason
 
@@ -56,15 +61,6 @@ def parse_points(text: str) -> tuple[list[dict[str, str]], list[str]]:
         seen.add(key)
         points.append({"point": point, "side": side})
     return points, problems
-
-
-#: The longest visit the form takes: two hours, the needling and the talk with it.
-MAX_SESSION_MINUTES = 120
-#: What runs within the session, by the modality it belongs to: (field, what it is).
-WITHIN_THE_SESSION = {
-    "acupuncture": ("retention_minutes", "The needles' retention"),
-    "cupping": ("cupping_minutes", "Cupping"),
-}
 
 
 class VisitForm(forms.Form):
@@ -116,7 +112,9 @@ class VisitForm(forms.Form):
         label="Gua sha area", max_length=200, required=False, widget=AREA_WIDGET
     )
     session_minutes = forms.IntegerField(
-        label="Session in all (minutes)", min_value=1, max_value=MAX_SESSION_MINUTES
+        label="Session in all (minutes)",
+        min_value=1,
+        widget=forms.NumberInput({"min": 1, "max": MAX_VISIT_MINUTES}),
     )
     leg_pain_before = _optional_int(NPRS, "Leg pain before (0-10)")
     leg_pain_after = _optional_int(NPRS, "Leg pain after")
@@ -213,15 +211,12 @@ class VisitForm(forms.Form):
                 electroacupuncture=ea,
             ):
                 self.add_error(field, message)
-        session = c.get("session_minutes")
-        for code, (field, what) in WITHIN_THE_SESSION.items():
-            minutes = c.get(field)
-            if code in chosen and session and minutes and minutes > session:
-                self.add_error(
-                    field,
-                    f"{what} ({minutes} minutes) is longer than the session ({session} "
-                    "minutes): check both.",
-                )
+        given = {code: c.get(WITHIN_THE_SESSION[code][0]) for code in WITHIN_THE_SESSION}
+        for field, message in visit_problems(
+            session_minutes=c.get("session_minutes"),
+            given={code: minutes for code, minutes in given.items() if code in chosen},
+        ):
+            self.add_error(field, message)
         if c.get("adverse_events") and not c.get("adverse_action", "").strip():
             self.add_error("adverse_action", "Say what was done about the adverse events.")
         return c

@@ -410,6 +410,39 @@ def plan_problems(
     return tuple(problems)
 
 
+#: The longest visit the visit record takes: two hours, the needling and the talk with it.
+MAX_VISIT_MINUTES = 120
+#: What a visit's record times within the session, by the modality it belongs to.
+WITHIN_THE_SESSION = {
+    "acupuncture": ("retention_minutes", "The needles' retention"),
+    "cupping": ("cupping_minutes", "Cupping"),
+}
+
+
+def visit_problems(
+    *, session_minutes: int | None, given: Mapping[str, int | None]
+) -> tuple[tuple[str, str], ...]:
+    """(field, message) for each limit a visit's record breaks: the session at most
+    `MAX_VISIT_MINUTES`, and what ran within it (`given`: modality -> its minutes, for the
+    modalities given) no longer than the session. Fields are the visit form's."""
+    problems = []
+    if session_minutes is not None and session_minutes > MAX_VISIT_MINUTES:
+        problems.append(
+            ("session_minutes", f"A visit's session is {MAX_VISIT_MINUTES} minutes at most.")
+        )
+    for code, minutes in given.items():
+        if code in WITHIN_THE_SESSION and session_minutes and minutes and minutes > session_minutes:
+            field, what = WITHIN_THE_SESSION[code]
+            problems.append(
+                (
+                    field,
+                    f"{what} ({minutes} minutes) is longer than the session ({session_minutes} "
+                    "minutes): check both.",
+                )
+            )
+    return tuple(problems)
+
+
 # --- exercises, advice, referrals ---------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from plans.core.propose import (
     PREGNANCY_FORBIDDEN_POINTS,
     plan_problems,
     propose_plan,
+    visit_problems,
 )
 from tests.intake.test_core_builders import (
     CASES,
@@ -394,3 +395,21 @@ def test_every_exercise_row_has_a_source_and_bed_rest_is_never_advised() -> None
         assert row.source
         assert "bed rest" not in row.text.lower() or "never" in row.text.lower()
         assert "stay in bed" not in row.text.lower()
+
+
+#: (session minutes, modality -> minutes given, the fields refused)
+VISITS = {
+    "a 20-minute session with 20 minutes' retention": (20, {"acupuncture": 20}, []),
+    "two hours, an hour's retention": (120, {"acupuncture": 60}, []),
+    "a session of 999 minutes": (999, {}, ["session_minutes"]),
+    "retention longer than the session": (20, {"acupuncture": 30}, ["retention_minutes"]),
+    "cupping longer than the session": (20, {"cupping": 25}, ["cupping_minutes"]),
+    "electroacupuncture is plan_problems' to check": (20, {"electroacupuncture": 40}, []),
+    "no session given yet": (None, {"acupuncture": 30}, []),
+}
+
+
+@pytest.mark.parametrize(("session", "given", "refused"), VISITS.values(), ids=VISITS)
+def test_a_visit_record_keeps_its_minutes_within_the_session(session, given, refused):
+    problems = visit_problems(session_minutes=session, given=given)
+    assert [field for field, _ in problems] == refused
