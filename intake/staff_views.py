@@ -18,6 +18,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.mail import send_mail
+from django.db.models import F
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -225,8 +226,8 @@ FLAGGED = Prepared(
     lambda: (
         Questionnaire.objects.flagged_unreferred()
         .select_related("episode__patient")
-        .only("emergency", "last_saved_at", "answers", *_PATIENT)
-        .order_by("-emergency", "-last_saved_at", "pk")
+        .only("emergency", "red_flag_at", "last_saved_at", "answers", *_PATIENT)
+        .order_by("-emergency", F("red_flag_at").desc(nulls_last=True), "pk")
     )
 )
 TO_REVIEW = Prepared(
@@ -261,6 +262,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
         .order_by("-created_at", "-pk")
     )
-    context = {"flagged": FLAGGED.all(), "to_review": TO_REVIEW.all(), "links": list(links)}
+    from plans.visits import FLAGGED_VISITS, red_flag_names  # the course is the plans app's
+
+    visit_flags = [(visit, red_flag_names(visit)) for visit in FLAGGED_VISITS.all()]
+    context = {
+        "flagged": FLAGGED.all(),
+        "visit_flags": visit_flags,
+        "to_review": TO_REVIEW.all(),
+        "links": list(links),
+    }
     page = render(request, "intake/dashboard.html", context)
     return audit.shown(request, page, detail="questionnaire dashboard")

@@ -67,6 +67,9 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     signed_at = models.DateTimeField(null=True, blank=True)
+    # When a red flag was first answered yes at this visit (None: all no): the dashboard
+    # lists it until the referral is sent.
+    red_flag_at = models.DateTimeField("red flag reported at the visit", null=True, blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -352,10 +355,18 @@ def save_visit(
     visit.status = Visit.Status.DONE
     visit.record = record
     visit.measures = measures
+    flagged = any((record.get("red_flags") or {}).values())
+    visit.red_flag_at = (visit.red_flag_at or timezone.now()) if flagged else None
     visit.version += 1
     visit.updated_by = by
     visit.save()
     return visit
+
+
+def red_flag_names(visit: Visit) -> list[str]:
+    """The red-flag questions answered yes at the visit, in the clinician's words."""
+    answers = visit.record.get("red_flags") or {}
+    return [vocabulary.RED_FLAG_QUESTIONS.clinician(code) for code, yes in answers.items() if yes]
 
 
 @transaction.atomic
@@ -468,6 +479,22 @@ def course_case(episode: Episode) -> dict[str, Any]:
 #: models' own order), compiled once (`clinic.prepared`).
 VISITS = Prepared(lambda pk: Visit.objects.filter(episode_id=pk))
 FOLLOW_UPS = Prepared(lambda pk: FollowUp.objects.filter(episode_id=pk))
+#: The red flags answered yes at a visit still to act on, as the questionnaire's are
+#: (`flagged_unreferred`): the episode is open, or the flag came after the referral was sent.
+FLAGGED_VISITS = Prepared(
+    lambda: (
+        Visit.objects.filter(red_flag_at__isnull=False)
+        .filter(
+            models.Q(episode__status=Episode.Status.OPEN)
+            | models.Q(
+                episode__status=Episode.Status.REFERRED,
+                red_flag_at__gt=models.F("episode__referred_at"),
+            )
+        )
+        .select_related("episode__patient")
+        .order_by("-red_flag_at", "pk")
+    )
+)
 
 
 def case_with_course(episode: Episode, plan: TreatmentPlan | None) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Staff pages for questionnaire links, review, files and the dashboard."""
 
+import datetime
 import io
 
 import pytest
@@ -348,6 +349,22 @@ def test_the_dashboard_lists_flags_answers_to_review_and_links_still_out(front_d
     assert waiting.episode.patient.full_name not in links
 
 
+def test_a_red_flag_keeps_the_time_it_was_reported_when_the_patient_saves_again(
+    front_desk, client_for
+):
+    flagged, token = make_invitation(named_patient("Henrik", "Solberg"))
+    client = patient_client(token)
+    client.post(step_url("safety"), {"bowel_dysfunction": "yes"})
+    reported = Questionnaire.objects.get(pk=flagged.questionnaire_id).red_flag_at
+    Questionnaire.objects.filter(pk=flagged.questionnaire_id).update(
+        red_flag_at=reported - datetime.timedelta(hours=2)
+    )
+    client.post(step_url("about"), {"goals": "Walk"})  # later, another step
+    page = client_for(front_desk).get(reverse("questionnaire_dashboard")).text
+    shown = timezone.localtime(reported - datetime.timedelta(hours=2))
+    assert f"{shown:%d %b %H:%M}" in page
+
+
 @pytest.mark.parametrize(
     ("answer", "words"),
     [
@@ -380,10 +397,11 @@ def test_the_dashboard_query_count_does_not_grow_with_what_it_lists(practitioner
     with_one = queries_for(client, url)
     # 1-2 the session and the user (the session keeps the user's roles: clinic.auth)
     # 3 open questionnaires with a red flag, with their episodes and patients
-    # 4 submitted answers waiting for review, with their episodes and patients
-    # 5 links still out, with their questionnaires, episodes and patients
-    # 6 the audit event (last, once the page is rendered: audit.shown)
-    assert with_one == with_audit(6)
+    # 4 red flags answered yes at a visit, with their episodes and patients
+    # 5 submitted answers waiting for review, with their episodes and patients
+    # 6 links still out, with their questionnaires, episodes and patients
+    # 7 the audit event (last, once the page is rendered: audit.shown)
+    assert with_one == with_audit(7)
     for _ in range(5):
         submitted_questionnaire()
         invitation, token = make_invitation()

@@ -198,6 +198,38 @@ def test_a_session_of_two_hours_with_its_needles_retained_for_an_hour_is_kept(
     assert client_for(practitioner).post(url(episode), data).status_code == 302
 
 
+def test_a_red_flag_at_a_visit_stays_on_the_dashboard_until_the_referral_is_sent(
+    episode, practitioner, front_desk, client_for
+):
+    from clinic.models import Episode
+
+    data = form_data(red_flags_yes=["progressive_weakness"])
+    del data["red_flags_none"]
+    client_for(practitioner).post(url(episode), data)
+    flagged_at = Visit.objects.get(episode=episode, number=1).red_flag_at
+
+    def listed(user):
+        page = client_for(user).get(reverse("questionnaire_dashboard"))
+        return [(v.episode, names) for v, names in page.context["visit_flags"]], page
+
+    (shown, page) = listed(front_desk)
+    assert shown == [(episode, ["Leg weakness getting worse"])]
+    assert "Red flag at visit 1" in page.content.decode()
+    client_for(practitioner).post(url(episode), data | {"version": "1", "subjective": "Later."})
+    assert Visit.objects.get(episode=episode, number=1).red_flag_at == flagged_at  # first said
+    Episode.objects.filter(pk=episode.pk).update(status="referred", referred_at=timezone.now())
+    assert listed(practitioner)[0] == []  # the referral is sent: acted on
+
+
+def test_a_visit_with_every_red_flag_answered_no_is_not_on_the_dashboard(
+    episode, practitioner, client_for
+):
+    client = client_for(practitioner)
+    client.post(url(episode), form_data())
+    assert Visit.objects.get(episode=episode, number=1).red_flag_at is None
+    assert client.get(reverse("questionnaire_dashboard")).context["visit_flags"] == []
+
+
 def test_an_excluded_modality_is_refused_without_a_reason(practitioner, client_for):
     episode = make_episode(practitioner=practitioner)
     history = {**L5_DISC_HISTORY, "conditions": ["pacemaker"]}  # no electroacupuncture

@@ -210,7 +210,9 @@ def red_flag_questionnaire(episode: Episode, _by: object) -> None:
         answers={"history": history},
         red_flag=True,
         emergency=True,
+        red_flag_at=timezone.now(),
         last_saved_at=timezone.now(),
+        resume_step="health",  # he stopped after the safety questions
     )
 
 
