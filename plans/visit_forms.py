@@ -9,9 +9,11 @@ needs a reason (`excluded_without_reason`), electroacupuncture keeps its limits
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from intake.core import vocabulary
 from plans.core.propose import (
@@ -182,6 +184,14 @@ class VisitForm(forms.Form):
     def remeasure_fields(self) -> list[forms.BoundField]:
         names = [n for n in self.fields if n.startswith(("odi_", "sbi_"))]
         return [self[n] for n in names] + ([self["global_change"]] if self.remeasure else [])
+
+    def clean_date(self) -> datetime.date:
+        date: datetime.date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(
+                "A visit is recorded once it has happened: the date cannot be after today."
+            )
+        return date
 
     @property
     def red_flags_answered_yes(self) -> list[str]:

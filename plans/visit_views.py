@@ -6,7 +6,6 @@ practitioners. Every write and its audit event commit in one transaction.
 
 from __future__ import annotations
 
-import datetime
 import logging
 import smtplib
 from typing import Any
@@ -184,11 +183,6 @@ def _remeasure(plan: TreatmentPlan, number: int) -> bool:
     return number in (plan.reassess_at_visit, plan.total_visits)
 
 
-def _planned_date(plan: TreatmentPlan, number: int) -> datetime.date:
-    dates = plan.visit_dates()
-    return dates[number - 1] if number <= len(dates) else timezone.localdate()
-
-
 @permission_required(CLINICAL, raise_exception=True)
 def visit_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """The treatment record of visit `number`: a draft form, or the signed record."""
@@ -255,7 +249,8 @@ def visit_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         if remeasure and not (visit and visit.measures):
             initial |= _answered_at_home(found["follow_ups"], number)
         initial["version"] = visit.version if visit else 0
-        initial["date"] = visit.date if visit else _planned_date(plan, number)
+        # The visit is recorded when it happens: today, unless it was moved to another day.
+        initial["date"] = visit.date if visit else timezone.localdate()
         form = VisitForm(initial=initial, **kwargs)
     context = {
         "episode": episode,

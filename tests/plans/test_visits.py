@@ -191,6 +191,19 @@ def test_minutes_that_cannot_be_are_refused_with_what_was_typed_kept(
     assert not Visit.objects.exists()
 
 
+def test_a_visit_is_recorded_today_by_default_and_never_in_the_future(
+    episode, practitioner, client_for
+):
+    client = client_for(practitioner)
+    today = timezone.localdate()
+    assert client.get(url(episode, 3)).context["form"].initial["date"] == today
+    tomorrow = today + datetime.timedelta(days=1)
+    response = client.post(url(episode), form_data(date=tomorrow.isoformat()))
+    assert "cannot be after today" in response.content.decode()
+    assert response.context["form"]["subjective"].value() == "Sitting still hurts."
+    assert not Visit.objects.exists()
+
+
 def test_a_session_of_two_hours_with_its_needles_retained_for_an_hour_is_kept(
     episode, practitioner, client_for
 ):
