@@ -348,6 +348,20 @@ class VisitForm(forms.Form):
         initial["global_change"] = measures.get("global_change", "")
         return initial
 
+    #: What each visit measures or notes afresh: "same as last visit" copies the treatment
+    #: given, never these.
+    OF_THIS_VISIT_ONLY = (
+        "leg_pain_before", "leg_pain_after", "back_pain_before", "back_pain_after",
+        "adverse_events", "adverse_action", "adherence",
+        "subjective", "objective", "assessment", "plan_note",
+    )  # fmt: skip
+
+    @staticmethod
+    def treatment_from(record: dict[str, Any]) -> dict[str, Any]:
+        """The treatment a stored record gave, for "same as last visit"."""
+        initial = VisitForm.initial_from(record, {})
+        return {k: v for k, v in initial.items() if k not in VisitForm.OF_THIS_VISIT_ONLY}
+
     @staticmethod
     def red_flags_from(record: dict[str, Any]) -> dict[str, Any]:
         """The red-flag answers a saved visit holds, for reopening it. Never copied from the

@@ -242,7 +242,7 @@ def visit_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             initial = VisitForm.initial_from(visit.record, visit.measures)
             initial |= VisitForm.red_flags_from(visit.record)
         elif previous is not None and request.GET.get("same"):
-            initial = VisitForm.initial_from(previous.record, {})
+            initial = VisitForm.treatment_from(previous.record)
         else:
             leg = found["document"].get("history", {}).get("side")
             initial = VisitForm.initial_from_plan(plan, leg)

@@ -86,6 +86,8 @@ def test_the_form_starts_from_the_plan_and_same_as_last_visit_copies_the_last_re
     assert same.context["form"].initial["points"] == "BL40 left"
     assert same.context["form"].initial["needles"] == 9
     assert same.context["form"].initial["version"] == 0  # a new visit, not visit 1
+    for measured_afresh in ("leg_pain_before", "back_pain_before", "adherence", "subjective"):
+        assert not same.context["form"].initial.get(measured_afresh), measured_afresh
 
 
 REOPENED = {
