@@ -668,6 +668,9 @@ class ConsentForm(StepForm):
                 "Type the patient's full name, or if you are signing for them, tick the box "
                 "below and say who you are.",
             )
+        signed_on = cleaned.get("signed_on")
+        if signed_on is not None and signed_on > timezone.localdate():
+            self.add_error("signed_on", "Give today's date: the day you sign, not a later one.")
         return cleaned
 
 

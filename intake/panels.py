@@ -8,9 +8,11 @@ The episode page writes one audit event, saying whether the answers were shown.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.dateparse import parse_date
 
 from clinic.models import Episode, same_name
 from clinic.prepared import Prepared
@@ -45,6 +47,14 @@ def nprs(answers: dict[str, Any], now: str, worst: str, best: str) -> str:
     return f"now {shown(now)}, worst {shown(worst)}, best {shown(best)}"
 
 
+def _day(value: Any) -> datetime.date | str | None:
+    """A date the answers keep as text ("2026-05-02"), as a date to show as the app does."""
+    try:
+        return (parse_date(value) or value) if isinstance(value, str) else value
+    except ValueError:
+        return value
+
+
 def signature(episode: Episode, consent: dict[str, Any]) -> dict[str, Any] | None:
     """Who signed, and whether the practitioner must look twice at it."""
     name = consent.get("signed_name")
@@ -53,7 +63,7 @@ def signature(episode: Episode, consent: dict[str, Any]) -> dict[str, Any] | Non
     on_behalf = consent.get("on_behalf") is True
     return {
         "name": name,
-        "on": consent.get("signed_on"),
+        "on": _day(consent.get("signed_on")),
         "on_behalf": on_behalf,
         "relationship": consent.get("relationship", ""),
         "agreed": consent.get("agreed") is True,

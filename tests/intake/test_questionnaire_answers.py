@@ -1,5 +1,6 @@
 """Every answer lands in its case-format field; partial answers always save."""
 
+import datetime
 import re
 
 import pytest
@@ -460,3 +461,16 @@ def test_pain_scores_that_agree_go_on_to_the_next_step():
     posted = {"leg_pain_now": "5", "leg_pain_worst": "8", "leg_pain_best": "3", "go": "next"}
     response = patient_client(token).post(step_url("pain"), posted)
     assert response["Location"] == step_url("story")
+
+
+def test_the_consent_is_dated_today_or_before_and_shown_as_a_date(practitioner, client_for):
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    answer_everything(client)
+    later = {**FULL_ANSWERS["consent"], "signed_on": "2099-01-15", "go": "submit"}
+    assert "not a later one" in client.post(step_url("consent"), later).content.decode()
+    submit(client)
+    episode = Episode.objects.get(pk=invitation.questionnaire.episode_id)
+    page = client_for(practitioner).get(episode.get_absolute_url()).content.decode()
+    signed_on = datetime.date.fromisoformat(FULL_ANSWERS["consent"]["signed_on"])
+    assert f"{signed_on:%-d %b %Y}" in page
