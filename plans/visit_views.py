@@ -382,11 +382,20 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if plan is None or review is None or not form.is_valid():
         messages.error(request, "Choose your decision once the course has a visit recorded.")
         return redirect("course_detail", pk=pk)
-    decision = form.cleaned_data["decision"]
+    decision, note = form.cleaned_data["decision"], form.cleaned_data["note"].strip()
+    names = vocabulary.REVIEW_RECOMMENDATIONS
+    if decision != review["recommendation"] and not note:
+        messages.error(
+            request,
+            f"The review recommended: {names.clinician(review['recommendation']).lower()}. "
+            f"Say why you decide otherwise ({names.clinician(decision).lower()}); nothing "
+            "is recorded yet.",
+        )
+        return redirect("course_detail", pk=pk)
     with transaction.atomic():
         decided = decide_review(
             episode, at_visit=review["at_visit"], recommended=review["recommendation"],
-            decision=decision, note=form.cleaned_data["note"].strip(), by=request.user,
+            decision=decision, note=note, by=request.user,
         )  # fmt: skip
         audit.record(request, "create", decided, detail=f"review {decision}")
     if decision == "modify":
@@ -395,7 +404,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if decision == "refer":
         messages.info(request, "Write the referral letter with the course and the scores.")
         return redirect("plan_edit", pk=pk)
-    messages.success(request, f"Decision recorded: {decision}.")
+    messages.success(request, f"Decision recorded: {names.clinician(decision).lower()}.")
     return redirect("course_detail", pk=pk)
 
 

@@ -378,6 +378,18 @@ def test_the_practitioners_decision_at_the_review_is_recorded(episode, practitio
     assert "4 of 8 planned visits" in letter.context["form"].initial["letter"]
 
 
+def test_a_decision_other_than_the_reviews_needs_its_reason(episode, practitioner, client_for):
+    make_visits(episode, practitioner, 6, 6, 6, 6)  # no change: the review says modify
+    client = client_for(practitioner)
+    decide = reverse("review_decide", args=[episode.pk])
+    refused = client.post(decide, {"decision": "continue", "note": " "}, follow=True)
+    assert "Say why you decide otherwise (continue the plan)" in refused.content.decode()
+    assert not ReviewDecision.objects.exists()
+    done = client.post(decide, {"decision": "continue", "note": "walking further"}, follow=True)
+    assert "Decision recorded: continue the plan." in done.content.decode()
+    assert ReviewDecision.objects.get().note == "walking further"
+
+
 def test_the_course_page_and_the_report_show_the_latest_decision_with_who_and_when(
     episode, practitioner, client_for
 ):
@@ -490,7 +502,7 @@ def test_a_review_held_with_no_decision_recorded_is_listed_until_one_is(
         return [line.episode for line in found["review_undecided"]]
 
     assert undecided() == [episode]
-    client.post(reverse("review_decide", args=[episode.pk]), {"decision": "modify"})
+    client.post(reverse("review_decide", args=[episode.pk]), {"decision": "modify", "note": "x"})
     assert undecided() == []
     assert (
         "review_undecided"
