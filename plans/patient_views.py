@@ -99,11 +99,14 @@ class FollowUpForm(ShownForm):
             label="Your back pain now (0 to 10)",
             choices=NPRS, coerce=int, empty_value=None, required=False, widget=select,
         )  # fmt: skip
-        if "odi" in asked:  # the same sentences as the first questionnaire
+        if "odi" in asked:  # the same sentences, and choices, as the first questionnaire
             for section, (title, levels) in q.ODI.items():
+                options: list[tuple[Any, str]] = list(enumerate(levels))
+                if section in q.ODI_MAY_NOT_APPLY:
+                    options.append((NOT_APPLICABLE, "This does not apply to me"))
                 self.fields[f"odi_{section}"] = forms.TypedChoiceField(
-                    label=title, choices=list(enumerate(levels)), coerce=int,
-                    empty_value=None, required=False, widget=forms.RadioSelect,
+                    label=title, choices=options, coerce=_odi_level, empty_value=None,
+                    required=False, widget=forms.RadioSelect,
                 )  # fmt: skip
         if "sbi" in asked:
             for item, label in q.SBI.items():
@@ -131,8 +134,9 @@ class FollowUpForm(ShownForm):
     @staticmethod
     def answers_from(c: dict[str, Any]) -> dict[str, Any]:
         """The follow-up's answers, as `course.measures[]` holds them, from the form's fields."""
-        odi = {t.code: c[f"odi_{t.code}"] for t in vocabulary.ODI_SECTIONS
-               if c.get(f"odi_{t.code}") is not None}  # fmt: skip
+        # A section that does not apply is kept as null, as the case format has it.
+        odi = {t.code: None if c[f"odi_{t.code}"] == NOT_APPLICABLE else c[f"odi_{t.code}"]
+               for t in vocabulary.ODI_SECTIONS if c.get(f"odi_{t.code}") is not None}  # fmt: skip
         sbi = {t.code: c[f"sbi_{t.code}"] for t in vocabulary.SBI_ITEMS
                if c.get(f"sbi_{t.code}") is not None}  # fmt: skip
         # The ODI is scored only with 8 or more sections: fewer are kept, not counted.
@@ -149,10 +153,18 @@ class FollowUpForm(ShownForm):
     def initial_from(answers: dict[str, Any]) -> dict[str, Any]:
         initial = {k: answers.get(k) for k in ("leg_pain_now", "back_pain_now", "global_change")}
         for section, value in answers.get("questionnaires", {}).get("odi", {}).items():
-            initial[f"odi_{section}"] = value
+            initial[f"odi_{section}"] = NOT_APPLICABLE if value is None else value
         for item, value in answers.get("questionnaires", {}).get("sbi", {}).items():
             initial[f"sbi_{item}"] = value
         return initial
+
+
+#: The ODI's "This does not apply to me" (the sex life section), as the form sends it.
+NOT_APPLICABLE = "na"
+
+
+def _odi_level(value: str) -> int | str:
+    return value if value == NOT_APPLICABLE else int(value)
 
 
 @course_page()

@@ -125,6 +125,20 @@ def test_the_follow_up_is_asked_before_the_review_visit_and_reaches_the_review(
     assert course.context["review"]["changes"]["leg_pain"]["latest"] == 3  # from home
 
 
+def test_the_follow_ups_sex_life_section_may_not_apply_as_in_the_first_questionnaire(
+    episode, practitioner
+):
+    make_visits(episode, practitioner, 6, 5, 5)  # the review is at visit 4
+    client = opened(episode, practitioner)
+    page = client.get(reverse("course_home")).content.decode()
+    assert 'name="odi_sex_life" value="na"' in page and "This does not apply to me" in page
+    client.post(reverse("course_home"), {"odi_sex_life": "na", "odi_walking": "2"})
+    saved = FollowUp.objects.get(episode=episode, at_visit=4).answers["questionnaires"]["odi"]
+    assert saved == {"sex_life": None, "walking": 2}  # null: does not apply (case format)
+    again = client.get(reverse("course_home"))
+    assert again.context["form"].initial["odi_sex_life"] == "na"
+
+
 def test_the_follow_up_saves_in_the_background_as_it_is_answered(episode, practitioner):
     make_visits(episode, practitioner, 6, 5, 5)
     client = opened(episode, practitioner)
