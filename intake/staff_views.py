@@ -9,19 +9,13 @@ new address, as an explicit choice.
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.mail import send_mail
 from django.db.models import F
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -29,50 +23,28 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from clinic import audit
-from clinic.models import ClinicSettings, Episode
+from clinic.models import Episode
 from clinic.prepared import Prepared
+from intake.links import email_link, keep_to_show, qr_svg, take_to_show
 from intake.models import (
     Invitation,
     Questionnaire,
     Upload,
     create_invitation,
-    hash_token,
     renew_invitation,
 )
 
-logger = logging.getLogger(__name__)
 
-
-def qr_svg(url: str) -> str:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    svg = image.to_string(encoding="unicode")
-    # Sized by CSS, labelled for screen readers.
-    return svg.replace("<svg ", '<svg role="img" aria-label="QR code of the link" ', 1)
-
-
-def send_link(request: HttpRequest, invitation: Invitation, url: str) -> None:
+def send_link(request: HttpRequest, invitation: Invitation, url: str) -> bool:
+    subject, template = "Your questionnaire from {clinic}", "intake/invitation_email.txt"
+    if not email_link(request, invitation, url, subject=subject, template=template):
+        return False
     patient = invitation.patient
-    clinic = ClinicSettings.load()
-    context = {"patient": patient, "url": url, "invitation": invitation, "clinic": clinic}
-    try:
-        send_mail(
-            subject=f"Your questionnaire from {clinic.name}",
-            message=render_to_string("intake/invitation_email.txt", context),
-            from_email=None,
-            recipient_list=[patient.email],
-        )
-    except (OSError, smtplib.SMTPException):
-        logger.exception("Questionnaire link email to patient %s failed", patient.pk)
-        messages.error(
-            request,
-            "The email could not be sent. Give the patient the link or QR code below, "
-            "or try again later.",
-        )
-        return
     invitation.sent_to = patient.email
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_to", "sent_at"])
     audit.record(request, "change", invitation, detail=f"link emailed to {patient.email}")
+    return True
 
 
 #: The session key holding a new link's raw token until the link page has shown it once.
@@ -87,9 +59,9 @@ def _hand_over(
     request: HttpRequest, invitation: Invitation, token: str, send: bool
 ) -> HttpResponse:
     """Email the new link if asked, then redirect to the page that shows it once."""
-    if send and invitation.patient.email:
-        send_link(request, invitation, _link_url(request, token))
-    request.session[SESSION_NEW_LINK] = {"invitation": invitation.pk, "token": token}
+    sent = send and bool(invitation.patient.email)
+    sent = sent and send_link(request, invitation, _link_url(request, token))
+    keep_to_show(request, SESSION_NEW_LINK, invitation, token, sent=sent)
     return redirect("invitation_show", pk=invitation.pk)
 
 
@@ -99,12 +71,7 @@ def _hand_over(
 def invitation_show(request: HttpRequest, pk: int) -> HttpResponse:
     """The link just made, shown once; after that, the page says so and offers "Send again"."""
     invitation = _invitation(pk)
-    held = request.session.get(SESSION_NEW_LINK) or {}
-    token = held.get("token") if held.get("invitation") == invitation.pk else None
-    if token is not None:
-        del request.session[SESSION_NEW_LINK]
-    if token is not None and hash_token(token) != invitation.token_hash:
-        token = None  # sent again since: this token no longer opens anything
+    token, _sent = take_to_show(request, SESSION_NEW_LINK, invitation)
     context: dict[str, Any] = {
         "invitation": invitation,
         "episode": invitation.questionnaire.episode,

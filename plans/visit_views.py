@@ -6,13 +6,10 @@ practitioners. Every write and its audit event commit in one transaction.
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,8 +25,8 @@ from clinic.models import ClinicSettings, Episode
 from clinic.prepared import Prepared
 from intake.core import vocabulary
 from intake.core.case import CaseError, load_case
-from intake.models import case_document, hash_token
-from intake.staff_views import qr_svg
+from intake.links import email_link, keep_to_show, qr_svg, take_to_show
+from intake.models import case_document
 from plans.chart import chart_rows, series_from, trend_svg
 from plans.core.assessment import assessment_document
 from plans.models import MODALITY_NAMES, TreatmentPlan
@@ -56,8 +53,6 @@ from plans.visits import (
     with_latest_decision,
     with_plan_in_force,
 )
-
-logger = logging.getLogger(__name__)
 
 CLINICAL = "clinic.record_clinical"
 
@@ -428,30 +423,14 @@ def course_link_create(request: HttpRequest, pk: int) -> HttpResponse:
     link.episode = episode
     url = request.build_absolute_uri(reverse("course_link", args=[token]))
     sent = request.POST.get("send") == "1" and _email_course_link(request, link, url)
-    request.session[SESSION_NEW_COURSE_LINK] = {"link": link.pk, "token": token, "sent": sent}
+    keep_to_show(request, SESSION_NEW_COURSE_LINK, link, token, sent=sent)
     return redirect("course_link_show", pk=pk, link=link.pk)
 
 
 def _email_course_link(request: HttpRequest, link: CourseLink, url: str) -> bool:
     patient = link.patient
-    if not patient.email:
-        return False
-    clinic = ClinicSettings.load()
-    context = {"patient": patient, "url": url, "link": link, "clinic": clinic}
-    try:
-        send_mail(
-            subject=f"Your plan and visit dates from {clinic.name}",
-            message=render_to_string("plans/course_link_email.txt", context),
-            from_email=None,
-            recipient_list=[patient.email],
-        )
-    except (OSError, smtplib.SMTPException):
-        logger.exception("Course link email to patient %s failed", patient.pk)
-        messages.error(
-            request,
-            "The email could not be sent. Give the patient the link or QR code below, "
-            "or try again later.",
-        )
+    subject, template = "Your plan and visit dates from {clinic}", "plans/course_link_email.txt"
+    if not patient.email or not email_link(request, link, url, subject=subject, template=template):
         return False
     audit.record(request, "change", link, detail=f"course link emailed to {patient.email}")
     return True
@@ -465,17 +444,14 @@ def course_link_show(request: HttpRequest, pk: int, link: int) -> HttpResponse:
     episode = _episode(pk)
     course_link = get_object_or_404(CourseLink, pk=link, episode=episode)
     course_link.episode = episode
-    held = request.session.get(SESSION_NEW_COURSE_LINK) or {}
-    token = held.get("token") if held.get("link") == course_link.pk else None
-    if token is not None:
-        del request.session[SESSION_NEW_COURSE_LINK]
+    token, sent = take_to_show(request, SESSION_NEW_COURSE_LINK, course_link)
     context: dict[str, Any] = {
         "episode": episode,
         "patient": episode.patient,
         "link": course_link,
-        "sent_to": episode.patient.email if held.get("sent") else "",
+        "sent_to": episode.patient.email if sent else "",
     }
-    if token is not None and hash_token(token) == course_link.token_hash:
+    if token is not None:
         url = request.build_absolute_uri(reverse("course_link", args=[token]))
         context |= {"url": url, "qr": mark_safe(qr_svg(url))}  # noqa: S308 - qrcode's SVG of our URL
         audit.record(request, "view", course_link, detail="new course link shown")
