@@ -10,6 +10,7 @@ page. No page is cached or sends a referrer.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -33,7 +34,15 @@ from intake.models import IntakeSettings, hash_token
 from intake.patient_views import LinkSession, link_unusable, private
 from plans.pdf import print_context
 from plans.visit_forms import NPRS, SBI_CHOICES
-from plans.visits import CourseLink, follow_up_due, plan_in_force, save_follow_up
+from plans.visits import (
+    CourseLink,
+    Slot,
+    Visit,
+    follow_up_due,
+    plan_in_force,
+    save_follow_up,
+    schedule,
+)
 
 #: What the patient's page shows of the printed plan: nothing of the assessment or case.
 PATIENT_KEYS = ("plan", "patient", "clinic", "modalities", "cause_name", "cause_words",
@@ -197,10 +206,10 @@ def course_home(request: HttpRequest, link: CourseLink) -> HttpResponse:
         else:
             initial = FollowUpForm.initial_from(follow_up.answers if follow_up else {})
             form = FollowUpForm(initial=initial, asked=asked)
-    done = {v.number: v for v in visits}
+    today = timezone.localdate()
     dates = [
-        (n, d, done[n].get_status_display() if n in done else "Planned")
-        for n, d in enumerate(plan.visit_dates(), start=1)
+        (slot.number, slot.date, _in_words(slot, today))
+        for slot in schedule(episode, plan, visits).slots
     ]
     audit.record(request, "view", link, detail="course page")
     printed = print_context(plan, "patient", "a4")
@@ -213,6 +222,15 @@ def course_home(request: HttpRequest, link: CourseLink) -> HttpResponse:
         "visit_rows": dates,
     }
     return render(request, "plans/patient_course.html", context)
+
+
+def _in_words(slot: Slot, today: datetime.date) -> str:
+    """What the patient's list says of a visit beside its date ("" for one to come)."""
+    if slot.overdue(today):
+        return "if you missed it, please call us to book another"
+    if slot.status == Visit.Status.MOVED:
+        return "moved to this day"
+    return "" if slot.status == Visit.Status.PLANNED else slot.status_display
 
 
 @course_page()

@@ -6,9 +6,10 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from clinic.models import AuditEvent
-from plans.visits import CourseLink, FollowUp, create_course_link
+from plans.visits import CourseLink, FollowUp, Visit, create_course_link
 from tests.builders import make_episode, make_patient
 from tests.intake.questionnaire_builders import shown_on
 from tests.plans.builders import (
@@ -261,3 +262,15 @@ def test_no_follow_up_is_asked_when_the_next_visit_is_not_a_review(episode, prac
     page = opened(episode, practitioner).get(reverse("course_home"))
     assert page.context["due"] is None
     assert "A few questions" not in page.content.decode()
+
+
+def test_the_patients_visit_list_says_what_became_of_each_visit(episode, practitioner):
+    plan = episode.plans.get()  # from 2 March 2026: every planned date has passed
+    Visit.objects.create(episode=episode, plan=plan, number=1, status="done", date=plan.start_date)
+    moved = timezone.localdate() + datetime.timedelta(days=3)
+    Visit.objects.create(episode=episode, plan=plan, number=2, status="moved", date=moved)
+    page = opened(episode, practitioner).get(reverse("course_home"))
+    rows = {number: (day, words) for number, day, words in page.context["visit_rows"]}
+    assert rows[1][1] == "Done"
+    assert rows[2] == (moved, "moved to this day")
+    assert rows[3][1] == "if you missed it, please call us to book another"
