@@ -603,6 +603,13 @@ class ScansForm(StepForm):
         rows=2,
     )
 
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        kinds = self.cleaned_data.get("scan_kinds") or []
+        if "none" in kinds and len(kinds) > 1:
+            self.add_error("scan_kinds", 'You ticked "No scans" and a scan: untick one of them.')
+        return self.cleaned_data
+
     def layout(self) -> Layout:
         return Layout("scan_kinds", "scan_notes")
 

@@ -474,3 +474,14 @@ def test_the_consent_is_dated_today_or_before_and_shown_as_a_date(practitioner, 
     page = client_for(practitioner).get(episode.get_absolute_url()).content.decode()
     signed_on = datetime.date.fromisoformat(FULL_ANSWERS["consent"]["signed_on"])
     assert f"{signed_on:%-d %b %Y}" in page
+
+
+def test_no_scans_and_a_scan_ticked_together_are_said_back_and_not_kept():
+    invitation, token = make_invitation()
+    client = patient_client(token)
+    response = client.post(step_url("scans"), {"scan_kinds": ["mri", "none"], "go": "next"})
+    assert "untick one of them" in response.content.decode()
+    extra = Questionnaire.objects.get(pk=invitation.questionnaire_id).extra
+    assert "kinds" not in extra.get("scans", {})
+    kept = client.post(step_url("scans"), {"scan_kinds": ["mri"], "go": "next"})
+    assert kept.status_code == 302
