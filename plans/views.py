@@ -315,7 +315,9 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if latest is not None and latest.kind == TreatmentPlan.Kind.PLAN:
             initial = PlanForm.initial_from_plan(latest)
         else:
-            initial = PlanForm.initial_from_proposal(result["plan"], timezone.localdate())
+            # The course starts at the first visit booked, or today when that has passed.
+            start = max(episode.opened, timezone.localdate())
+            initial = PlanForm.initial_from_proposal(result["plan"], start)
         form = PlanForm(
             data,
             initial=initial,

@@ -47,6 +47,21 @@ def test_the_builder_starts_from_the_proposal(episode, practitioner, client_for)
     assert "GB39" in form.initial["points"]  # the L5 root's distal point
 
 
+@pytest.mark.parametrize(("booked_in", "starts_in"), [(3, 3), (-5, 0)], ids=["ahead", "passed"])
+def test_the_course_starts_at_the_first_visit_booked_or_today_once_it_has_passed(
+    booked_in, starts_in, episode, practitioner, client_for
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    episode.opened = today + timedelta(days=booked_in)
+    episode.save()
+    page = client_for(practitioner).get(reverse("plan_edit", args=[episode.pk]))
+    assert page.context["form"].initial["start_date"] == today + timedelta(days=starts_in)
+
+
 # (scenario, changed fields, the message the practitioner reads)
 OUT_OF_RANGE = {
     "a 30-minute session": ({"session_minutes": "30"}, "session length must be 18-25 minutes"),
