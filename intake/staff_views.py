@@ -207,9 +207,9 @@ TO_REVIEW = Prepared(
 )
 
 
-@permission_required("clinic.view_episode", raise_exception=True)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """What needs attention: red flags, answers to review, links still out."""
+def dashboard_context() -> dict[str, Any]:
+    """What the dashboard shows of the questionnaires: red flags, answers to review, links
+    still out (the page is `plans.visit_views.dashboard`, which adds the visits' flags)."""
     links = (
         Invitation.objects.filter(
             revoked_at__isnull=True,
@@ -229,14 +229,4 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
         .order_by("-created_at", "-pk")
     )
-    from plans.visits import FLAGGED_VISITS, red_flag_names  # the course is the plans app's
-
-    visit_flags = [(visit, red_flag_names(visit)) for visit in FLAGGED_VISITS.all()]
-    context = {
-        "flagged": FLAGGED.all(),
-        "visit_flags": visit_flags,
-        "to_review": TO_REVIEW.all(),
-        "links": list(links),
-    }
-    page = render(request, "intake/dashboard.html", context)
-    return audit.shown(request, page, detail="questionnaire dashboard")
+    return {"flagged": FLAGGED.all(), "to_review": TO_REVIEW.all(), "links": list(links)}

@@ -16,7 +16,6 @@ urlpatterns = [
     ),
     path("questionnaire/<slug:slug>/", patient_views.step, name="questionnaire_step"),
     # Staff pages.
-    path("dashboard/", staff_views.dashboard, name="questionnaire_dashboard"),
     path(
         "episodes/<int:episode_pk>/questionnaire-links/",
         staff_views.invitation_create,

@@ -3,6 +3,8 @@ from django.urls import path
 from plans import export_views, patient_views, views, visit_views
 
 urlpatterns = [
+    # What needs attention: the questionnaires' and the visits' red flags, answers to review.
+    path("dashboard/", visit_views.dashboard, name="questionnaire_dashboard"),
     # The patient's own page between visits: no login, the link is the key.
     path("c/<str:token>/", patient_views.open_course_link, name="course_link"),
     path("my-course/check/", patient_views.check_birth_date, name="course_link_check"),

@@ -27,11 +27,13 @@ from intake.core import vocabulary
 from intake.core.case import CaseError, load_case
 from intake.links import email_link, keep_to_show, qr_svg, take_to_show
 from intake.models import case_document
+from intake.staff_views import dashboard_context
 from plans.chart import chart_rows, series_from, trend_svg
 from plans.core.assessment import assessment_document
 from plans.models import MODALITY_NAMES, TreatmentPlan
 from plans.visit_forms import AddendumForm, DecisionForm, StatusForm, VisitForm
 from plans.visits import (
+    FLAGGED_VISITS,
     FOLLOW_UPS,
     CourseLink,
     FollowUp,
@@ -45,6 +47,7 @@ from plans.visits import (
     latest_decision,
     open_courses,
     plan_in_force,
+    red_flag_names,
     review_thresholds,
     save_visit,
     schedule,
@@ -116,6 +119,16 @@ def course_list(request: HttpRequest) -> HttpResponse:
         found.pop("review_undecided")
     page = render(request, "plans/visit_list.html", {"found": found})
     return audit.shown(request, page, detail="courses of care")
+
+
+@permission_required("clinic.view_episode", raise_exception=True)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """What needs attention: red flags (answered in the questionnaire, or at a visit),
+    answers to review, links still out."""
+    context = dashboard_context()
+    context["visit_flags"] = [(visit, red_flag_names(visit)) for visit in FLAGGED_VISITS.all()]
+    page = render(request, "intake/dashboard.html", context)
+    return audit.shown(request, page, detail="questionnaire dashboard")
 
 
 # --- the course page -----------------------------------------------------------------------
