@@ -352,10 +352,13 @@ def row_from_json(
 
 def excluded_modalities(assessment: dict[str, Any]) -> dict[str, str]:
     """Each modality the assessment excludes for this patient, with why (for the forms)."""
-    return {
-        e["modality"]: f"{e['because'].replace('_', ' ')}: {e['why']}"
-        for e in (assessment.get("plan") or {}).get("excluded", [])
-    }
+    excluded = (assessment.get("plan") or {}).get("excluded", [])
+    return {e["modality"]: _named(e["because"].replace("_", " "), e["why"]) for e in excluded}
+
+
+def _named(condition: str, why: str) -> str:
+    """ "why", led by the condition unless it names it first ("Needle phobia: ...")."""
+    return why if why.lower().startswith(condition.lower()) else f"{condition}: {why}"
 
 
 def excluded_without_reason(

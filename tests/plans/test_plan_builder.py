@@ -300,3 +300,23 @@ def test_a_save_from_a_stale_plan_form_conflicts_and_keeps_what_was_typed(
     assert 'name="total_visits" value="10"' in stale.content.decode()
     assert 'name="revision" value="2"' in stale.content.decode()
     assert TreatmentPlan.objects.get(episode=episode, status="draft").total_visits == 6
+
+
+REASONS = {
+    "a rule that names its condition first": (
+        "needle_phobia", "Needle phobia: needling is not suitable",
+        "Needle phobia: needling is not suitable",
+    ),
+    "a rule that does not": (
+        "pacemaker", "electrical stimulation can interfere with the device",
+        "pacemaker: electrical stimulation can interfere with the device",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("because", "why", "shown"), REASONS.values(), ids=REASONS)
+def test_an_excluded_modality_says_why_once(because, why, shown):
+    from plans.models import excluded_modalities
+
+    assessment = {"plan": {"excluded": [{"modality": "x", "because": because, "why": why}]}}
+    assert excluded_modalities(assessment) == {"x": shown}
