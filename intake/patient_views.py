@@ -354,6 +354,8 @@ def _after_save(
         questionnaire.save(update_fields=["submitted_at", "updated_at"])
         audit.record(request, "change", questionnaire, detail="questionnaire submitted")
         return redirect("questionnaire_done")
+    if go == "check":  # from the list of answers still needed, back to it
+        return redirect(_step_url("consent") + "?check=1")
     if go == "next" and after:
         return redirect(_step_url(after))
     return redirect(_step_url(slug))
@@ -378,6 +380,8 @@ def _render_step(
         "after": after,
         "questionnaire": questionnaire,
         "clinic": ClinicSettings.load(),
+        # Opened from the list of answers still needed: its save leads back to that list.
+        "checking": request.GET.get("checking") == "1" or request.POST.get("go") == "check",
     }
     if slug == "scans":
         context["uploads"] = list(questionnaire.uploads.all())

@@ -281,6 +281,8 @@ def resume_at(slug: str, go: str, *, stays: bool) -> str:
     answers to correct, a file added)."""
     if stays:
         return slug
+    if go == "check":  # back to the list of answers still needed, on the last step
+        return STEPS[-1].slug
     before, after = neighbours(slug)
     return (before if go == "back" else after if go == "next" else None) or slug
 

@@ -485,3 +485,17 @@ def test_no_scans_and_a_scan_ticked_together_are_said_back_and_not_kept():
     assert "kinds" not in extra.get("scans", {})
     kept = client.post(step_url("scans"), {"scan_kinds": ["mri"], "go": "next"})
     assert kept.status_code == 302
+
+
+def test_an_answer_still_needed_is_added_and_the_patient_is_taken_back_to_sending():
+    _, token = make_invitation()
+    client = patient_client(token)
+    answer_everything(client)
+    client.post(step_url("story"), {"duration_number": "", "go": "next"})
+    check = client.post(step_url("consent"), {**FULL_ANSWERS["consent"], "go": "submit"})
+    page = client.get(check["Location"]).content.decode()
+    assert f'href="{step_url("story")}?checking=1"' in page
+    story = client.get(step_url("story") + "?checking=1").content.decode()
+    assert 'value="check">Save and go back to sending' in story
+    back = client.post(step_url("story"), {**FULL_ANSWERS["story"], "go": "check"})
+    assert back["Location"] == step_url("consent") + "?check=1"
