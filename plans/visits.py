@@ -537,10 +537,11 @@ def with_latest_decision(episodes: models.QuerySet[Episode]) -> models.QuerySet[
 
 
 def with_visit_counts(episodes: models.QuerySet[Episode]) -> models.QuerySet[Episode]:
-    """The episodes with their visits done and their records not yet signed, counted in the
-    same statement ("visit 3 of 10 done"; the practitioner's reminder to sign)."""
-    done, unsigned = _visit_counts()
-    return episodes.annotate(visits_done=done, visits_unsigned=unsigned)
+    """The episodes with their visits done, their records not yet signed and their visits
+    where a red flag was answered yes, counted in the same statement ("visit 3 of 10 done";
+    the practitioner's reminder to sign; the episode page's red-flag banner)."""
+    done, unsigned, flagged = _visit_counts()
+    return episodes.annotate(visits_done=done, visits_unsigned=unsigned, visits_flagged=flagged)
 
 
 # The subqueries, built once (annotating resolves a copy of each).
@@ -557,7 +558,7 @@ def _latest_decision() -> models.Subquery:
 
 
 @cache
-def _visit_counts() -> tuple[Coalesce, Coalesce]:
+def _visit_counts() -> tuple[Coalesce, Coalesce, Coalesce]:
     visits = Visit.objects.filter(episode=models.OuterRef("pk")).order_by().values("episode")
 
     def count(condition: models.Q) -> Coalesce:
@@ -565,7 +566,8 @@ def _visit_counts() -> tuple[Coalesce, Coalesce]:
         return Coalesce(models.Subquery(counted), 0)
 
     unsigned = models.Q(signed_at__isnull=True) & ~models.Q(record={})
-    return count(models.Q(status=Visit.Status.DONE)), count(unsigned)
+    flagged = models.Q(red_flag_at__isnull=False)
+    return count(models.Q(status=Visit.Status.DONE)), count(unsigned), count(flagged)
 
 
 MEASURE_NAMES = {

@@ -213,7 +213,7 @@ def test_a_session_of_two_hours_with_its_needles_retained_for_an_hour_is_kept(
     assert client_for(practitioner).post(url(episode), data).status_code == 302
 
 
-def test_a_red_flag_at_a_visit_stays_on_the_dashboard_until_the_referral_is_sent(
+def test_a_red_flag_at_a_visit_stays_on_the_dashboard_and_episode_until_the_referral_is_sent(
     episode, practitioner, front_desk, client_for
 ):
     from clinic.models import Episode
@@ -230,10 +230,13 @@ def test_a_red_flag_at_a_visit_stays_on_the_dashboard_until_the_referral_is_sent
     (shown, page) = listed(front_desk)
     assert shown == [(episode, ["Leg weakness getting worse"])]
     assert "Red flag at visit 1" in page.content.decode()
+    banner = "A red flag was answered yes at a visit"
+    assert banner in client_for(front_desk).get(episode.get_absolute_url()).content.decode()
     client_for(practitioner).post(url(episode), data | {"version": "1", "subjective": "Later."})
     assert Visit.objects.get(episode=episode, number=1).red_flag_at == flagged_at  # first said
     Episode.objects.filter(pk=episode.pk).update(status="referred", referred_at=timezone.now())
     assert listed(practitioner)[0] == []  # the referral is sent: acted on
+    assert banner not in client_for(practitioner).get(episode.get_absolute_url()).content.decode()
 
 
 def test_a_visit_with_every_red_flag_answered_no_is_not_on_the_dashboard(
