@@ -86,7 +86,10 @@ def answer_summary(episode: Episode, questionnaire: Questionnaire) -> dict[str, 
             "aggravating": [q.MOVEMENTS[c] for c in history.get("aggravating", [])],
             "relieving": [q.MOVEMENTS[c] for c in history.get("relieving", [])],
             "contributing": [q.CONTRIBUTING[c] for c in history.get("contributing", [])],
-            "regions": [q.PAIN_REGIONS[c] for c in history.get("pain_regions", [])],
+            # As the patient marked them, with their side ("Left calf"); the case keeps
+            # the regions only.
+            "regions": [q.PAIN_MAP[c] for c in extra.get("pain_map", []) if c in q.PAIN_MAP]
+            or [q.PAIN_REGIONS[c] for c in history.get("pain_regions", [])],
         },
         "history": history,
         "pain": [

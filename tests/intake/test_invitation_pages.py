@@ -266,6 +266,8 @@ def test_the_practitioner_sees_the_summary_with_scores_flags_and_conditions(
     assert "5/9, psychosocial 3/5" in text and "medium risk" in text
     assert "16/24" in text
     assert "now 7, worst 9, best 4" in text
+    # The areas as the patient marked them, with their side (FULL_ANSWERS' body map).
+    assert "Left buttock, Left back of the thigh, Left calf, Right calf, Lower back" in text
     assert "Conditions that matter for treatment" in text
     assert "Pregnant</strong>, 20 weeks" in text
     assert "Blood-thinning medicine" in text
