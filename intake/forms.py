@@ -507,14 +507,14 @@ class ScoresForm(StepForm):
             for section, (title, levels) in q.ODI.items():
                 options: list[tuple[str, str]] = [(str(n), text) for n, text in enumerate(levels)]
                 if section in q.ODI_MAY_NOT_APPLY:
-                    options.append(("na", "This does not apply to me"))
+                    options.append((q.ODI_NOT_APPLICABLE, "This does not apply to me"))
                 fields[f"odi_{section}"] = radio(title, options)
                 self.ANSWERS[f"odi_{section}"] = q.in_case(
                     "questionnaires",
                     "odi",
                     section,
                     to_store=odi_to_store,
-                    to_form=lambda value: "na" if value is None else str(value),
+                    to_form=lambda value: q.ODI_NOT_APPLICABLE if value is None else str(value),
                 )
         if "start_back" in asked:
             for item, statement in q.START_BACK.items():
@@ -578,7 +578,7 @@ class ScoresForm(StepForm):
 def odi_to_store(value: str | None) -> Any:
     if not value:
         return MISSING
-    return None if value == "na" else int(value)
+    return None if value == q.ODI_NOT_APPLICABLE else int(value)
 
 
 def asked_questionnaires(settings_row: IntakeSettings) -> tuple[str, ...]:

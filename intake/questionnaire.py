@@ -220,6 +220,8 @@ ODI = {
 assert tuple(ODI) == ODI_SECTIONS
 #: Only the sex-life section may be answered "does not apply" (scored as skipped).
 ODI_MAY_NOT_APPLY = ("sex_life",)
+#: How a form sends "This does not apply to me" for those sections (the case keeps null).
+ODI_NOT_APPLICABLE = "na"
 
 #: Keele STarT Back items 1-8 (agree / disagree) and item 9, recall: the last 2 weeks.
 START_BACK = {

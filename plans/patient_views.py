@@ -112,7 +112,7 @@ class FollowUpForm(ShownForm):
             for section, (title, levels) in q.ODI.items():
                 options: list[tuple[Any, str]] = list(enumerate(levels))
                 if section in q.ODI_MAY_NOT_APPLY:
-                    options.append((NOT_APPLICABLE, "This does not apply to me"))
+                    options.append((q.ODI_NOT_APPLICABLE, "This does not apply to me"))
                 self.fields[f"odi_{section}"] = forms.TypedChoiceField(
                     label=title, choices=options, coerce=_odi_level, empty_value=None,
                     required=False, widget=forms.RadioSelect,
@@ -144,7 +144,7 @@ class FollowUpForm(ShownForm):
     def answers_from(c: dict[str, Any]) -> dict[str, Any]:
         """The follow-up's answers, as `course.measures[]` holds them, from the form's fields."""
         # A section that does not apply is kept as null, as the case format has it.
-        odi = {t.code: None if c[f"odi_{t.code}"] == NOT_APPLICABLE else c[f"odi_{t.code}"]
+        odi = {t.code: None if c[f"odi_{t.code}"] == q.ODI_NOT_APPLICABLE else c[f"odi_{t.code}"]
                for t in vocabulary.ODI_SECTIONS if c.get(f"odi_{t.code}") is not None}  # fmt: skip
         sbi = {t.code: c[f"sbi_{t.code}"] for t in vocabulary.SBI_ITEMS
                if c.get(f"sbi_{t.code}") is not None}  # fmt: skip
@@ -162,18 +162,14 @@ class FollowUpForm(ShownForm):
     def initial_from(answers: dict[str, Any]) -> dict[str, Any]:
         initial = {k: answers.get(k) for k in ("leg_pain_now", "back_pain_now", "global_change")}
         for section, value in answers.get("questionnaires", {}).get("odi", {}).items():
-            initial[f"odi_{section}"] = NOT_APPLICABLE if value is None else value
+            initial[f"odi_{section}"] = q.ODI_NOT_APPLICABLE if value is None else value
         for item, value in answers.get("questionnaires", {}).get("sbi", {}).items():
             initial[f"sbi_{item}"] = value
         return initial
 
 
-#: The ODI's "This does not apply to me" (the sex life section), as the form sends it.
-NOT_APPLICABLE = "na"
-
-
 def _odi_level(value: str) -> int | str:
-    return value if value == NOT_APPLICABLE else int(value)
+    return value if value == q.ODI_NOT_APPLICABLE else int(value)
 
 
 @course_page()

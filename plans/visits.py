@@ -669,11 +669,13 @@ def open_courses(today: datetime.date) -> dict[str, list[CourseLine]]:
     visits: dict[int, list[Visit]] = {}
     for visit in Visit.objects.filter(episode__in=episodes):
         visits.setdefault(visit.episode_id, []).append(visit)
-    decided: dict[int, int] = {}  # episode -> the latest visit a review decision was made at
-    for episode_id, at_visit in ReviewDecision.objects.filter(episode__in=episodes).values_list(
-        "episode_id", "at_visit"
-    ):
-        decided[episode_id] = max(at_visit, decided.get(episode_id, 0))
+    # Episode -> the latest visit a review decision was made at.
+    decided = dict(
+        ReviewDecision.objects.filter(episode__in=episodes)
+        .values_list("episode_id")
+        .annotate(models.Max("at_visit"))
+        .order_by()
+    )
     found: dict[str, list[CourseLine]] = {
         "review_due": [], "review_undecided": [], "overdue": [], "nearly_used_up": [],
         "dropped_out": [], "unsigned": [],
@@ -693,8 +695,8 @@ def open_courses(today: datetime.date) -> dict[str, list[CourseLine]]:
             overdue=upcoming is not None and upcoming.overdue(today),
         )
         review = plan.reassess_at_visit
-        held = review is not None and any(v.number == review for v in done)
-        if held and decided.get(plan.episode_id, 0) < (review or 0):
+        held = any(v.number == review for v in done)  # a course with no review holds none
+        if held and decided.get(plan.episode_id, 0) < review:
             found["review_undecided"].append(line)
         if upcoming is None:
             continue  # the course is done: nothing planned is missing
